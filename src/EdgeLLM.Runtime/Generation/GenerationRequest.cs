@@ -1,0 +1,48 @@
+using EdgeLLM.Runtime.Sampling;
+
+namespace EdgeLLM.Runtime.Generation;
+
+/// <summary>
+/// A completion request as every transport hands it to the runtime. Exactly one of <see cref="Prompt"/>
+/// (used as is) and <see cref="Messages"/> (rendered with the model's chat template) is set. Sampling
+/// fields left null take the model's <c>genai_config.json</c> search defaults.
+/// </summary>
+public sealed record GenerationRequest
+{
+    public required string Id { get; init; }
+
+    public string? Prompt { get; init; }
+
+    public IReadOnlyList<PromptMessage>? Messages { get; init; }
+
+    /// <summary>The model id asked for; null means the one being served.</summary>
+    public string? Model { get; init; }
+
+    /// <summary>Tokens to generate at most; null means up to the model's context.</summary>
+    public int? MaxTokens { get; init; }
+
+    public float? Temperature { get; init; }
+
+    public float? TopP { get; init; }
+
+    public int? TopK { get; init; }
+
+    public float? MinP { get; init; }
+
+    public float? RepetitionPenalty { get; init; }
+
+    public ulong? Seed { get; init; }
+
+    public IReadOnlyList<string> Stop { get; init; } = [];
+
+    public RequestPriority Priority { get; init; } = RequestPriority.Normal;
+
+    /// <summary>The request fails with <c>deadline_exceeded</c> if it cannot start decoding by this time.</summary>
+    public DateTimeOffset? StartDeadline { get; init; }
+
+    /// <summary>Joules this request may use; when spent it stops with <see cref="FinishReason.Budget"/>.</summary>
+    public double? EnergyBudgetJ { get; init; }
+
+    /// <summary>When the transport accepted the request: the start of time-to-first-token and deadlines.</summary>
+    public DateTimeOffset ReceivedAt { get; init; } = DateTimeOffset.UtcNow;
+}

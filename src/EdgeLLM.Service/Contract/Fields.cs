@@ -1,0 +1,223 @@
+using System.Text.Json;
+using EdgeLLM.Runtime.Generation;
+
+namespace EdgeLLM.Service.Contract;
+
+/// <summary>Typed access to a request object's fields; a present field of the wrong kind throws
+/// <see cref="FieldException"/> naming it, an absent or null one reads as not given.</summary>
+internal readonly struct Fields(JsonElement root)
+{
+    public const int MaxMessages = 256;
+
+    private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "user", "assistant", "tool", "developer" };
+
+    public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    private bool TryGet(string name, out JsonElement value) => root.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
+
+    public bool TryOptionalString(string name, out string? value, out string? error)
+    {
+        value = null;
+        error = null;
+        if (!TryGet(name, out var v))
+        {
+            return true;
+        }
+        if (v.ValueKind != JsonValueKind.String)
+        {
+            error = $"{name}: must be a string, found {Kind(v)}";
+            return false;
+        }
+        value = v.GetString();
+        return true;
+    }
+
+    public string? OptionalString(string name) =>
+        TryOptionalString(name, out var s, out var error) ? s : throw new FieldException(error!);
+
+    public string PromptText(string name)
+    {
+        var s = OptionalString(name);
+        return string.IsNullOrEmpty(s) ? throw new FieldException($"{name}: must be a non-empty string") : s;
+    }
+
+    public int? OptionalInt(string name)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt32(out var i))
+        {
+            return i;
+        }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d == Math.Floor(d) && d is >= int.MinValue and <= int.MaxValue)
+        {
+            return (int)d;
+        }
+        throw new FieldException($"{name}: must be an integer, found {Kind(v)}");
+    }
+
+    public double? OptionalDouble(string name)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return null;
+        }
+        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FieldException($"{name}: must be a number, found {Kind(v)}");
+    }
+
+    public float? OptionalFloat(string name) => OptionalDouble(name) is { } d ? (float)d : null;
+
+    public bool? OptionalBool(string name)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return null;
+        }
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            _ => throw new FieldException($"{name}: must be true or false, found {Kind(v)}"),
+        };
+    }
+
+    public ulong? OptionalSeed(string name)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return null;
+        }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetUInt64(out var u))
+        {
+            return u;
+        }
+        if (v.ValueKind == JsonValueKind.Number && v.TryGetInt64(out var signed))
+        {
+            return unchecked((ulong)signed);
+        }
+        throw new FieldException($"{name}: must be an integer, found {Kind(v)}");
+    }
+
+    public IReadOnlyList<string> StopStrings(string name, int max)
+    {
+        if (!TryGet(name, out var v))
+        {
+            return [];
+        }
+        if (v.ValueKind == JsonValueKind.String)
+        {
+            return string.IsNullOrEmpty(v.GetString()) ? throw new FieldException($"{name}: must not be empty") : [v.GetString()!];
+        }
+        if (v.ValueKind != JsonValueKind.Array)
+        {
+            throw new FieldException($"{name}: must be a string or a list of strings, found {Kind(v)}");
+        }
+        if (v.GetArrayLength() > max)
+        {
+            throw new FieldException($"{name}: at most {max} stop strings");
+        }
+        var list = new List<string>();
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(item.GetString()))
+            {
+                throw new FieldException($"{name}[{list.Count}]: must be a non-empty string");
+            }
+            list.Add(item.GetString()!);
+        }
+        return list;
+    }
+
+    public RequestPriority Priority(string name) => OptionalString(name) switch
+    {
+        null or "normal" => RequestPriority.Normal,
+        "low" => RequestPriority.Low,
+        "high" => RequestPriority.High,
+        var other => throw new FieldException($"{name}: must be low, normal or high, found \"{other}\""),
+    };
+
+    public bool ResponseFormatIsJson()
+    {
+        if (!TryGet("response_format", out var v))
+        {
+            return false;
+        }
+        if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
+        {
+            throw new FieldException("response_format: must be an object like {\"type\": \"json_object\"}");
+        }
+        return t.GetString() switch
+        {
+            "text" => false,
+            "json_object" => true,
+            var other => throw new FieldException($"response_format.type: must be text or json_object, found \"{other}\""),
+        };
+    }
+
+    public List<PromptMessage> Messages(string name)
+    {
+        if (!TryGet(name, out var v) || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0)
+        {
+            throw new FieldException($"{name}: must be a non-empty list of {{\"role\", \"content\"}} objects");
+        }
+        if (v.GetArrayLength() > MaxMessages)
+        {
+            throw new FieldException($"{name}: at most {MaxMessages} messages");
+        }
+        var list = new List<PromptMessage>(v.GetArrayLength());
+        foreach (var m in v.EnumerateArray())
+        {
+            var at = $"{name}[{list.Count}]";
+            if (m.ValueKind != JsonValueKind.Object)
+            {
+                throw new FieldException($"{at}: must be an object with role and content");
+            }
+            if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || !Roles.Contains(role.GetString()!))
+            {
+                throw new FieldException($"{at}.role: must be one of system, user, assistant, tool, developer");
+            }
+            list.Add(new PromptMessage(role.GetString()!, Content(m, at)));
+        }
+        return list;
+    }
+
+    /// <summary>Content as a string, or OpenAI's list of parts of which only text parts are accepted.</summary>
+    private static string Content(JsonElement message, string at)
+    {
+        if (!message.TryGetProperty("content", out var c) || c.ValueKind == JsonValueKind.Null)
+        {
+            throw new FieldException($"{at}.content: required");
+        }
+        if (c.ValueKind == JsonValueKind.String)
+        {
+            return c.GetString()!;
+        }
+        if (c.ValueKind == JsonValueKind.Array)
+        {
+            var text = new System.Text.StringBuilder();
+            foreach (var part in c.EnumerateArray())
+            {
+                if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
+                    || !part.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
+                {
+                    throw new FieldException($"{at}.content: only text parts are supported");
+                }
+                text.Append(t.GetString());
+            }
+            return text.ToString();
+        }
+        throw new FieldException($"{at}.content: must be a string, found {Kind(c)}");
+    }
+
+    private static string Kind(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => "a number",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "a list",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => v.ValueKind.ToString().ToLowerInvariant(),
+    };
+}

@@ -1,0 +1,170 @@
+using System.Text;
+using System.Text.Json;
+using EdgeLLM.Runtime.Generation;
+
+namespace EdgeLLM.Service.Contract;
+
+/// <summary>
+/// Reads a request body (contract section 2 over MQTT, or an OpenAI body over REST) into a
+/// <see cref="GenerationRequest"/>. Every problem becomes an error naming the field; nothing throws for
+/// bad input, whatever the bytes are (not UTF-8, not JSON, wrong types, too large).
+/// Unknown fields are ignored, as the contract says.
+/// </summary>
+public sealed class RequestReader
+{
+    public const int MaxIdLength = 128;
+    public const int MaxStopStrings = 8;
+    private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    private readonly int _maxPayloadBytes;
+    private readonly TimeProvider _time;
+
+    public RequestReader(int maxPayloadBytes, TimeProvider? time = null)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPayloadBytes);
+        _maxPayloadBytes = maxPayloadBytes;
+        _time = time ?? TimeProvider.System;
+    }
+
+    public ParsedRequest Read(ReadOnlySpan<byte> payload, RequestDialect dialect)
+    {
+        if (payload.Length > _maxPayloadBytes)
+        {
+            return ParsedRequest.Fail(null, GenerationErrorCode.PayloadTooLarge, $"payload of {payload.Length} bytes exceeds the limit of {_maxPayloadBytes}");
+        }
+        try
+        {
+            StrictUtf8.GetCharCount(payload);
+        }
+        catch (DecoderFallbackException)
+        {
+            return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload is not valid UTF-8");
+        }
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+        }
+        catch (JsonException e)
+        {
+            return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"payload is not JSON: {e.Message}");
+        }
+        using (doc)
+        {
+            if (doc.RootElement.ValueKind != JsonValueKind.Object)
+            {
+                return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload must be a JSON object");
+            }
+            return ReadObject(doc.RootElement, dialect);
+        }
+    }
+
+    private ParsedRequest ReadObject(JsonElement root, RequestDialect dialect)
+    {
+        var fields = new Fields(root);
+        string? id = null;
+        string? replyTo = null;
+        if (dialect == RequestDialect.Mqtt)
+        {
+            if (!fields.TryOptionalString("id", out id, out var idError))
+            {
+                return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, idError!);
+            }
+            if (id is not null && (id.Length == 0 || id.Length > MaxIdLength))
+            {
+                return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"id: must be 1 to {MaxIdLength} characters");
+            }
+            if (!fields.TryOptionalString("reply_to", out replyTo, out var replyError))
+            {
+                return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, replyError!);
+            }
+            if (replyTo is not null && !IsPublishableTopic(replyTo))
+            {
+                var bad = replyTo;
+                return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, $"reply_to: \"{bad}\" is not a topic one can publish to");
+            }
+        }
+        id ??= NewId();
+        try
+        {
+            var request = Build(fields, dialect, id, out var stream, out var json);
+            return new ParsedRequest { Id = id, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = json };
+        }
+        catch (FieldException e)
+        {
+            return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, e.Message, replyTo);
+        }
+    }
+
+    private GenerationRequest Build(Fields f, RequestDialect dialect, string id, out bool stream, out bool json)
+    {
+        var hasPrompt = f.Has("prompt");
+        var hasMessages = f.Has("messages");
+        switch (dialect)
+        {
+            case RequestDialect.Mqtt when hasPrompt == hasMessages:
+                throw new FieldException("exactly one of prompt and messages must be given");
+            case RequestDialect.OpenAiChat when !hasMessages:
+                throw new FieldException("messages: required");
+            case RequestDialect.OpenAiCompletion when !hasPrompt:
+                throw new FieldException("prompt: required");
+        }
+        string? prompt = null;
+        List<PromptMessage>? messages = null;
+        if (dialect != RequestDialect.OpenAiChat && hasPrompt)
+        {
+            prompt = f.PromptText("prompt");
+        }
+        if (dialect != RequestDialect.OpenAiCompletion && hasMessages)
+        {
+            messages = f.Messages("messages");
+        }
+        if (dialect != RequestDialect.Mqtt && f.OptionalInt("n") is { } n && n != 1)
+        {
+            throw new FieldException("n: only 1 completion per request is supported");
+        }
+        stream = f.OptionalBool("stream") ?? false;
+        json = f.ResponseFormatIsJson();
+        var maxTokens = f.OptionalInt("max_tokens") ?? (dialect == RequestDialect.OpenAiChat ? f.OptionalInt("max_completion_tokens") : null);
+        if (maxTokens is <= 0)
+        {
+            throw new FieldException($"max_tokens: must be 1 or more, found {maxTokens}");
+        }
+        var deadlineMs = f.OptionalInt("deadline_ms");
+        if (deadlineMs is <= 0)
+        {
+            throw new FieldException("deadline_ms: must be positive");
+        }
+        var energy = f.OptionalDouble("energy_budget_j");
+        if (energy is { } e && (e <= 0 || double.IsNaN(e) || double.IsInfinity(e)))
+        {
+            throw new FieldException("energy_budget_j: must be a positive number");
+        }
+        var now = _time.GetUtcNow();
+        return new GenerationRequest
+        {
+            Id = id,
+            Prompt = prompt,
+            Messages = messages,
+            Model = f.OptionalString("model"),
+            MaxTokens = maxTokens,
+            Temperature = f.OptionalFloat("temperature"),
+            TopP = f.OptionalFloat("top_p"),
+            TopK = f.OptionalInt("top_k"),
+            MinP = f.OptionalFloat("min_p"),
+            RepetitionPenalty = f.OptionalFloat("repetition_penalty"),
+            Seed = f.OptionalSeed("seed"),
+            Stop = f.StopStrings("stop", MaxStopStrings),
+            Priority = f.Priority("priority"),
+            EnergyBudgetJ = energy,
+            StartDeadline = deadlineMs is { } ms ? now.AddMilliseconds(ms) : null,
+            ReceivedAt = now,
+        };
+    }
+
+    /// <summary>A fresh id for requests that came without one.</summary>
+    public static string NewId() => "r-" + Guid.NewGuid().ToString("N")[..16];
+
+    internal static bool IsPublishableTopic(string topic) =>
+        topic.Length is > 0 and <= 65535 && topic.AsSpan().IndexOfAny('+', '#', '\0') < 0;
+}
