@@ -1,1 +1,3 @@
-Console.WriteLine("edgellm");
+using EdgeLLM.Cli;
+
+return await CliApp.RunAsync(args);
