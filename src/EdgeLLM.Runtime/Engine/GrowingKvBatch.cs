@@ -1,0 +1,143 @@
+using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.KvCache;
+using EdgeLLM.Runtime.Models;
+
+namespace EdgeLLM.Runtime.Engine;
+
+/// <summary>
+/// One sequence decoded with a growing past: each run's present tensors (allocated by ONNX Runtime, one
+/// position longer) become the next run's past. This is the layout every decoder export supports, at the
+/// cost of a copy of the cache per token; models configured with <c>past_present_share_buffer</c> use
+/// <see cref="SharedKvBatch"/> instead.
+/// </summary>
+internal sealed unsafe class GrowingKvBatch : IDecodeBatch
+{
+    private readonly DecoderSession _model;
+    private readonly ModelIo _io;
+    private readonly KvCacheLayout _layout;
+    private readonly LogitsRows _logits;
+    private readonly OrtValue[] _past;
+    private int _length;
+
+    public GrowingKvBatch(DecoderSession model, int maxLength)
+    {
+        _model = model;
+        _io = new ModelIo(model);
+        var d = model.Decoder;
+        _layout = new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, model.KvType);
+        _logits = new LogitsRows(1, model.Config.Model.VocabSize, model.LogitsType);
+        MaxLength = maxLength;
+        _past = new OrtValue[2 * d.NumHiddenLayers];
+        Reset(0);
+    }
+
+    public int Capacity => 1;
+
+    public int MaxLength { get; }
+
+    public int VocabSize => _logits.Vocab;
+
+    public long KvBytes => _layout.BytesPerSequence(_length);
+
+    public bool SupportsPrefixReuse => false;
+
+    public int Length(int slot) => _length;
+
+    public Span<float> Logits(int slot) => _logits.Row(0);
+
+    public void Prefill(int slot, ReadOnlySpan<int> tokens) => Run(tokens);
+
+    public void Decode(ReadOnlySpan<int> tokens) => Run(tokens[..1]);
+
+    private void Run(ReadOnlySpan<int> tokens)
+    {
+        var count = tokens.Length;
+        if (count == 0 || _length + count > MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"{_length} positions held; {count} more do not fit in {MaxLength}");
+        }
+        var total = _length + count;
+        var ids = new long[count];
+        var positions = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = tokens[i];
+            positions[i] = _length + i;
+        }
+        var mask = new long[total];
+        mask.AsSpan().Fill(1);
+        using var idsValue = OrtValue.CreateTensor<long>(ids, [1, count]);
+        using var maskValue = OrtValue.CreateTensor<long>(mask, [1, total]);
+        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensor<long>(positions, [1, count]) : null;
+        using var logits = OrtValue.Allocate(_model.LogitsType, [1, count, VocabSize]);
+        var inputs = new OrtValue[_io.Inputs.Count];
+        var outputs = new OrtValue[_io.Outputs.Count];
+        inputs[0] = idsValue;
+        inputs[1] = maskValue;
+        if (positionsValue is not null)
+        {
+            inputs[2] = positionsValue;
+        }
+        outputs[0] = logits;
+        var present = new OrtValue[_past.Length];
+        for (var i = 0; i < _past.Length; i++)
+        {
+            present[i] = OrtValue.Allocate(_layout.ElementType, [1, _layout.KvHeads, total, _layout.HeadSize]);
+            inputs[_io.FirstPastInput + i] = _past[i];
+            outputs[1 + i] = present[i];
+        }
+        try
+        {
+            _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+        }
+        catch
+        {
+            foreach (var p in present)
+            {
+                p.Dispose();
+            }
+            throw;
+        }
+        for (var i = 0; i < _past.Length; i++)
+        {
+            _past[i].Dispose();
+            _past[i] = present[i];
+        }
+        _length = total;
+        _logits.TakeLast(logits, 0);
+    }
+
+    public void Reset(int slot)
+    {
+        for (var i = 0; i < _past.Length; i++)
+        {
+            _past[i]?.Dispose();
+            _past[i] = OrtValue.Allocate(_layout.ElementType, [1, _layout.KvHeads, 0, _layout.HeadSize]);
+        }
+        _length = 0;
+    }
+
+    public void Move(int from, int to)
+    {
+        if (from != 0 || to != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(from), "a growing-KV batch has one slot");
+        }
+    }
+
+    public long PrefixBytes(int length) => throw new NotSupportedException("prefix reuse needs a shared KV buffer");
+
+    public void ExportPrefix(int slot, int length, byte* block) => throw new NotSupportedException("prefix reuse needs a shared KV buffer");
+
+    public void ImportPrefix(int slot, int length, byte* block) => throw new NotSupportedException("prefix reuse needs a shared KV buffer");
+
+    public void Dispose()
+    {
+        foreach (var p in _past)
+        {
+            p?.Dispose();
+        }
+        _logits.Dispose();
+        _io.Dispose();
+    }
+}

@@ -1,0 +1,47 @@
+namespace EdgeLLM.Runtime.Engine;
+
+/// <summary>
+/// Sequences decoded together by one model. Slots 0..n-1 of a batch of n are active; each slot has a length
+/// (tokens whose KV is cached) and, after a prefill or a step, the logits of its last position.
+/// </summary>
+internal interface IDecodeBatch : IDisposable
+{
+    /// <summary>How many sequences can decode together.</summary>
+    int Capacity { get; }
+
+    /// <summary>Positions a sequence may hold (prompt and completion together).</summary>
+    int MaxLength { get; }
+
+    int VocabSize { get; }
+
+    /// <summary>Bytes of KV cache this batch holds.</summary>
+    long KvBytes { get; }
+
+    /// <summary>True when a slot's cached prefix can be exported and imported (the prefix cache).</summary>
+    bool SupportsPrefixReuse { get; }
+
+    int Length(int slot);
+
+    /// <summary>Appends <paramref name="tokens"/> to a slot (after what it already holds) in one run.</summary>
+    void Prefill(int slot, ReadOnlySpan<int> tokens);
+
+    /// <summary>Appends one token to each of slots 0..tokens.Length-1 in one batched run.</summary>
+    void Decode(ReadOnlySpan<int> tokens);
+
+    /// <summary>Logits of a slot's last position, valid until the next run; callers may modify them.</summary>
+    Span<float> Logits(int slot);
+
+    /// <summary>Empties a slot.</summary>
+    void Reset(int slot);
+
+    /// <summary>Moves a slot's state to another, emptying the source (keeps active slots contiguous).</summary>
+    void Move(int from, int to);
+
+    long PrefixBytes(int length);
+
+    /// <summary>Copies the first <paramref name="length"/> cached positions of a slot into <paramref name="block"/>.</summary>
+    unsafe void ExportPrefix(int slot, int length, byte* block);
+
+    /// <summary>Makes an empty slot hold a prefix exported earlier: its first positions are then cached.</summary>
+    unsafe void ImportPrefix(int slot, int length, byte* block);
+}

@@ -1,0 +1,94 @@
+using System.Runtime.InteropServices;
+using EdgeLLM.Onnx;
+
+namespace EdgeLLM.Runtime.Engine;
+
+/// <summary>
+/// One row of logits per slot, as float. Float16 models write into a half-precision twin that is widened
+/// row by row; float models write into the rows directly.
+/// </summary>
+internal sealed unsafe class LogitsRows : IDisposable
+{
+    private readonly float* _rows;
+    private readonly Half* _halfRows;
+    private readonly OrtValue?[] _batchViews;
+
+    public LogitsRows(int slots, int vocab, TensorElementType type)
+    {
+        Slots = slots;
+        Vocab = vocab;
+        Type = type;
+        _rows = (float*)NativeMemory.AlignedAlloc((nuint)(slots * (long)vocab * sizeof(float)), 64);
+        if (type == TensorElementType.Float16)
+        {
+            _halfRows = (Half*)NativeMemory.AlignedAlloc((nuint)(slots * (long)vocab * sizeof(Half)), 64);
+        }
+        _batchViews = new OrtValue?[slots];
+    }
+
+    public int Slots { get; }
+
+    public int Vocab { get; }
+
+    public TensorElementType Type { get; }
+
+    public Span<float> Row(int slot) => new(_rows + (long)slot * Vocab, Vocab);
+
+    /// <summary>The [n, 1, vocab] output a batched decode writes into (rows 0..n-1).</summary>
+    public OrtValue BatchOutput(int count)
+    {
+        ref var view = ref _batchViews[count - 1];
+        var target = _halfRows != null ? (IntPtr)_halfRows : (IntPtr)_rows;
+        return view ??= OrtValue.CreateTensor(target, (long)count * Vocab * TensorTypes.SizeOf(Type), Type, [count, 1, Vocab]);
+    }
+
+    /// <summary>After a batched decode: widens float16 rows 0..n-1 to float.</summary>
+    public void CompleteBatch(int count)
+    {
+        if (_halfRows == null)
+        {
+            return;
+        }
+        for (var s = 0; s < count; s++)
+        {
+            Widen(new ReadOnlySpan<Half>(_halfRows + (long)s * Vocab, Vocab), Row(s));
+        }
+    }
+
+    /// <summary>Copies the last position of a prefill's [1, S, vocab] logits into a slot's row.</summary>
+    public void TakeLast(OrtValue prefillLogits, int slot)
+    {
+        var positions = (int)prefillLogits.Shape[1];
+        if (Type == TensorElementType.Float16)
+        {
+            Widen(prefillLogits.GetTensorSpan<Half>().Slice((positions - 1) * Vocab, Vocab), Row(slot));
+        }
+        else
+        {
+            prefillLogits.GetTensorSpan<float>().Slice((positions - 1) * Vocab, Vocab).CopyTo(Row(slot));
+        }
+    }
+
+    public void CopyRow(int from, int to) => Row(from).CopyTo(Row(to));
+
+    private static void Widen(ReadOnlySpan<Half> source, Span<float> destination)
+    {
+        for (var i = 0; i < source.Length; i++)
+        {
+            destination[i] = (float)source[i];
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var v in _batchViews)
+        {
+            v?.Dispose();
+        }
+        NativeMemory.AlignedFree(_rows);
+        if (_halfRows != null)
+        {
+            NativeMemory.AlignedFree(_halfRows);
+        }
+    }
+}

@@ -1,0 +1,43 @@
+using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Models;
+
+namespace EdgeLLM.Runtime.Engine;
+
+/// <summary>The decoder's input and output names in the order every run passes them, encoded once.</summary>
+internal sealed class ModelIo : IDisposable
+{
+    public ModelIo(DecoderSession session)
+    {
+        var d = session.Decoder;
+        var inputs = new List<string> { d.Inputs.InputIds, d.Inputs.AttentionMask };
+        if (session.HasPositionIds)
+        {
+            inputs.Add(d.Inputs.PositionIds!);
+        }
+        FirstPastInput = inputs.Count;
+        var outputs = new List<string> { d.Outputs.Logits };
+        for (var l = 0; l < d.NumHiddenLayers; l++)
+        {
+            inputs.Add(d.Inputs.PastKey(l));
+            inputs.Add(d.Inputs.PastValue(l));
+            outputs.Add(d.Outputs.PresentKey(l));
+            outputs.Add(d.Outputs.PresentValue(l));
+        }
+        Inputs = new OrtNames(inputs);
+        Outputs = new OrtNames(outputs);
+    }
+
+    /// <summary>input_ids, attention_mask, [position_ids], then past key/value per layer.</summary>
+    public OrtNames Inputs { get; }
+
+    /// <summary>logits, then present key/value per layer.</summary>
+    public OrtNames Outputs { get; }
+
+    public int FirstPastInput { get; }
+
+    public void Dispose()
+    {
+        Inputs.Dispose();
+        Outputs.Dispose();
+    }
+}

@@ -1,0 +1,209 @@
+using System.Runtime.InteropServices;
+using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.KvCache;
+using EdgeLLM.Runtime.Models;
+
+namespace EdgeLLM.Runtime.Engine;
+
+/// <summary>
+/// Batched decoding over a <see cref="SharedKvCache"/>. Every decode step has fixed shapes for a given batch
+/// size n — input_ids [n, 1], attention_mask [n, max_length] (right-padded: row i has length_i + 1 ones),
+/// KV [n, kv_heads, max_length, head_size] bound as past and present, logits [n, 1, vocab] — so the OrtValues
+/// and input arrays for each n are made once, and a step allocates nothing. GroupQueryAttention reads each
+/// row's length from the mask, which is how sequences of different lengths share one batched run.
+/// </summary>
+internal sealed unsafe class SharedKvBatch : IDecodeBatch
+{
+    private readonly DecoderSession _model;
+    private readonly ModelIo _io;
+    private readonly SharedKvCache _cache;
+    private readonly LogitsRows _logits;
+    private readonly long* _ids;
+    private readonly long* _mask;
+    private readonly long* _positions;
+    private readonly int[] _lengths;
+    private readonly OrtValue?[] _idsViews;
+    private readonly OrtValue?[] _maskViews;
+    private readonly OrtValue?[] _positionViews;
+    private readonly OrtValue?[] _slotMasks;
+    private readonly OrtValue[]?[] _stepInputs;
+    private readonly OrtValue[]?[] _stepOutputs;
+
+    public SharedKvBatch(DecoderSession model, int capacity, int maxLength)
+    {
+        _model = model;
+        _io = new ModelIo(model);
+        var d = model.Decoder;
+        _cache = new SharedKvCache(new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, model.KvType), capacity, maxLength);
+        _logits = new LogitsRows(capacity, model.Config.Model.VocabSize, model.LogitsType);
+        _ids = (long*)NativeMemory.AllocZeroed((nuint)capacity, sizeof(long));
+        _positions = (long*)NativeMemory.AllocZeroed((nuint)capacity, sizeof(long));
+        _mask = (long*)NativeMemory.AllocZeroed((nuint)((long)capacity * maxLength), sizeof(long));
+        _lengths = new int[capacity];
+        _idsViews = new OrtValue?[capacity];
+        _maskViews = new OrtValue?[capacity];
+        _positionViews = new OrtValue?[capacity];
+        _slotMasks = new OrtValue?[capacity];
+        _stepInputs = new OrtValue[]?[capacity];
+        _stepOutputs = new OrtValue[]?[capacity];
+    }
+
+    public int Capacity => _cache.Slots;
+
+    public int MaxLength => _cache.MaxLength;
+
+    public int VocabSize => _logits.Vocab;
+
+    public long KvBytes => _cache.Bytes;
+
+    public bool SupportsPrefixReuse => true;
+
+    public int Length(int slot) => _lengths[slot];
+
+    public Span<float> Logits(int slot) => _logits.Row(slot);
+
+    private long* MaskRow(int slot) => _mask + (long)slot * MaxLength;
+
+    public void Prefill(int slot, ReadOnlySpan<int> tokens)
+    {
+        var start = _lengths[slot];
+        var count = tokens.Length;
+        if (count == 0 || start + count > MaxLength)
+        {
+            throw new ArgumentOutOfRangeException(nameof(tokens), $"slot {slot} holds {start} positions; {count} more do not fit in {MaxLength}");
+        }
+        var ids = new long[count];
+        var positions = new long[count];
+        for (var i = 0; i < count; i++)
+        {
+            ids[i] = tokens[i];
+            positions[i] = start + i;
+        }
+        new Span<long>(MaskRow(slot) + start, count).Fill(1);
+        using var idsValue = OrtValue.CreateTensor<long>(ids, [1, count]);
+        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensor<long>(positions, [1, count]) : null;
+        using var logits = OrtValue.Allocate(_model.LogitsType, [1, count, VocabSize]);
+        var inputs = new OrtValue[_io.Inputs.Count];
+        var outputs = new OrtValue[_io.Outputs.Count];
+        inputs[0] = idsValue;
+        inputs[1] = SlotMask(slot);
+        if (positionsValue is not null)
+        {
+            inputs[2] = positionsValue;
+        }
+        outputs[0] = logits;
+        BindKv(inputs, outputs, l => _cache.SlotKey(l, slot), l => _cache.SlotValue(l, slot));
+        _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+        _lengths[slot] = start + count;
+        _logits.TakeLast(logits, slot);
+    }
+
+    public void Decode(ReadOnlySpan<int> tokens)
+    {
+        var n = tokens.Length;
+        for (var s = 0; s < n; s++)
+        {
+            var position = _lengths[s];
+            if (position >= MaxLength)
+            {
+                throw new InvalidOperationException($"slot {s} is full ({MaxLength} positions)");
+            }
+            _ids[s] = tokens[s];
+            _positions[s] = position;
+            MaskRow(s)[position] = 1;
+        }
+        _model.Session.Run(_io.Inputs, StepInputs(n), _io.Outputs, StepOutputs(n));
+        for (var s = 0; s < n; s++)
+        {
+            _lengths[s]++;
+        }
+        _logits.CompleteBatch(n);
+    }
+
+    public void Reset(int slot)
+    {
+        new Span<long>(MaskRow(slot), MaxLength).Clear();
+        _lengths[slot] = 0;
+    }
+
+    public void Move(int from, int to)
+    {
+        if (from == to)
+        {
+            return;
+        }
+        var length = _lengths[from];
+        _cache.MoveSlot(from, to, length);
+        new Span<long>(MaskRow(from), MaxLength).CopyTo(new Span<long>(MaskRow(to), MaxLength));
+        _logits.CopyRow(from, to);
+        _lengths[to] = length;
+        Reset(from);
+    }
+
+    public long PrefixBytes(int length) => _cache.PrefixBytes(length);
+
+    public void ExportPrefix(int slot, int length, byte* block) => _cache.CopyOut(slot, length, block);
+
+    public void ImportPrefix(int slot, int length, byte* block)
+    {
+        if (_lengths[slot] != 0)
+        {
+            throw new InvalidOperationException($"slot {slot} is not empty");
+        }
+        _cache.CopyIn(block, slot, length);
+        new Span<long>(MaskRow(slot), length).Fill(1);
+        _lengths[slot] = length;
+    }
+
+    private OrtValue SlotMask(int slot) =>
+        _slotMasks[slot] ??= OrtValue.CreateTensor((IntPtr)MaskRow(slot), (long)MaxLength * sizeof(long), TensorElementType.Int64, [1, MaxLength]);
+
+    // The lambdas live in CreateStep: a method whose lambdas capture a parameter allocates their closure on
+    // every call, even when the branch using them is skipped, and this one runs once per token.
+    private OrtValue[] StepInputs(int n) => _stepInputs[n - 1] ?? CreateStep(n);
+
+    private OrtValue[] CreateStep(int n)
+    {
+        var inputs = new OrtValue[_io.Inputs.Count];
+        inputs[0] = _idsViews[n - 1] ??= OrtValue.CreateTensor((IntPtr)_ids, n * sizeof(long), TensorElementType.Int64, [n, 1]);
+        inputs[1] = _maskViews[n - 1] ??= OrtValue.CreateTensor((IntPtr)_mask, (long)n * MaxLength * sizeof(long), TensorElementType.Int64, [n, MaxLength]);
+        if (_model.HasPositionIds)
+        {
+            inputs[2] = _positionViews[n - 1] ??= OrtValue.CreateTensor((IntPtr)_positions, n * sizeof(long), TensorElementType.Int64, [n, 1]);
+        }
+        var outputs = new OrtValue[_io.Outputs.Count];
+        outputs[0] = _logits.BatchOutput(n);
+        BindKv(inputs, outputs, l => _cache.BatchKey(l, n), l => _cache.BatchValue(l, n));
+        _stepOutputs[n - 1] = outputs;
+        return _stepInputs[n - 1] = inputs;
+    }
+
+    private OrtValue[] StepOutputs(int n) => _stepOutputs[n - 1]!;
+
+    /// <summary>The same KV value is both the past input and the present output: updated in place.</summary>
+    private void BindKv(OrtValue[] inputs, OrtValue[] outputs, Func<int, OrtValue> key, Func<int, OrtValue> value)
+    {
+        for (var l = 0; l < _cache.Layout.Layers; l++)
+        {
+            inputs[_io.FirstPastInput + 2 * l] = outputs[1 + 2 * l] = key(l);
+            inputs[_io.FirstPastInput + 2 * l + 1] = outputs[2 + 2 * l] = value(l);
+        }
+    }
+
+    public void Dispose()
+    {
+        foreach (var set in new[] { _idsViews, _maskViews, _positionViews, _slotMasks })
+        {
+            foreach (var v in set)
+            {
+                v?.Dispose();
+            }
+        }
+        _logits.Dispose();
+        _cache.Dispose();
+        _io.Dispose();
+        NativeMemory.Free(_ids);
+        NativeMemory.Free(_positions);
+        NativeMemory.Free(_mask);
+    }
+}

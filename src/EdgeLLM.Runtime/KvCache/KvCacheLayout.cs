@@ -1,0 +1,14 @@
+using EdgeLLM.Onnx;
+
+namespace EdgeLLM.Runtime.KvCache;
+
+/// <summary>Shape of a model's KV cache: what one token and one sequence cost in bytes.</summary>
+public sealed record KvCacheLayout(int Layers, int KvHeads, int HeadSize, TensorElementType ElementType)
+{
+    public int ElementSize => TensorTypes.SizeOf(ElementType);
+
+    /// <summary>Key and value, every layer and KV head, for one position.</summary>
+    public long BytesPerToken => 2L * Layers * KvHeads * HeadSize * ElementSize;
+
+    public long BytesPerSequence(int positions) => BytesPerToken * positions;
+}

@@ -1,0 +1,129 @@
+using EdgeLLM.Onnx;
+
+namespace EdgeLLM.Runtime.Models;
+
+/// <summary>
+/// The decoder ONNX session of a GenAI-layout model, checked against its <c>genai_config.json</c>: every input
+/// and output the configuration names exists with a usable type, and the graph asks for nothing else.
+/// </summary>
+internal sealed class DecoderSession : IDisposable
+{
+    public DecoderSession(string modelDirectory, GenAiConfig config, SessionOptions options)
+    {
+        var decoder = config.Model.Decoder;
+        Config = config;
+        var path = Path.Combine(modelDirectory, decoder.Filename);
+        if (!File.Exists(path))
+        {
+            throw new ModelLoadException($"{path}: the decoder file named by genai_config.json model.decoder.filename does not exist");
+        }
+        try
+        {
+            Session = new InferenceSession(path, options);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            throw new ModelLoadException($"{path}: ONNX Runtime cannot load it: {e.OrtMessage}", e);
+        }
+        try
+        {
+            (KvType, LogitsType, HasPositionIds) = Validate(path, decoder);
+        }
+        catch
+        {
+            Session.Dispose();
+            throw;
+        }
+    }
+
+    public InferenceSession Session { get; }
+
+    public GenAiConfig Config { get; }
+
+    public GenAiDecoderConfig Decoder => Config.Model.Decoder;
+
+    /// <summary>Float or Float16: the KV cache's element type.</summary>
+    public TensorElementType KvType { get; }
+
+    public TensorElementType LogitsType { get; }
+
+    public bool HasPositionIds { get; }
+
+    private (TensorElementType Kv, TensorElementType Logits, bool Positions) Validate(string path, GenAiDecoderConfig d)
+    {
+        var file = Path.GetFileName(path);
+        var inputs = Session.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var outputs = Session.Outputs.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var expected = new HashSet<string>(StringComparer.Ordinal);
+
+        NodeMetadata Input(string name, string field)
+        {
+            expected.Add(name);
+            return inputs.TryGetValue(name, out var m) ? m
+                : throw new ModelLoadException($"{file}: input '{name}' (genai_config.json model.decoder.inputs.{field}) is not in the graph; its inputs are {string.Join(", ", inputs.Keys)}");
+        }
+
+        NodeMetadata Output(string name, string field) => outputs.TryGetValue(name, out var m) ? m
+            : throw new ModelLoadException($"{file}: output '{name}' (genai_config.json model.decoder.outputs.{field}) is not in the graph; its outputs are {string.Join(", ", outputs.Keys)}");
+
+        static void Expect(NodeMetadata m, TensorElementType type, int rank, string file)
+        {
+            if (m.ElementType != type || m.Shape.Length != rank)
+            {
+                throw new ModelLoadException($"{file}: '{m.Name}' is {m}, expected a rank-{rank} {type} tensor");
+            }
+        }
+
+        Expect(Input(d.Inputs.InputIds, "input_ids"), TensorElementType.Int64, 2, file);
+        Expect(Input(d.Inputs.AttentionMask, "attention_mask"), TensorElementType.Int64, 2, file);
+        var positions = d.Inputs.PositionIds is { } p;
+        if (positions)
+        {
+            Expect(Input(d.Inputs.PositionIds!, "position_ids"), TensorElementType.Int64, 2, file);
+        }
+        var logits = Output(d.Outputs.Logits, "logits");
+        if (logits.ElementType is not (TensorElementType.Float or TensorElementType.Float16) || logits.Shape.Length != 3)
+        {
+            throw new ModelLoadException($"{file}: logits '{logits.Name}' is {logits}, expected [batch, sequence, vocab] float or float16");
+        }
+        if (logits.Shape[2] > 0 && logits.Shape[2] != Config.Model.VocabSize)
+        {
+            throw new ModelLoadException($"{file}: logits have {logits.Shape[2]} entries per token but genai_config.json model.vocab_size is {Config.Model.VocabSize}");
+        }
+
+        TensorElementType? kv = null;
+        for (var layer = 0; layer < d.NumHiddenLayers; layer++)
+        {
+            foreach (var (m, field) in new[]
+                     {
+                         (Input(d.Inputs.PastKey(layer), "past_key_names"), "past_key_names"),
+                         (Input(d.Inputs.PastValue(layer), "past_value_names"), "past_value_names"),
+                         (Output(d.Outputs.PresentKey(layer), "present_key_names"), "present_key_names"),
+                         (Output(d.Outputs.PresentValue(layer), "present_value_names"), "present_value_names"),
+                     })
+            {
+                if (m.ElementType is not (TensorElementType.Float or TensorElementType.Float16) || m.Shape.Length != 4)
+                {
+                    throw new ModelLoadException($"{file}: '{m.Name}' ({field}) is {m}, expected [batch, kv_heads, sequence, head_size] float or float16");
+                }
+                if ((m.Shape[1] > 0 && m.Shape[1] != d.NumKeyValueHeads) || (m.Shape[3] > 0 && m.Shape[3] != d.HeadSize))
+                {
+                    throw new ModelLoadException($"{file}: '{m.Name}' is {m} but genai_config.json says num_key_value_heads {d.NumKeyValueHeads} and head_size {d.HeadSize}");
+                }
+                if (kv is not null && kv != m.ElementType)
+                {
+                    throw new ModelLoadException($"{file}: '{m.Name}' is {m.ElementType} but other KV tensors are {kv}");
+                }
+                kv = m.ElementType;
+            }
+        }
+        if (Session.Inputs.Count > d.NumHiddenLayers * 2 + 2 + (positions ? 1 : 0))
+        {
+            var extra = Session.Inputs.Select(i => i.Name).Where(n => !expected.Contains(n));
+            throw new ModelLoadException($"{file}: graph input(s) {string.Join(", ", extra)} are not described by genai_config.json model.decoder.inputs; EdgeLLM cannot feed them");
+        }
+        return (kv!.Value, logits.ElementType, positions);
+    }
+
+    public void Dispose() => Session.Dispose();
+}
