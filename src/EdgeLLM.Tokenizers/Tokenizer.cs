@@ -1,0 +1,229 @@
+using System.Text;
+using System.Text.Json;
+using EdgeLLM.Tokenizers.AddedTokens;
+using EdgeLLM.Tokenizers.Decoders;
+using EdgeLLM.Tokenizers.Json;
+using EdgeLLM.Tokenizers.Models;
+using EdgeLLM.Tokenizers.Normalizers;
+using EdgeLLM.Tokenizers.PostProcessors;
+using EdgeLLM.Tokenizers.PreTokenizers;
+
+namespace EdgeLLM.Tokenizers;
+
+/// <summary>
+/// A Hugging Face <c>tokenizer.json</c> tokenizer (BPE, byte-level or SentencePiece-style): added tokens are
+/// matched first, the rest is normalized, pre-tokenized and encoded by the model, and the post-processor adds
+/// BOS/EOS when asked. Safe to use from several threads.
+/// </summary>
+public sealed class Tokenizer
+{
+    private readonly INormalizer? _normalizer;
+    private readonly IPreTokenizer? _preTokenizer;
+    private readonly BpeModel _model;
+    private readonly IPostProcessor? _postProcessor;
+    private readonly IDecoder? _decoder;
+    private readonly AddedTokenMatcher _rawAdded;
+    private readonly AddedTokenMatcher _normalizedAdded;
+    private readonly string[] _idToToken;
+    private readonly bool[] _special;
+    private readonly Dictionary<string, int> _addedIds = new(StringComparer.Ordinal);
+
+    private Tokenizer(JsonElement root, TokenizerConfig config)
+    {
+        Config = config;
+        var model = JsonNodeReader.Get(root, "model", "(top level)");
+        var modelType = model.TryGetProperty("type", out var t) ? t.GetString() : "BPE";
+        if (modelType != "BPE")
+        {
+            throw new TokenizerLoadException($"tokenizer.json: model type '{modelType}' is not supported (EdgeLLM supports BPE)");
+        }
+        _model = new BpeModel(model);
+        var added = new List<AddedToken>();
+        if (root.TryGetProperty("added_tokens", out var list) && list.ValueKind == JsonValueKind.Array)
+        {
+            foreach (var a in list.EnumerateArray())
+            {
+                var token = new AddedToken(a.GetProperty("id").GetInt32(), a.GetProperty("content").GetString()!,
+                    JsonNodeReader.Bool(a, "special", false), JsonNodeReader.Bool(a, "lstrip", false), JsonNodeReader.Bool(a, "rstrip", false),
+                    JsonNodeReader.Bool(a, "single_word", false), JsonNodeReader.Bool(a, "normalized", !JsonNodeReader.Bool(a, "special", false)));
+                added.Add(token);
+                _addedIds[token.Content] = token.Id;
+            }
+        }
+        _normalizer = NormalizerFactory.Create(Section(root, "normalizer"));
+        _preTokenizer = PreTokenizerFactory.Create(Section(root, "pre_tokenizer"));
+        _postProcessor = PostProcessorFactory.Create(Section(root, "post_processor"), s => _addedIds.TryGetValue(s, out var id) ? id : null);
+        _decoder = DecoderFactory.Create(Section(root, "decoder"), new HashSet<string>(added.Select(a => a.Content), StringComparer.Ordinal));
+        // Normalized added tokens are matched in normalized text; when there is no normalizer that is the raw text.
+        _rawAdded = new AddedTokenMatcher(added.Where(a => !a.Normalized || _normalizer is null));
+        _normalizedAdded = new AddedTokenMatcher(_normalizer is null ? [] : added.Where(a => a.Normalized));
+
+        var size = Math.Max(_model.Vocab.Count == 0 ? 0 : _model.Vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
+        _idToToken = new string[size];
+        _special = new bool[size];
+        foreach (var (token, id) in _model.Vocab)
+        {
+            _idToToken[id] = token;
+        }
+        foreach (var a in added)
+        {
+            _idToToken[a.Id] = a.Content;
+            _special[a.Id] = a.Special;
+        }
+        foreach (var extra in config.AdditionalSpecialTokens)
+        {
+            if (TokenToId(extra) is { } id && id < _special.Length)
+            {
+                _special[id] = true;
+            }
+        }
+    }
+
+    public TokenizerConfig Config { get; }
+
+    /// <summary>One more than the largest token id.</summary>
+    public int VocabSize => _idToToken.Length;
+
+    private static JsonElement Section(JsonElement root, string name) => root.TryGetProperty(name, out var v) ? v : default;
+
+    /// <summary>Loads <c>tokenizer.json</c> with <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
+    /// <c>chat_template.jinja</c> from a model directory.</summary>
+    public static Tokenizer FromDirectory(string directory) => FromFile(
+        Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
+        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"));
+
+    public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null)
+    {
+        string json;
+        try
+        {
+            json = File.ReadAllText(tokenizerJsonPath);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new TokenizerLoadException($"{tokenizerJsonPath}: cannot be read: {e.Message}", e);
+        }
+        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath));
+    }
+
+    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null)
+    {
+        try
+        {
+            using var doc = JsonDocument.Parse(tokenizerJson);
+            return new Tokenizer(doc.RootElement, config ?? TokenizerConfig.Empty);
+        }
+        catch (JsonException e)
+        {
+            throw new TokenizerLoadException($"tokenizer.json: not valid JSON: {e.Message}", e);
+        }
+        catch (Exception e) when (e is InvalidOperationException or KeyNotFoundException or FormatException)
+        {
+            throw new TokenizerLoadException($"tokenizer.json: malformed: {e.Message}", e);
+        }
+    }
+
+    public int[] Encode(string text, bool addSpecialTokens = true)
+    {
+        var ids = new List<int>(text.Length / 3 + 4);
+        Encode(text, ids, addSpecialTokens);
+        return ids.ToArray();
+    }
+
+    /// <summary>Appends the ids of <paramref name="text"/> to <paramref name="ids"/>.</summary>
+    public void Encode(string text, List<int> ids, bool addSpecialTokens = true)
+    {
+        var start = ids.Count;
+        var segments = new List<Segment>();
+        _rawAdded.Split(text, atStart: true, segments);
+        var normalizedSegments = new List<Segment>();
+        var pieces = new List<Piece>();
+        var words = new List<Piece>();
+        foreach (var segment in segments)
+        {
+            if (segment.TokenId is { } id)
+            {
+                ids.Add(id);
+                continue;
+            }
+            var normalized = _normalizer?.Normalize(segment.Text) ?? segment.Text;
+            normalizedSegments.Clear();
+            _normalizedAdded.Split(normalized, segment.AtStart, normalizedSegments);
+            foreach (var s in normalizedSegments)
+            {
+                if (s.TokenId is { } nid)
+                {
+                    ids.Add(nid);
+                    continue;
+                }
+                pieces.Clear();
+                words.Clear();
+                pieces.Add(new Piece(s.Text, s.AtStart));
+                if (_preTokenizer is null)
+                {
+                    words.AddRange(pieces);
+                }
+                else
+                {
+                    _preTokenizer.PreTokenize(pieces, words);
+                }
+                foreach (var w in words)
+                {
+                    _model.Tokenize(w.Text, ids);
+                }
+            }
+        }
+        if (addSpecialTokens && _postProcessor is not null)
+        {
+            var tail = ids.GetRange(start, ids.Count - start);
+            _postProcessor.Process(tail);
+            ids.RemoveRange(start, ids.Count - start);
+            ids.AddRange(tail);
+        }
+    }
+
+    public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true)
+    {
+        var tokens = new List<string>(ids.Length);
+        foreach (var id in ids)
+        {
+            if ((uint)id >= (uint)_idToToken.Length || _idToToken[id] is null)
+            {
+                continue;
+            }
+            if (skipSpecialTokens && _special[id])
+            {
+                continue;
+            }
+            tokens.Add(_idToToken[id]);
+        }
+        string text;
+        if (_decoder is null)
+        {
+            text = string.Join(' ', tokens);
+        }
+        else
+        {
+            _decoder.Decode(tokens);
+            text = string.Concat(tokens);
+        }
+        return Config.CleanUpTokenizationSpaces ? CleanUp(text) : text;
+    }
+
+    /// <summary>A decoder for tokens as they are generated; see <see cref="TokenizerStream"/>.</summary>
+    public TokenizerStream CreateStream(bool skipSpecialTokens = true) => new(this, skipSpecialTokens);
+
+    public int? TokenToId(string token) => _addedIds.TryGetValue(token, out var a) ? a : _model.TryGetId(token, out var id) ? id : null;
+
+    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
+
+    /// <summary>True for added tokens flagged special (dropped by decoding with skipSpecialTokens).</summary>
+    public bool IsSpecial(int id) => (uint)id < (uint)_special.Length && _special[id];
+
+    /// <summary>True when the decoder is plain byte-level, so text can be decoded byte by byte.</summary>
+    internal bool IsByteLevel => _decoder is ByteLevelDecoder;
+
+    private static string CleanUp(string text) => text
+        .Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!").Replace(" ,", ",").Replace(" ' ", "'")
+        .Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" 's", "'s").Replace(" 've", "'ve").Replace(" 're", "'re");
+}

@@ -1,0 +1,108 @@
+using System.Text;
+using System.Text.Json;
+
+namespace EdgeLLM.Tokenizers.Tests.Conformance;
+
+/// <summary>
+/// Every string of the committed corpus, encoded and decoded by EdgeLLM, against what transformers.js
+/// (the reference implementation, run by make-references.mjs) produced from the same tokenizer files.
+/// </summary>
+public class ConformanceTests
+{
+    private static readonly string[] Corpus = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Conformance", "corpus.json")))!;
+
+    public static TheoryData<string> Tokenizers() => ["llama3", "qwen3", "llama2", "gemma3", "gpt2", "iot-assist"];
+
+    private sealed record Reference(int[] Ids, int[] Plain, string Decoded, string DecodedSkipping);
+
+    private static List<Reference> LoadReferences(string name)
+    {
+        using var doc = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Conformance", "references", $"{name}.json")));
+        var cases = doc.RootElement.GetProperty("cases");
+        Assert.Equal(Corpus.Length, cases.GetArrayLength());
+        var list = new List<Reference>();
+        var i = 0;
+        foreach (var c in cases.EnumerateArray())
+        {
+            var ids = c[0].EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var plain = c[1].ValueKind == JsonValueKind.Null ? ids : c[1].EnumerateArray().Select(e => e.GetInt32()).ToArray();
+            var decoded = c[2].ValueKind == JsonValueKind.Null ? Corpus[i] : c[2].GetString()!;
+            var skipping = c[3].ValueKind == JsonValueKind.Null ? decoded : c[3].GetString()!;
+            list.Add(new Reference(ids, plain, decoded, skipping));
+            i++;
+        }
+        return list;
+    }
+
+    private static string Show(IEnumerable<int> ids) => "[" + string.Join(",", ids) + "]";
+
+    private static string Escape(string s) => JsonSerializer.Serialize(s);
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Encoding_gives_the_same_ids_as_transformers_js_for_the_whole_corpus(string name)
+    {
+        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var references = LoadReferences(name);
+        var failures = new StringBuilder();
+        var failed = 0;
+        for (var i = 0; i < Corpus.Length; i++)
+        {
+            var withSpecial = tokenizer.Encode(Corpus[i], addSpecialTokens: true);
+            var plain = tokenizer.Encode(Corpus[i], addSpecialTokens: false);
+            if (!withSpecial.SequenceEqual(references[i].Ids) || !plain.SequenceEqual(references[i].Plain))
+            {
+                if (failed++ < 5)
+                {
+                    failures.AppendLine($"{Escape(Corpus[i])}\n  expected {Show(references[i].Plain)}\n  got      {Show(plain)}");
+                }
+            }
+        }
+        Assert.True(failed == 0, $"{name}: {failed} of {Corpus.Length} strings differ\n{failures}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Decoding_gives_the_same_text_as_transformers_js_for_the_whole_corpus(string name)
+    {
+        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var references = LoadReferences(name);
+        var failures = new StringBuilder();
+        var failed = 0;
+        for (var i = 0; i < Corpus.Length; i++)
+        {
+            var r = references[i];
+            var decoded = tokenizer.Decode(r.Plain, skipSpecialTokens: false);
+            var skipping = tokenizer.Decode(r.Ids, skipSpecialTokens: true);
+            if (decoded != r.Decoded || skipping != r.DecodedSkipping)
+            {
+                if (failed++ < 5)
+                {
+                    failures.AppendLine($"{Escape(Corpus[i])}\n  expected {Escape(r.Decoded)} / {Escape(r.DecodedSkipping)}\n  got      {Escape(decoded)} / {Escape(skipping)}");
+                }
+            }
+        }
+        Assert.True(failed == 0, $"{name}: {failed} of {Corpus.Length} decodings differ\n{failures}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void Streaming_deltas_add_up_to_the_full_decoding_and_never_split_a_character(string name)
+    {
+        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var references = LoadReferences(name);
+        for (var i = 0; i < Corpus.Length; i++)
+        {
+            var stream = tokenizer.CreateStream(skipSpecialTokens: false);
+            var text = new StringBuilder();
+            foreach (var id in references[i].Plain)
+            {
+                var delta = stream.Next(id);
+                Assert.False(delta.Length > 0 && char.IsHighSurrogate(delta[^1]), $"{name}: a delta of {Escape(Corpus[i])} ends inside a surrogate pair");
+                text.Append(delta);
+            }
+            text.Append(stream.Flush());
+            Assert.Equal(tokenizer.Decode(references[i].Plain, skipSpecialTokens: false), text.ToString());
+        }
+    }
+}
