@@ -1,3 +1,10 @@
 using BenchmarkDotNet.Running;
+using EdgeLLM.Benchmarks;
 
-BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+// `tokenizer` runs the side-by-side comparison with transformers.js; anything else goes to BenchmarkDotNet.
+if (args.Length > 0 && args[0] == "tokenizer")
+{
+    return TokenizerThroughput.Run(args[1..]);
+}
+BenchmarkSwitcher.FromAssembly(typeof(TokenizerThroughput).Assembly).Run(args);
+return 0;
