@@ -40,6 +40,7 @@ public sealed class OtaUpdater : IAsyncDisposable
     private Task _worker = Task.CompletedTask;
     private ITimer? _confirmTimer;
     private Task _background = Task.CompletedTask;
+    private bool _disposed;
 
     /// <param name="options">Bound from <c>EdgeLLM:Ota</c>; validated here as well as at host start-up.</param>
     /// <param name="device">Device id, state directory, runtime version and the embedded default model.</param>
@@ -154,7 +155,27 @@ public sealed class OtaUpdater : IAsyncDisposable
             OtaLog.Confirmed(_logger, active.Model, active.Version);
         }
 
-        _background = Task.Run(() => PruneAsync(_stopping.Token));
+        // Prune now when no switch is in flight; from inside an activation (which holds the gate) leave it to a task.
+        if (_switcher.SwitchGate.Wait(0))
+        {
+            try
+            {
+                _switcher.Prune();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                OtaLog.CleanupFailed(_logger, _device.StateDirectory, e);
+            }
+            finally
+            {
+                _switcher.SwitchGate.Release();
+            }
+        }
+        else
+        {
+            _background = Task.Run(() => PruneAsync(_stopping.Token));
+        }
+
         return true;
     }
 
@@ -200,6 +221,12 @@ public sealed class OtaUpdater : IAsyncDisposable
     /// <summary>Stops a running update (its partial download stays for the next start) and the confirmation timer.</summary>
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
         await _stopping.CancelAsync().ConfigureAwait(false);
         lock (_timerLock)
         {
