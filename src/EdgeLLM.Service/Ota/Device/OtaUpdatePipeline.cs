@@ -78,6 +78,7 @@ internal sealed class OtaUpdatePipeline
         {
             OtaLog.UpdateRejected(_logger, manifest.Model, manifest.Version, e.ToStatusError());
             ClearPendingQuietly(manifest);
+            DeleteDownload(_store.DownloadPath(manifest));
             var phase = e.Code is OtaErrorCode.ActivationFailed ? OtaPhase.RolledBack : OtaPhase.Rejected;
             var status = new OtaStatus(manifest.Model, manifest.Version, phase, 0, e.ToStatusError());
             await _status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
@@ -320,6 +321,7 @@ internal sealed class OtaUpdatePipeline
             {
                 OtaLog.ActivationFailed(_logger, manifest.Model, manifest.Version, e);
                 var rollback = _switcher.RollBackUnconfirmed(entry);
+                PruneQuietly();
                 if (rollback?.Serving is { } previous)
                 {
                     try
@@ -345,6 +347,18 @@ internal sealed class OtaUpdatePipeline
         finally
         {
             _switcher.SwitchGate.Release();
+        }
+    }
+
+    private void PruneQuietly()
+    {
+        try
+        {
+            _switcher.Prune();
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            OtaLog.CleanupFailed(_logger, _store.ModelsDirectory, e);
         }
     }
 

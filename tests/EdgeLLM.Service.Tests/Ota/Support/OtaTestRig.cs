@@ -116,6 +116,23 @@ internal sealed class OtaTestRig : IAsyncDisposable
         return new PublishedBundle(version, signed, packed.BundlePath, url, source, packed.Manifest.Sha256);
     }
 
+    /// <summary>Serves <paramref name="bundle"/> bytes as version <paramref name="version"/> with a correctly signed manifest.</summary>
+    public PublishedBundle PublishRaw(string version, byte[] bundle)
+    {
+        var name = $"{TestModelDirectory.ModelId}-{version}.tar.gz";
+        var url = Server.Add(name, bundle);
+        var sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bundle));
+        var manifest = new JsonObject
+        {
+            ["model"] = TestModelDirectory.ModelId,
+            ["version"] = version,
+            ["url"] = url.AbsoluteUri,
+            ["sha256"] = sha256,
+            ["size"] = bundle.Length,
+        };
+        return new PublishedBundle(version, Sign(manifest, Key), Path.Combine(BundlesDirectory, name), url, "", sha256);
+    }
+
     public static byte[] Sign(JsonObject manifest, OtaKeyPair key)
     {
         using var ecdsa = OtaKeys.LoadPrivateKey(key.PrivateKeyPem, "test key");
