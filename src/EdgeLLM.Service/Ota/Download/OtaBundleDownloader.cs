@@ -70,7 +70,7 @@ public sealed class OtaBundleDownloader
             try
             {
                 requests++;
-                metadata = await AttemptAsync(url, size, partPath, metadataPath, metadata, bytesReceived, overall.Token).ConfigureAwait(false);
+                await AttemptAsync(url, size, partPath, metadataPath, bytesReceived, overall.Token).ConfigureAwait(false);
                 continue;
             }
             catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -113,10 +113,12 @@ public sealed class OtaBundleDownloader
         }
     }
 
-    private async Task<PartMetadata> AttemptAsync(
-        Uri url, long size, string partPath, string metadataPath, PartMetadata metadata, Func<long, CancellationToken, ValueTask>? bytesReceived,
+    private async Task AttemptAsync(
+        Uri url, long size, string partPath, string metadataPath, Func<long, CancellationToken, ValueTask>? bytesReceived,
         CancellationToken cancellationToken)
     {
+        // The validators of the previous response are on disk (an attempt that failed midway still wrote them).
+        var metadata = ReadMetadata(metadataPath) ?? throw new IOException($"{metadataPath} vanished during the download");
         var offset = CurrentLength(partPath);
         using var request = new HttpRequestMessage(HttpMethod.Get, url);
         if (offset > 0)
@@ -162,8 +164,6 @@ public sealed class OtaBundleDownloader
             WriteMetadata(metadataPath, metadata);
             await CopyBodyAsync(response, partPath, append ? offset : 0, size, bytesReceived, stall, cancellationToken).ConfigureAwait(false);
         }
-
-        return metadata;
     }
 
     /// <summary>Returns true when the body continues the part file, false when it is the whole bundle from byte 0.</summary>

@@ -34,6 +34,9 @@ internal sealed class BundleServer : IAsyncDisposable
     /// <summary>Body bytes per second (0: unthrottled).</summary>
     public long BytesPerSecond { get; set; }
 
+    /// <summary>Pause after the headers, before any body byte (a stalled server).</summary>
+    public TimeSpan StallBeforeBody { get; set; }
+
     /// <summary>When true, Range headers are ignored (the full file comes with 200).</summary>
     public bool IgnoreRange { get; set; }
 
@@ -49,6 +52,7 @@ internal sealed class BundleServer : IAsyncDisposable
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var app = builder.Build();
         var server = new BundleServer(app);
         app.MapGet("/bundles/{name}", server.ServeAsync);
@@ -64,6 +68,17 @@ internal sealed class BundleServer : IAsyncDisposable
     {
         _files[name] = content;
         return new Uri(BaseAddress, name);
+    }
+
+    /// <summary>The served requests once at least <paramref name="count"/> have finished (the server logs a request after its last byte).</summary>
+    public async Task<List<ServedRequest>> WaitForRequestsAsync(int count)
+    {
+        for (var i = 0; i < 500 && _requests.Count < count; i++)
+        {
+            await Task.Delay(10);
+        }
+
+        return [.. _requests];
     }
 
     public int RequestsFor(string name) => _requests.Count(r => r.Name == name);
@@ -129,6 +144,12 @@ internal sealed class BundleServer : IAsyncDisposable
         const int chunk = 16 * 1024;
         try
         {
+            if (StallBeforeBody > TimeSpan.Zero)
+            {
+                await response.StartAsync(context.RequestAborted);
+                await Task.Delay(StallBeforeBody, context.RequestAborted);
+            }
+
             for (var offset = start; offset <= end; offset += chunk)
             {
                 var length = (int)Math.Min(chunk, end - offset + 1);
@@ -141,7 +162,9 @@ internal sealed class BundleServer : IAsyncDisposable
                 sent += length;
                 if (sent >= cut)
                 {
+                    // Let the bytes reach the client before the reset, so the cut lands where the test asked.
                     await response.Body.FlushAsync(context.RequestAborted);
+                    await Task.Delay(100, context.RequestAborted);
                     context.Abort();
                     return;
                 }
