@@ -80,8 +80,8 @@ public sealed class OtaResumeTests : IAsyncLifetime
         for (var start = 1; start <= 2; start++)
         {
             var updater = _rig.CreateUpdater();
-            Task running = start == 1
-                ? updater.SubmitAsync(bundle.Manifest, CancellationToken.None)
+            var running = start == 1
+                ? (Task)updater.SubmitAsync(bundle.Manifest, CancellationToken.None)
                 : updater.ResumeInterruptedAsync(CancellationToken.None);
             var downloadStarts = start;
             await _rig.Status.WaitForAsync(_ => _rig.Status.All.Count(x => x.Phase == OtaPhase.Downloading && x.Progress == 0) == downloadStarts, TimeSpan.FromSeconds(10));
