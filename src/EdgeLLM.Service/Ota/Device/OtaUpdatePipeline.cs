@@ -184,12 +184,14 @@ internal sealed class OtaUpdatePipeline
             }
             catch (OtaDownloadException e)
             {
-                if (e.IsSizeMismatch)
+                if (e.IsSizeMismatch || e.IsStorageError)
                 {
+                    // Useless (wrong bundle) or in the way (a full disk): free the space.
                     DeleteDownload(partPath);
                 }
 
-                throw new OtaUpdateException(e.IsSizeMismatch ? OtaErrorCode.SizeMismatch : OtaErrorCode.DownloadFailed, e.Message, e);
+                var code = e.IsSizeMismatch ? OtaErrorCode.SizeMismatch : e.IsStorageError ? OtaErrorCode.StorageError : OtaErrorCode.DownloadFailed;
+                throw new OtaUpdateException(code, e.Message, e);
             }
             catch (IOException e)
             {

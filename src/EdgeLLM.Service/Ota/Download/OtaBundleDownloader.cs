@@ -215,57 +215,95 @@ public sealed class OtaBundleDownloader
         CancellationTokenSource stall, CancellationToken cancellationToken)
     {
         await using var body = await response.Content.ReadAsStreamAsync(cancellationToken).ConfigureAwait(false);
-        await using var file = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, 1 << 16, useAsync: true);
-        file.SetLength(offset);
-        file.Position = offset;
-        var buffer = new byte[1 << 16];
-        var length = offset;
+        FileStream file;
         try
         {
-            while (true)
+            // Unbuffered: every chunk goes straight to the file, so a failed write cannot resurface when the stream is disposed.
+            file = new FileStream(partPath, FileMode.OpenOrCreate, FileAccess.Write, FileShare.Read, bufferSize: 0, useAsync: true);
+            file.SetLength(offset);
+            file.Position = offset;
+        }
+        catch (IOException e)
+        {
+            throw StorageError(partPath, e);
+        }
+
+        await using (file)
+        {
+            var buffer = new byte[1 << 16];
+            var length = offset;
+            try
             {
-                stall.CancelAfter(_settings.StallTimeout);
-                int read;
-                try
+                while (true)
                 {
-                    read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
-                {
-                    throw new TransientDownloadException($"no data for {_settings.StallTimeout} (Ota:DownloadStallSeconds) at byte {length}");
-                }
+                    stall.CancelAfter(_settings.StallTimeout);
+                    int read;
+                    try
+                    {
+                        read = await body.ReadAsync(buffer, stall.Token).ConfigureAwait(false);
+                    }
+                    catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+                    {
+                        throw new TransientDownloadException($"no data for {_settings.StallTimeout} (Ota:DownloadStallSeconds) at byte {length}");
+                    }
 
-                if (read == 0)
-                {
-                    break;
-                }
+                    if (read == 0)
+                    {
+                        break;
+                    }
 
-                if (length + read > size)
-                {
-                    throw new OtaDownloadException($"the server sent more than the manifest's {size} bytes", isSizeMismatch: true);
-                }
+                    if (length + read > size)
+                    {
+                        throw new OtaDownloadException($"the server sent more than the manifest's {size} bytes", isSizeMismatch: true);
+                    }
 
-                await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
-                length += read;
-                if (bytesReceived is not null)
-                {
-                    await bytesReceived(length, cancellationToken).ConfigureAwait(false);
+                    try
+                    {
+                        await file.WriteAsync(buffer.AsMemory(0, read), cancellationToken).ConfigureAwait(false);
+                    }
+                    catch (IOException e)
+                    {
+                        throw StorageError(partPath, e);
+                    }
+
+                    length += read;
+                    if (bytesReceived is not null)
+                    {
+                        await bytesReceived(length, cancellationToken).ConfigureAwait(false);
+                    }
                 }
             }
-        }
-        finally
-        {
-            // Keep what arrived: the next attempt (or the next start of the service) continues from here.
-            await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
-        }
+            finally
+            {
+                // Keep what arrived: the next attempt (or the next start of the service) continues from here.
+                try
+                {
+                    await file.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (IOException)
+                {
+                    // Reported by the write that failed; a failed flush only loses the tail, which the resume re-fetches.
+                }
+            }
 
-        if (length < size)
-        {
-            throw new TransientDownloadException($"the connection ended at byte {length} of {size}");
-        }
+            if (length < size)
+            {
+                throw new TransientDownloadException($"the connection ended at byte {length} of {size}");
+            }
 
-        file.Flush(flushToDisk: true);
+            try
+            {
+                file.Flush(flushToDisk: true);
+            }
+            catch (IOException e)
+            {
+                throw StorageError(partPath, e);
+            }
+        }
     }
+
+    private static OtaDownloadException StorageError(string path, IOException e) =>
+        new($"writing {path}: {e.Message}", innerException: e, isStorageError: true);
 
     private static long CurrentLength(string path)
     {
