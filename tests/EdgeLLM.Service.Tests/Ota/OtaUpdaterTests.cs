@@ -23,6 +23,26 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Start_up_removes_staging_trash_temporary_files_and_stale_downloads()
+    {
+        var ota = Path.Combine(_rig.StateDirectory, "ota");
+        Directory.CreateDirectory(Path.Combine(ota, "staging", "iot-test-9-abc"));
+        File.WriteAllText(Path.Combine(ota, "staging", "iot-test-9-abc", "model.onnx"), "half");
+        Directory.CreateDirectory(Path.Combine(ota, "trash", "old"));
+        Directory.CreateDirectory(Path.Combine(ota, "downloads"));
+        File.WriteAllText(Path.Combine(ota, "downloads", "iot-test-9.tar.gz.part"), "partial");
+        File.CreateSymbolicLink(Path.Combine(ota, ".current.0123.tmp"), "../models/iot-test/versions/9");
+        var updater = _rig.CreateUpdater();
+
+        await updater.ResolveActiveModelDirectoryAsync(CancellationToken.None);
+
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(ota, "staging")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(ota, "trash")));
+        Assert.Empty(Directory.GetFileSystemEntries(Path.Combine(ota, "downloads")));
+        Assert.Empty(Directory.GetFileSystemEntries(ota, ".*.tmp"));
+    }
+
+    [Fact]
     public async Task Signed_update_goes_through_every_phase_and_switches_to_the_new_version()
     {
         var bundle = await _rig.PublishAsync("1.1.0");

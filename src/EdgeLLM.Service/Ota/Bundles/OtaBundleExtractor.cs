@@ -108,7 +108,7 @@ public static class OtaBundleExtractor
             }
         }
 
-        DurableFileSystem.FsyncTree(root);
+        DurableFileSystem.FsyncDirectories(root); // each file was fsynced as it was written
         return FindModelDirectory(root);
     }
 

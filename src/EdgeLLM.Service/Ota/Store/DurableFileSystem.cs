@@ -38,13 +38,6 @@ internal static class DurableFileSystem
         FsyncDirectory(directory);
     }
 
-    /// <summary>Flushes a regular file's data and metadata to disk.</summary>
-    public static void FsyncFile(string path)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.ReadWrite);
-        RandomAccess.FlushToDisk(handle);
-    }
-
     /// <summary>Flushes a directory's entries to disk, so renames and new files in it survive a power loss.</summary>
     public static void FsyncDirectory(string directory)
     {
@@ -112,14 +105,12 @@ internal static class DurableFileSystem
         FsyncDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
     }
 
-    /// <summary>Flushes every file and directory below <paramref name="root"/> (and the root itself), deepest first.</summary>
-    public static void FsyncTree(string root)
+    /// <summary>
+    /// Flushes every directory below <paramref name="root"/> (and the root itself), deepest first, so the names of
+    /// files written and fsynced in them survive a power loss.
+    /// </summary>
+    public static void FsyncDirectories(string root)
     {
-        foreach (var file in Directory.EnumerateFiles(root, "*", SearchOption.AllDirectories))
-        {
-            FsyncFile(file);
-        }
-
         var directories = Directory.GetDirectories(root, "*", SearchOption.AllDirectories);
         Array.Sort(directories, static (a, b) => b.Length.CompareTo(a.Length));
         foreach (var directory in directories)

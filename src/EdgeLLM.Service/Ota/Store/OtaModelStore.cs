@@ -58,7 +58,10 @@ internal sealed class OtaModelStore
 
     public string FullPath(string relative) => Path.GetFullPath(Path.Combine(StateDirectory, relative));
 
-    public string DownloadPath(OtaManifest manifest) => Path.Combine(DownloadsDirectory, $"{manifest.Model}-{manifest.Version}.tar.gz");
+    public string DownloadPath(OtaManifest manifest) => Path.Combine(DownloadsDirectory, DownloadName(manifest.Model, manifest.Version));
+
+    /// <summary>The file name of a version's bundle in <c>ota/downloads</c> (the partial file adds <c>.part</c>).</summary>
+    public static string DownloadName(string model, string version) => $"{model}-{version}.tar.gz";
 
     /// <summary>The store-relative directory the <c>current</c> link points at, or null when there is no link.</summary>
     public string? ReadCurrentLink()
@@ -154,8 +157,11 @@ internal sealed class OtaModelStore
         }
     }
 
-    /// <summary>Removes what an interrupted run can leave: staging and trash directories, temporary files and links.</summary>
-    public IEnumerable<string> RemoveLeftovers()
+    /// <summary>
+    /// Removes what an interrupted run can leave: staging and trash directories, temporary files and links, and
+    /// downloads other than those of <paramref name="keepDownloadsOf"/> (the pending update, whose partial file is resumed).
+    /// </summary>
+    public IEnumerable<string> RemoveLeftovers(string? keepDownloadsOf)
     {
         var removed = new List<string>();
         foreach (var directory in new[] { StagingDirectory, TrashDirectory })
@@ -186,6 +192,18 @@ internal sealed class OtaModelStore
             {
                 File.Delete(temporary);
                 removed.Add(temporary);
+            }
+        }
+
+        if (Directory.Exists(DownloadsDirectory))
+        {
+            foreach (var file in Directory.EnumerateFiles(DownloadsDirectory))
+            {
+                if (keepDownloadsOf is null || !Path.GetFileName(file).StartsWith(keepDownloadsOf, StringComparison.Ordinal))
+                {
+                    File.Delete(file);
+                    removed.Add(file);
+                }
             }
         }
 

@@ -63,11 +63,6 @@ internal sealed class OtaModelSwitcher
         lock (_lock)
         {
             _store.EnsureLayout();
-            foreach (var removed in _store.RemoveLeftovers())
-            {
-                OtaLog.Recovered(_logger, $"removed leftover {removed}");
-            }
-
             OtaStateDocument state;
             try
             {
@@ -77,6 +72,12 @@ internal sealed class OtaModelSwitcher
             {
                 OtaLog.StateRepaired(_logger, $"{_journal.Path} is unreadable ({e.Message}); rebuilding it from the current link");
                 state = new OtaStateDocument();
+            }
+
+            var keep = state.Pending is { } pending ? OtaModelStore.DownloadName(pending.Model, pending.Version) : null;
+            foreach (var removed in _store.RemoveLeftovers(keep))
+            {
+                OtaLog.Recovered(_logger, $"removed leftover {removed}");
             }
 
             var link = _store.ReadCurrentLink();
