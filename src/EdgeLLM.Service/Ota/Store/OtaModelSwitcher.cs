@@ -86,6 +86,7 @@ internal sealed class OtaModelSwitcher
                 if (link == switching.Target.Directory)
                 {
                     CommitSwitch(state, switching);
+                    state.Pending = null; // the update it belongs to is done
                     OtaLog.Recovered(_logger, $"completed the interrupted switch to {switching.Target.Model}@{switching.Target.Version} (unconfirmed)");
                 }
                 else
