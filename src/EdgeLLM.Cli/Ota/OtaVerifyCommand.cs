@@ -39,7 +39,7 @@ internal static class OtaVerifyCommand
             {
                 using var keys = Directory.Exists(keyPath)
                     ? OtaTrustedKeySet.LoadDirectory(keyPath)
-                    : new OtaTrustedKeySet([OtaTrustedKey.FromPemFile(keyPath)]);
+                    : new OtaTrustedKeySet([OtaTrustedKey.FromPemFile(keyPath)], source: keyPath);
                 verification = OtaSignatureVerifier.Verify(parsed, keys);
             }
             catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)

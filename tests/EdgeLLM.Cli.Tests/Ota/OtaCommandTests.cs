@@ -56,7 +56,7 @@ public sealed class OtaCommandTests : IDisposable
         var unsigned = await CliRunner.RunAsync("ota", "verify", Path.Combine(_root, "bundles", "unsigned.json"), "--key", keys + ".pub.pem");
 
         Assert.Equal(1, changed.ExitCode);
-        Assert.Contains("not verified: the signature matches none of the 1 trusted key(s)", changed.Error);
+        Assert.Contains($"not verified: the signature matches none of the 1 trusted key(s) in {keys}.pub.pem", changed.Error);
         Assert.Equal(1, untrusted.ExitCode);
         Assert.Contains("changed after signing or signed with an untrusted key", untrusted.Error);
         Assert.Equal(1, mismatched.ExitCode);

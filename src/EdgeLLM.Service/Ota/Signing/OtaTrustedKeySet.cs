@@ -11,10 +11,14 @@ public sealed class OtaTrustedKeySet : IDisposable
 {
     private readonly List<OtaTrustedKey> _keys;
 
-    public OtaTrustedKeySet(IEnumerable<OtaTrustedKey> keys, IEnumerable<string>? problems = null)
+    /// <param name="keys">The keys; the set owns and disposes them.</param>
+    /// <param name="problems">Files that could not be used, with the reason.</param>
+    /// <param name="source">Where the keys came from, for messages.</param>
+    public OtaTrustedKeySet(IEnumerable<OtaTrustedKey> keys, IEnumerable<string>? problems = null, string source = "(in memory)")
     {
         _keys = [.. keys];
         Problems = [.. problems ?? []];
+        Source = source;
     }
 
     /// <summary>The keys, in file-name order.</summary>
@@ -24,7 +28,7 @@ public sealed class OtaTrustedKeySet : IDisposable
     public IReadOnlyList<string> Problems { get; }
 
     /// <summary>Where the keys were loaded from, for messages.</summary>
-    public string Source { get; private init; } = "(in memory)";
+    public string Source { get; }
 
     /// <summary>Loads every <c>*.pem</c> file in <paramref name="directory"/>; a missing directory gives an empty set.</summary>
     public static OtaTrustedKeySet LoadDirectory(string directory)
@@ -52,7 +56,7 @@ public sealed class OtaTrustedKeySet : IDisposable
             problems.Add($"{directory} does not exist");
         }
 
-        return new OtaTrustedKeySet(keys, problems) { Source = directory };
+        return new OtaTrustedKeySet(keys, problems, directory);
     }
 
     public void Dispose()
