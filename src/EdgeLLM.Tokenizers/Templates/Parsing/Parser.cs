@@ -441,7 +441,7 @@ internal sealed class Parser
             else if (AcceptOp("("))
             {
                 var args = ParseArgs(out var kwargs);
-                value = new CallExpr(value, args, kwargs, t.Line, t.Column);
+                value = new CallExpr(value, args, kwargs, value.Line, value.Column);
             }
             else
             {

@@ -68,7 +68,7 @@ internal static class Filters
                     _ => Arg(0, "default", 0.0),
                 };
             case "abs":
-                return v is long a ? Math.Abs(a) : Math.Abs(Values.ToDouble(v));
+                return v is long a ? (object)Math.Abs(a) : Math.Abs(Values.ToDouble(v));
             case "round":
                 var precision = Arg(0, "precision", 0L) is long pr ? (int)pr : 0;
                 var method = Values.Str(Arg(1, "method", "common"));

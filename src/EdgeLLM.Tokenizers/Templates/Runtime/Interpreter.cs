@@ -221,7 +221,7 @@ internal sealed class Interpreter(Func<DateTime> clock)
                 return u.Op switch
                 {
                     "not" => !Values.Truthy(operand),
-                    "-" => operand is long l ? -l : -Values.ToDouble(operand),
+                    "-" => operand is long l ? (object)(-l) : -Values.ToDouble(operand),
                     _ => operand,
                 };
             case BinaryExpr b:

@@ -77,6 +77,6 @@ internal static class Operators
     {
         Number(a, op);
         Number(b, op);
-        return a is double || b is double ? real(Values.ToDouble(a), Values.ToDouble(b)) : integer((long)Values.ToDouble(a), (long)Values.ToDouble(b));
+        return a is double || b is double ? (object)real(Values.ToDouble(a), Values.ToDouble(b)) : integer((long)Values.ToDouble(a), (long)Values.ToDouble(b));
     }
 }
