@@ -129,7 +129,7 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
 
     public void ExportPrefix(int slot, int length, byte* block) => throw new NotSupportedException("prefix reuse needs a shared KV buffer");
 
-    public void ImportPrefix(int slot, int length, byte* block) => throw new NotSupportedException("prefix reuse needs a shared KV buffer");
+    public void ImportPrefix(int slot, int length, byte* block, int blockLength) => throw new NotSupportedException("prefix reuse needs a shared KV buffer");
 
     public void Dispose()
     {

@@ -42,6 +42,7 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>Copies the first <paramref name="length"/> cached positions of a slot into <paramref name="block"/>.</summary>
     unsafe void ExportPrefix(int slot, int length, byte* block);
 
-    /// <summary>Makes an empty slot hold a prefix exported earlier: its first positions are then cached.</summary>
-    unsafe void ImportPrefix(int slot, int length, byte* block);
+    /// <summary>Makes an empty slot hold the first <paramref name="length"/> positions of a block exported earlier
+    /// for <paramref name="blockLength"/> positions.</summary>
+    unsafe void ImportPrefix(int slot, int length, byte* block, int blockLength);
 }

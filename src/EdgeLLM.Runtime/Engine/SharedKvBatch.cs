@@ -144,13 +144,13 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
 
     public void ExportPrefix(int slot, int length, byte* block) => _cache.CopyOut(slot, length, block);
 
-    public void ImportPrefix(int slot, int length, byte* block)
+    public void ImportPrefix(int slot, int length, byte* block, int blockLength)
     {
         if (_lengths[slot] != 0)
         {
             throw new InvalidOperationException($"slot {slot} is not empty");
         }
-        _cache.CopyIn(block, slot, length);
+        _cache.CopyIn(block, blockLength, slot, length);
         new Span<long>(MaskRow(slot), length).Fill(1);
         _lengths[slot] = length;
     }

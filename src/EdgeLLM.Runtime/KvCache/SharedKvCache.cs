@@ -99,12 +99,14 @@ internal sealed unsafe class SharedKvCache : IDisposable
     /// <summary>Copies the first <paramref name="length"/> positions of a slot into a compact block.</summary>
     public void CopyOut(int slot, int length, byte* destination) => Transfer(slot, length, destination, toCache: false);
 
-    /// <summary>Writes a block made by <see cref="CopyOut"/> into the first positions of a slot.</summary>
-    public void CopyIn(byte* source, int slot, int length) => Transfer(slot, length, source, toCache: true);
+    /// <summary>Writes the first <paramref name="length"/> positions of a block that <see cref="CopyOut"/> made for
+    /// <paramref name="blockLength"/> positions into the first positions of a slot.</summary>
+    public void CopyIn(byte* source, int blockLength, int slot, int length) => Transfer(slot, length, source, toCache: true, blockLength);
 
-    private void Transfer(int slot, int length, byte* block, bool toCache)
+    private void Transfer(int slot, int length, byte* block, bool toCache, int? blockLength = null)
     {
         var bytes = _rowBytes * length;
+        var stride = _rowBytes * (blockLength ?? length);
         var p = block;
         for (var l = 0; l < Layout.Layers; l++)
         {
@@ -121,7 +123,7 @@ internal sealed unsafe class SharedKvCache : IDisposable
                     {
                         Buffer.MemoryCopy(cache, p, bytes, bytes);
                     }
-                    p += bytes;
+                    p += stride;
                 }
             }
         }

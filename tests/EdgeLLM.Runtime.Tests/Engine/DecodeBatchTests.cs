@@ -134,7 +134,7 @@ public class DecodeBatchTests
         fixed (byte* p = block)
         {
             batch.ExportPrefix(1, prefix, p);
-            batch.ImportPrefix(0, prefix, p);
+            batch.ImportPrefix(0, prefix, p, prefix);
         }
         Assert.Equal(prefix, batch.Length(0));
         var (ids, _) = Greedy(batch, 0, prompt[prefix..], maxNew, eos);

@@ -1,0 +1,117 @@
+using EdgeLLM.Onnx;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLLM.Runtime.Models;
+
+/// <summary>
+/// Opens the decoder with the first execution provider that works: each candidate is appended to fresh
+/// session options and the session created; a provider this ONNX Runtime build lacks, or one that fails to
+/// create the session, falls back to the next with its reason logged. CPU is always the last resort.
+/// </summary>
+internal static partial class ExecutionProviderSelector
+{
+    public static (DecoderSession Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) Open(
+        string directory, GenAiConfig config, ModelLoadOptions options, ILogger logger)
+    {
+        var candidates = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers)
+            .Where(p => Canonical(p.Name) != "CPUExecutionProvider")
+            .DistinctBy(p => Canonical(p.Name))
+            .ToList();
+        var attempts = new List<ProviderAttempt>();
+        foreach (var candidate in candidates)
+        {
+            var name = Canonical(candidate.Name);
+            try
+            {
+                using var so = BaseOptions(config, options);
+                Append(so, name, candidate.Options);
+                var session = new DecoderSession(directory, config, so);
+                attempts.Add(new ProviderAttempt(name, true, null));
+                LogChosen(logger, name);
+                return (session, name, attempts);
+            }
+            catch (Exception e) when (e is OnnxRuntimeException or ModelLoadException)
+            {
+                var reason = e is OnnxRuntimeException o ? o.OrtMessage : e.Message;
+                attempts.Add(new ProviderAttempt(name, false, reason));
+                LogFallback(logger, name, reason);
+            }
+        }
+        using var cpuOptions = BaseOptions(config, options);
+        var cpu = new DecoderSession(directory, config, cpuOptions);
+        attempts.Add(new ProviderAttempt("CPUExecutionProvider", true, null));
+        LogChosen(logger, "CPUExecutionProvider");
+        return (cpu, "CPUExecutionProvider", attempts);
+    }
+
+    /// <summary>ONNX Runtime's full provider name for the spellings GenAI configs and profiles use.</summary>
+    public static string Canonical(string name) => name.ToLowerInvariant() switch
+    {
+        "cuda" or "cudaexecutionprovider" => "CUDAExecutionProvider",
+        "tensorrt" or "trt" or "nvtensorrt" or "tensorrtexecutionprovider" => "TensorrtExecutionProvider",
+        "qnn" or "qnnexecutionprovider" => "QNNExecutionProvider",
+        "openvino" or "openvinoexecutionprovider" => "OpenVINOExecutionProvider",
+        "xnnpack" or "xnnpackexecutionprovider" => "XNNPACKExecutionProvider",
+        "dml" or "dmlexecutionprovider" => "DmlExecutionProvider",
+        "webgpu" or "webgpuexecutionprovider" => "WebGpuExecutionProvider",
+        "cpu" or "cpuexecutionprovider" => "CPUExecutionProvider",
+        _ => name,
+    };
+
+    private static void Append(SessionOptions so, string name, IReadOnlyDictionary<string, string> providerOptions)
+    {
+        switch (name)
+        {
+            case "CUDAExecutionProvider":
+                so.AppendCudaExecutionProvider(providerOptions);
+                break;
+            case "TensorrtExecutionProvider":
+                so.AppendTensorRtExecutionProvider(providerOptions);
+                break;
+            default:
+                // The generic append takes ORT's short names: QNN, OpenVINO, XNNPACK, DML, WebGPU, ...
+                so.AppendExecutionProvider(name.EndsWith("ExecutionProvider", StringComparison.Ordinal) ? name[..^"ExecutionProvider".Length] : name, providerOptions);
+                break;
+        }
+    }
+
+    private static SessionOptions BaseOptions(GenAiConfig config, ModelLoadOptions options)
+    {
+        var so = new SessionOptions();
+        var s = config.Model.Decoder.SessionOptions;
+        so.SetIntraOpThreads(options.IntraOpThreads > 0 ? options.IntraOpThreads : s.IntraOpThreads ?? 0);
+        so.SetInterOpThreads(options.InterOpThreads > 0 ? options.InterOpThreads : s.InterOpThreads ?? 1);
+        so.SetGraphOptimizationLevel(s.GraphOptimizationLevel switch
+        {
+            "ORT_DISABLE_ALL" => GraphOptimizationLevel.DisableAll,
+            "ORT_ENABLE_BASIC" => GraphOptimizationLevel.Basic,
+            "ORT_ENABLE_EXTENDED" => GraphOptimizationLevel.Extended,
+            _ => GraphOptimizationLevel.All,
+        });
+        // Spinning worker threads burn energy while the device waits for the next request.
+        so.AddConfigEntry("session.intra_op.allow_spinning", "0");
+        so.AddConfigEntry("session.inter_op.allow_spinning", "0");
+        // No CPU arena: freed activation memory goes back to the system, so resident memory stays near
+        // weights + KV cache (the memory budget is about the process, not about ORT's pool).
+        so.EnableCpuMemArena(s.EnableCpuMemArena ?? false);
+        if (s.EnableMemPattern is { } pattern)
+        {
+            so.EnableMemPattern(pattern);
+        }
+        if (s.LogId is { } id)
+        {
+            so.SetLogId(id);
+        }
+        foreach (var (k, v) in s.ConfigEntries)
+        {
+            so.AddConfigEntry(k, v);
+        }
+        return so;
+    }
+
+    [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Execution provider {Provider} chosen")]
+    private static partial void LogChosen(ILogger logger, string provider);
+
+    [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Execution provider {Provider} was asked for but is not usable, falling back to the next: {Reason}")]
+    private static partial void LogFallback(ILogger logger, string provider, string reason);
+}

@@ -1,0 +1,142 @@
+using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Engine;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.KvCache;
+using EdgeLLM.Tokenizers;
+using EdgeLLM.Tokenizers.Templates;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLLM.Runtime.Models;
+
+/// <summary>
+/// A model directory in the ONNX Runtime GenAI layout, opened: its configuration, tokenizer, chat template and
+/// decoder session on the first execution provider that works. Transports never see ONNX Runtime: they hand
+/// requests to an <see cref="Scheduling.InferenceEngine"/> built on this.
+/// </summary>
+public sealed class LanguageModel : IDisposable
+{
+    private readonly DecoderSession _session;
+
+    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template, DecoderSession session,
+        string provider, IReadOnlyList<ProviderAttempt> attempts, ModelLoadOptions options)
+    {
+        Directory = directory;
+        Config = config;
+        Tokenizer = tokenizer;
+        ChatTemplate = template;
+        _session = session;
+        ExecutionProvider = provider;
+        ProviderAttempts = attempts;
+        Identity = ModelIdentity.Read(directory);
+        var d = config.Model.Decoder;
+        KvLayout = new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, session.KvType);
+        SharedKvBuffer = options.SharedKvBuffer ?? config.Search.PastPresentShareBuffer;
+        var limit = Math.Min(config.Model.ContextLength, config.Search.MaxLength);
+        MaxSequenceLength = options.MaxSequenceLength > 0 ? Math.Min(options.MaxSequenceLength, limit) : limit;
+        WeightsBytes = System.IO.Directory.EnumerateFiles(directory)
+            .Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".onnx.data", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal))
+            .Sum(f => new FileInfo(f).Length);
+        EosTokenIds = config.Model.EosTokenIds.ToHashSet();
+    }
+
+    public string Directory { get; }
+
+    public ModelIdentity Identity { get; }
+
+    public GenAiConfig Config { get; }
+
+    public Tokenizer Tokenizer { get; }
+
+    /// <summary>Null when the model has no chat template (then only raw prompts can be served).</summary>
+    public ChatTemplate? ChatTemplate { get; }
+
+    public string ExecutionProvider { get; }
+
+    public IReadOnlyList<ProviderAttempt> ProviderAttempts { get; }
+
+    public KvCacheLayout KvLayout { get; }
+
+    public bool SharedKvBuffer { get; }
+
+    /// <summary>Positions one sequence may hold (prompt and completion).</summary>
+    public int MaxSequenceLength { get; }
+
+    /// <summary>Bytes of the ONNX files (weights) on disk.</summary>
+    public long WeightsBytes { get; }
+
+    public IReadOnlySet<int> EosTokenIds { get; }
+
+    /// <summary>Opens a model directory.</summary>
+    /// <exception cref="ModelLoadException">A file is missing or wrong; the message names the file and field or input.</exception>
+    public static LanguageModel Load(string directory, ModelLoadOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        options ??= new ModelLoadOptions();
+        var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LanguageModel>();
+        if (!System.IO.Directory.Exists(directory))
+        {
+            throw new ModelLoadException($"{directory}: model directory does not exist");
+        }
+        OrtLibrary.Load(options.OnnxRuntimeLibrary);
+        if (loggerFactory is not null)
+        {
+            OrtEnvironment.Configure(loggerFactory);
+        }
+        var config = GenAiConfig.Load(Path.Combine(directory, "genai_config.json"));
+        Tokenizer tokenizer;
+        try
+        {
+            tokenizer = Tokenizer.FromDirectory(directory);
+        }
+        catch (TokenizerLoadException e)
+        {
+            throw new ModelLoadException($"{directory}: {e.Message}", e);
+        }
+        ChatTemplate? template = null;
+        if (tokenizer.Config.ChatTemplate is { } source)
+        {
+            try
+            {
+                template = ChatTemplate.Parse(source);
+            }
+            catch (ChatTemplateException e)
+            {
+                throw new ModelLoadException($"{directory}: chat template: {e.Message}", e);
+            }
+        }
+        var (session, provider, attempts) = ExecutionProviderSelector.Open(directory, config, options, logger);
+        return new LanguageModel(directory, config, tokenizer, template, session, provider, attempts, options);
+    }
+
+    /// <summary>The prompt text for a request: <c>prompt</c> as is, or <c>messages</c> through the chat template.</summary>
+    /// <exception cref="GenerationException">bad_request when messages come for a model without a template or the template refuses them.</exception>
+    public string RenderPrompt(GenerationRequest request)
+    {
+        if (request.Messages is null)
+        {
+            return request.Prompt ?? throw new GenerationException(GenerationErrorCode.BadRequest, "prompt or messages is required");
+        }
+        if (ChatTemplate is null)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, $"model {Identity.Id} has no chat template: send a raw prompt");
+        }
+        try
+        {
+            return ChatTemplate.Render(request.Messages.Select(m => new ChatMessage(m.Role, m.Content)).ToList(), addGenerationPrompt: true,
+                new ChatTemplateOptions { BosToken = Tokenizer.Config.BosToken, EosToken = Tokenizer.Config.EosToken });
+        }
+        catch (ChatTemplateException e)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, $"the model's chat template refused the messages: {e.Reason}", e);
+        }
+    }
+
+    /// <summary>Token ids of a rendered prompt. Templates already write BOS where the model wants it, so special
+    /// tokens are added only to raw prompts of tokenizers configured to add them.</summary>
+    public int[] EncodePrompt(string prompt, bool fromTemplate) => Tokenizer.Encode(prompt, addSpecialTokens: !fromTemplate);
+
+    internal IDecodeBatch CreateBatch(int capacity) =>
+        SharedKvBuffer ? new SharedKvBatch(_session, capacity, MaxSequenceLength) : new GrowingKvBatch(_session, MaxSequenceLength);
+
+    public void Dispose() => _session.Dispose();
+}

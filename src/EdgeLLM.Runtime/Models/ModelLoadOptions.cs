@@ -1,0 +1,23 @@
+namespace EdgeLLM.Runtime.Models;
+
+/// <summary>How a model is opened: threads, the KV-cache style, the longest sequence, and the execution
+/// providers to try in order (each falls back to the next, and finally to CPU).</summary>
+public sealed record ModelLoadOptions
+{
+    /// <summary>ONNX Runtime intra-op threads; 0 lets ORT choose.</summary>
+    public int IntraOpThreads { get; init; }
+
+    public int InterOpThreads { get; init; } = 1;
+
+    /// <summary>Overrides genai_config's <c>past_present_share_buffer</c> when set.</summary>
+    public bool? SharedKvBuffer { get; init; }
+
+    /// <summary>Positions a sequence may hold; 0 means the model's context length (bounded by search.max_length).</summary>
+    public int MaxSequenceLength { get; init; }
+
+    /// <summary>Providers to try before CPU, e.g. from the device profile; the model's own provider_options come after these.</summary>
+    public IReadOnlyList<ProviderOptions> Providers { get; init; } = [];
+
+    /// <summary>An explicit libonnxruntime path (<c>EdgeLLM:Onnx:LibraryPath</c>).</summary>
+    public string? OnnxRuntimeLibrary { get; init; }
+}

@@ -1,0 +1,36 @@
+namespace EdgeLLM.Runtime.Scheduling;
+
+/// <summary>A snapshot of the engine for /metrics, telemetry and the watchdog.</summary>
+public sealed record EngineStats
+{
+    public int Queued { get; init; }
+
+    public int InFlight { get; init; }
+
+    public int BatchCapacity { get; init; }
+
+    /// <summary>Sequences in the last decode step.</summary>
+    public int LastBatchSize { get; init; }
+
+    public long KvCacheBytes { get; init; }
+
+    /// <summary>KV positions in use by active sequences, in bytes.</summary>
+    public long KvBytesInUse { get; init; }
+
+    public long PrefixCacheBytes { get; init; }
+
+    public long PrefixCacheHits { get; init; }
+
+    public long RequestsCompleted { get; init; }
+
+    public long RequestsFailed { get; init; }
+
+    public long PromptTokens { get; init; }
+
+    public long CompletionTokens { get; init; }
+
+    /// <summary>Generated tokens per second over the last few seconds of decoding.</summary>
+    public double TokensPerSecond { get; init; }
+
+    public DateTimeOffset LastHeartbeat { get; init; }
+}

@@ -1,0 +1,283 @@
+using System.Diagnostics;
+using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Sampling;
+
+namespace EdgeLLM.Runtime.Scheduling;
+
+public sealed partial class InferenceEngine
+{
+    private void Run()
+    {
+        try
+        {
+            while (!_shutdown)
+            {
+                Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
+                if (_cancelRequested)
+                {
+                    _cancelRequested = false;
+                    HandleCancellations();
+                }
+                Admit();
+                Compact();
+                if (_active == 0)
+                {
+                    _wake.Wait(IdleTick);
+                    continue;
+                }
+                Step();
+                Compact();
+            }
+            for (var i = 0; i < _active; i++)
+            {
+                Finish(i, FinishReason.Cancelled);
+            }
+            Compact();
+            CancelQueued();
+        }
+        catch (Exception e)
+        {
+            LogEngineFailed(_logger, e);
+            for (var i = 0; i < _active; i++)
+            {
+                Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
+            }
+            _accepting = false;
+            CancelQueued();
+        }
+        finally
+        {
+            _stopped.TrySetResult();
+        }
+    }
+
+    /// <summary>Fills free slots from the queue: prefill (reusing a cached prefix), then the first token.</summary>
+    private void Admit()
+    {
+        while (_active < _batch.Capacity && !_admissionPaused)
+        {
+            PendingRequest? pending;
+            lock (_gate)
+            {
+                if (!_queue.TryDequeue(out pending, out _))
+                {
+                    return;
+                }
+            }
+            if (pending.Cancelled)
+            {
+                CompleteWithoutRunning(pending, FinishReason.Cancelled);
+                continue;
+            }
+            if (pending.Request.StartDeadline is { } deadline && _time.GetUtcNow() > deadline)
+            {
+                Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
+                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
+                continue;
+            }
+            var slot = _active;
+            var prompt = pending.PromptIds;
+            int cached;
+            try
+            {
+                cached = _prefixCache.TryReuse(_batch, slot, prompt);
+                _batch.Prefill(slot, prompt.AsSpan(cached));
+                _prefixCache.Store(_batch, slot, prompt);
+            }
+            catch (OnnxRuntimeException e)
+            {
+                _batch.Reset(slot);
+                Fail(pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {e.OrtMessage}", e));
+                continue;
+            }
+            var sampler = _samplers.Count > 0 ? _samplers.Pop() : new TokenSampler(_batch.VocabSize);
+            var sequence = new ActiveSequence(pending, sampler, _model.Tokenizer.CreateStream(), _model.MaxSequenceLength) { CachedPromptTokens = cached };
+            _slots[slot] = sequence;
+            _finished[slot] = false;
+            Volatile.Write(ref _active, _active + 1);
+            Interlocked.Add(ref _promptTokens, prompt.Length);
+            Accept(slot, sequence.Sampler.Next(_batch.Logits(slot), sequence.HistorySpan));
+        }
+    }
+
+    /// <summary>One batched decode step over every active sequence, then the next token of each.</summary>
+    private void Step()
+    {
+        var n = _active;
+        for (var i = 0; i < n; i++)
+        {
+            _stepTokens[i] = _slots[i]!.NextToken;
+        }
+        var started = Stopwatch.GetTimestamp();
+        _batch.Decode(_stepTokens.AsSpan(0, n));
+        var elapsed = Stopwatch.GetElapsedTime(started);
+        _lastBatch = n;
+        _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (n / Math.Max(1e-6, elapsed.TotalSeconds));
+        Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
+        for (var i = 0; i < n; i++)
+        {
+            var s = _slots[i]!;
+            if (s.Pending.Cancelled)
+            {
+                Finish(i, FinishReason.Cancelled);
+                continue;
+            }
+            Accept(i, s.Sampler.Next(_batch.Logits(i), s.HistorySpan));
+        }
+    }
+
+    /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>
+    private void Accept(int slot, int token)
+    {
+        var s = _slots[slot]!;
+        if (_model.EosTokenIds.Contains(token))
+        {
+            Finish(slot, FinishReason.Stop);
+            return;
+        }
+        s.Generated.Add(token);
+        s.History[s.HistoryLength++] = token;
+        s.FirstTokenAt ??= _time.GetUtcNow();
+        Interlocked.Increment(ref _completionTokens);
+        _emit.Clear();
+        var stopped = s.Stops.Append(s.Stream.Next(token), _emit);
+        Emit(s, token);
+        if (stopped)
+        {
+            Finish(slot, FinishReason.Stop, flush: false);
+        }
+        else if (s.Generated.Count >= s.Pending.MaxTokens)
+        {
+            Finish(slot, FinishReason.Length, contextExhausted: s.Pending.LimitedByContext);
+        }
+        else if (_batch.Length(slot) >= _batch.MaxLength)
+        {
+            Finish(slot, FinishReason.Length, contextExhausted: true);
+        }
+        else
+        {
+            s.NextToken = token;
+        }
+    }
+
+    private void Emit(ActiveSequence s, int token)
+    {
+        if (_emit.Length == 0)
+        {
+            return;
+        }
+        var delta = _emit.ToString();
+        s.Text.Append(delta);
+        s.Pending.Output.Writer.TryWrite(new GenerationUpdate(delta, token));
+    }
+
+    private void Finish(int slot, FinishReason reason, bool flush = true, bool contextExhausted = false)
+    {
+        if (_finished[slot])
+        {
+            return;
+        }
+        var s = _slots[slot]!;
+        _finished[slot] = true;
+        if (flush)
+        {
+            _emit.Clear();
+            var tail = s.Stream.Flush();
+            if (!s.Stops.Append(tail, _emit))
+            {
+                s.Stops.Flush(_emit);
+            }
+            Emit(s, -1);
+        }
+        var now = _time.GetUtcNow();
+        var received = s.Pending.Request.ReceivedAt;
+        var usage = new Usage(s.Pending.PromptIds.Length, s.Generated.Count, s.CachedPromptTokens,
+            ((s.FirstTokenAt ?? now) - received).TotalMilliseconds, (now - received).TotalMilliseconds, s.EnergyJ);
+        var result = new GenerationResult(s.Pending.Request.Id, _model.Identity.Id, s.Text.ToString(), s.Generated.ToArray(), reason, usage)
+        {
+            ContextExhausted = contextExhausted,
+        };
+        s.Pending.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
+        s.Pending.Output.Writer.TryComplete();
+        Interlocked.Increment(ref _completed);
+        LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
+    }
+
+    /// <summary>Removes finished sequences, moving the last active slot into each hole so slots stay contiguous.</summary>
+    private void Compact()
+    {
+        var i = 0;
+        while (i < _active)
+        {
+            if (!_finished[i])
+            {
+                i++;
+                continue;
+            }
+            var s = _slots[i]!;
+            _samplers.Push(s.Sampler);
+            var last = _active - 1;
+            if (i != last)
+            {
+                _batch.Move(last, i);
+                _slots[i] = _slots[last];
+                _finished[i] = _finished[last];
+            }
+            else
+            {
+                _batch.Reset(i);
+            }
+            _slots[last] = null;
+            _finished[last] = false;
+            Volatile.Write(ref _active, _active - 1);
+        }
+    }
+
+    private void HandleCancellations()
+    {
+        for (var i = 0; i < _active; i++)
+        {
+            if (_slots[i]!.Pending.Cancelled)
+            {
+                Finish(i, FinishReason.Cancelled);
+            }
+        }
+        List<PendingRequest> keep;
+        List<PendingRequest> cancelled = [];
+        lock (_gate)
+        {
+            keep = new List<PendingRequest>(_queue.Count);
+            while (_queue.TryDequeue(out var p, out _))
+            {
+                (p.Cancelled ? cancelled : keep).Add(p);
+            }
+            foreach (var p in keep)
+            {
+                _queue.Enqueue(p, (-(int)p.Request.Priority, p.SequenceNumber));
+            }
+        }
+        foreach (var p in cancelled)
+        {
+            CompleteWithoutRunning(p, FinishReason.Cancelled);
+        }
+    }
+
+    /// <summary>A request that never reached a slot still gets its one final answer.</summary>
+    private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
+    {
+        var now = _time.GetUtcNow();
+        var total = (now - p.Request.ReceivedAt).TotalMilliseconds;
+        var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
+        p.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
+        p.Output.Writer.TryComplete();
+        Interlocked.Increment(ref _completed);
+    }
+
+    private void Fail(PendingRequest p, GenerationException e)
+    {
+        p.Output.Writer.TryComplete(e);
+        Interlocked.Increment(ref _failed);
+        LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
+    }
+}

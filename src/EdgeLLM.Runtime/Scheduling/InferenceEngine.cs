@@ -1,0 +1,299 @@
+using System.Runtime.CompilerServices;
+using System.Text;
+using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Engine;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.KvCache;
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Sampling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLLM.Runtime.Scheduling;
+
+/// <summary>
+/// The one loop that owns a model and its batch. Requests from every transport queue here (priority first,
+/// then arrival); at each token boundary waiting requests join free slots (prefill, reusing cached prefixes),
+/// one batched decode step advances every active sequence, and finished ones leave. Results stream back as
+/// <see cref="GenerationUpdate"/>s; every accepted request ends in exactly one final update or an error.
+/// </summary>
+public sealed partial class InferenceEngine : IAsyncDisposable
+{
+    private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
+    private readonly LanguageModel _model;
+    private readonly EngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly IDecodeBatch _batch;
+    private readonly PrefixCache _prefixCache;
+    private readonly PriorityQueue<PendingRequest, (int Priority, long Sequence)> _queue = new();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly ActiveSequence?[] _slots;
+    private readonly bool[] _finished;
+    private readonly int[] _stepTokens;
+    private readonly Stack<TokenSampler> _samplers = new();
+    private readonly StringBuilder _emit = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile bool _accepting = true;
+    private volatile bool _cancelRequested;
+    private volatile bool _shutdown;
+    private volatile bool _admissionPaused;
+    private int _active;
+    private long _sequence;
+    private long _completed, _failed, _promptTokens, _completionTokens;
+    private int _lastBatch;
+    private double _tokensPerSecond;
+    private long _lastStepTicks;
+    private long _heartbeatTicks;
+
+    public InferenceEngine(LanguageModel model, EngineOptions? options = null, ILogger<InferenceEngine>? logger = null, TimeProvider? time = null)
+    {
+        _model = model;
+        _options = options ?? new EngineOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        _batch = model.CreateBatch(Math.Max(1, _options.MaxBatchSize));
+        _prefixCache = new PrefixCache(_options.PrefixCacheBytes, _options.PrefixCacheMinTokens);
+        _slots = new ActiveSequence?[_batch.Capacity];
+        _finished = new bool[_batch.Capacity];
+        _stepTokens = new int[_batch.Capacity];
+        _heartbeatTicks = _time.GetUtcNow().UtcTicks;
+        _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };
+        _thread.Start();
+        LogStarted(_logger, model.Identity.Id, _batch.Capacity, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
+    }
+
+    public LanguageModel Model => _model;
+
+    public bool IsAcceptingRequests => _accepting;
+
+    /// <summary>
+    /// While true, requests queue but none starts (thermal pause, maintenance); active ones keep decoding.
+    /// </summary>
+    public bool AdmissionPaused
+    {
+        get => _admissionPaused;
+        set
+        {
+            _admissionPaused = value;
+            Wake();
+        }
+    }
+
+    /// <summary>When the engine loop last went round; a stuck engine stops moving it (the watchdog reads it).</summary>
+    public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+
+    public EngineStats GetStats()
+    {
+        int queued;
+        lock (_gate)
+        {
+            queued = _queue.Count;
+        }
+        var active = Volatile.Read(ref _active);
+        var inUse = 0L;
+        for (var i = 0; i < active; i++)
+        {
+            inUse += _model.KvLayout.BytesPerSequence(_slots[i]?.HistoryLength ?? 0);
+        }
+        var idle = _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastStepTicks) > TimeSpan.TicksPerSecond * 5;
+        return new EngineStats
+        {
+            Queued = queued,
+            InFlight = active,
+            BatchCapacity = _batch.Capacity,
+            LastBatchSize = _lastBatch,
+            KvCacheBytes = _batch.KvBytes,
+            KvBytesInUse = inUse,
+            PrefixCacheBytes = _prefixCache.Bytes,
+            PrefixCacheHits = _prefixCache.Hits,
+            RequestsCompleted = Interlocked.Read(ref _completed),
+            RequestsFailed = Interlocked.Read(ref _failed),
+            PromptTokens = Interlocked.Read(ref _promptTokens),
+            CompletionTokens = Interlocked.Read(ref _completionTokens),
+            TokensPerSecond = idle ? 0 : _tokensPerSecond,
+            LastHeartbeat = LastHeartbeat,
+        };
+    }
+
+    /// <summary>Streams a completion. Requests that cannot be accepted throw <see cref="GenerationException"/> on the
+    /// first move; the last update carries the <see cref="GenerationResult"/>. Cancelling ends the stream with a
+    /// <see cref="FinishReason.Cancelled"/> result at the next token boundary.</summary>
+    public async IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var pending = Submit(request, cancellationToken);
+        var done = false;
+        try
+        {
+            await foreach (var update in pending.Output.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                done = update.IsFinal;
+                yield return update;
+            }
+        }
+        finally
+        {
+            await pending.Registration.DisposeAsync().ConfigureAwait(false);
+            if (!done)
+            {
+                // The consumer stopped reading: free its slot.
+                pending.Cancelled = true;
+                _cancelRequested = true;
+                Wake();
+            }
+        }
+    }
+
+    /// <summary>Runs a completion to its end.</summary>
+    public async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (update.Result is { } result)
+            {
+                return result;
+            }
+        }
+        throw new GenerationException(GenerationErrorCode.Internal, "the engine ended a request without a final result");
+    }
+
+    private PendingRequest Submit(GenerationRequest request, CancellationToken cancellationToken)
+    {
+        if (!_accepting)
+        {
+            throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
+        }
+        if (request.Model is { } wanted && wanted != _model.Identity.Id)
+        {
+            throw new GenerationException(GenerationErrorCode.ModelUnavailable, $"model '{wanted}' is not served here; this device serves '{_model.Identity.Id}'");
+        }
+        if (request.Prompt is not null && request.Messages is not null)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, "give either prompt or messages, not both");
+        }
+        if (request.Prompt is { Length: 0 } || request.Messages is { Count: 0 })
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt is empty");
+        }
+        var text = _model.RenderPrompt(request);
+        var ids = _model.EncodePrompt(text, fromTemplate: request.Messages is not null);
+        if (ids.Length == 0)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt has no tokens");
+        }
+        if (ids.Length >= _model.MaxSequenceLength)
+        {
+            throw new GenerationException(GenerationErrorCode.ContextOverflow,
+                $"the prompt has {ids.Length} tokens; the model's context holds {_model.MaxSequenceLength}, leaving no room to generate");
+        }
+        if (request.MaxTokens is <= 0)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, $"max_tokens must be 1 or more, not {request.MaxTokens}");
+        }
+        var sampling = SamplingFor(request);
+        if (sampling.Problem() is { } problem)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest, problem);
+        }
+        var room = _model.MaxSequenceLength - ids.Length;
+        var maxTokens = Math.Min(request.MaxTokens ?? _options.DefaultMaxTokens ?? room, room);
+        var pending = new PendingRequest(request, ids, sampling, maxTokens, Interlocked.Increment(ref _sequence))
+        {
+            LimitedByContext = (request.MaxTokens ?? _options.DefaultMaxTokens ?? int.MaxValue) > room,
+        };
+        lock (_gate)
+        {
+            if (_queue.Count >= _options.MaxQueuedRequests)
+            {
+                throw new GenerationException(GenerationErrorCode.Overloaded, $"{_queue.Count} requests are already waiting; try again later");
+            }
+            _queue.Enqueue(pending, (-(int)request.Priority, pending.SequenceNumber));
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Registration = cancellationToken.Register(static state =>
+            {
+                var (engine, p) = ((InferenceEngine, PendingRequest))state!;
+                p.Cancelled = true;
+                engine._cancelRequested = true;
+                engine.Wake();
+            }, (this, pending));
+        }
+        Wake();
+        return pending;
+    }
+
+    /// <summary>The request's sampling fields over the model's search defaults; temperature 0 means greedy.</summary>
+    private SamplingOptions SamplingFor(GenerationRequest r)
+    {
+        var s = _model.Config.Search;
+        var temperature = r.Temperature ?? s.Temperature;
+        var doSample = r.Temperature is { } t ? t > 0 : s.DoSample;
+        return new SamplingOptions
+        {
+            DoSample = doSample,
+            Temperature = temperature,
+            TopK = r.TopK ?? s.TopK,
+            TopP = r.TopP ?? s.TopP,
+            MinP = r.MinP ?? 0f,
+            RepetitionPenalty = r.RepetitionPenalty ?? s.RepetitionPenalty,
+            Seed = r.Seed,
+        };
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    /// <summary>
+    /// Stops taking requests, lets active ones finish within <paramref name="drain"/>, then ends what is left as
+    /// cancelled: waiting requests at once, active ones at the next token boundary after the drain.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default)
+    {
+        _accepting = false;
+        CancelQueued();
+        var deadline = _time.GetUtcNow() + drain;
+        while (Volatile.Read(ref _active) > 0 && _time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
+        }
+        _shutdown = true;
+        Wake();
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped.Task.IsCompleted)
+        {
+            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        }
+        _batch.Dispose();
+        _prefixCache.Dispose();
+        _wake.Dispose();
+    }
+
+    private void CancelQueued()
+    {
+        List<PendingRequest> drained;
+        lock (_gate)
+        {
+            drained = new List<PendingRequest>(_queue.Count);
+            while (_queue.TryDequeue(out var p, out _))
+            {
+                drained.Add(p);
+            }
+        }
+        foreach (var p in drained)
+        {
+            CompleteWithoutRunning(p, FinishReason.Cancelled);
+        }
+    }
+}
