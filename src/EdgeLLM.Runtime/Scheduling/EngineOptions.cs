@@ -1,3 +1,5 @@
+using EdgeLLM.Runtime.Energy;
+
 namespace EdgeLLM.Runtime.Scheduling;
 
 /// <summary>How the engine schedules: batch slots, the waiting queue, and the prefix cache.</summary>
@@ -17,4 +19,10 @@ public sealed record EngineOptions
 
     /// <summary>Completion length when a request gives none: up to the context, or this many tokens.</summary>
     public int? DefaultMaxTokens { get; init; }
+
+    /// <summary>The device's energy counter; each step's joules are shared among the sequences in it.</summary>
+    public IEnergyMeter? EnergyMeter { get; init; }
+
+    /// <summary>Checks a request passes before it queues (the rolling energy budget).</summary>
+    public IAdmissionPolicy? Admission { get; init; }
 }

@@ -55,7 +55,7 @@ public sealed partial class InferenceEngine
     /// <summary>Fills free slots from the queue: prefill (reusing a cached prefix), then the first token.</summary>
     private void Admit()
     {
-        while (_active < _batch.Capacity && !_admissionPaused)
+        while (_active < _batchLimit && !_admissionPaused)
         {
             PendingRequest? pending;
             lock (_gate)
@@ -79,6 +79,7 @@ public sealed partial class InferenceEngine
             var slot = _active;
             var prompt = pending.PromptIds;
             int cached;
+            var prefillStarted = Stopwatch.GetTimestamp();
             try
             {
                 cached = _prefixCache.TryReuse(_batch, slot, prompt);
@@ -97,6 +98,7 @@ public sealed partial class InferenceEngine
             _finished[slot] = false;
             Volatile.Write(ref _active, _active + 1);
             Interlocked.Add(ref _promptTokens, prompt.Length);
+            sequence.EnergyJ += StepJoules(Stopwatch.GetElapsedTime(prefillStarted));
             Accept(slot, sequence.Sampler.Next(_batch.Logits(slot), sequence.HistorySpan));
         }
     }
@@ -112,6 +114,7 @@ public sealed partial class InferenceEngine
         var started = Stopwatch.GetTimestamp();
         _batch.Decode(_stepTokens.AsSpan(0, n));
         var elapsed = Stopwatch.GetElapsedTime(started);
+        var share = StepJoules(elapsed) / n;
         _lastBatch = n;
         _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (n / Math.Max(1e-6, elapsed.TotalSeconds));
         Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
@@ -123,8 +126,31 @@ public sealed partial class InferenceEngine
                 Finish(i, FinishReason.Cancelled);
                 continue;
             }
+            s.EnergyJ += share;
+            if (s.Pending.Request.EnergyBudgetJ is { } cap && s.EnergyJ >= cap)
+            {
+                Finish(i, FinishReason.Budget);
+                continue;
+            }
             Accept(i, s.Sampler.Next(_batch.Logits(i), s.HistorySpan));
         }
+    }
+
+    /// <summary>
+    /// Joules the device used since the last reading, charged to the step that just ran: the meter's counter
+    /// includes idle time between steps too, which the busy sequences are charged for, as they caused the wake-up.
+    /// </summary>
+    private double StepJoules(TimeSpan busy)
+    {
+        if (_options.EnergyMeter is not { } meter)
+        {
+            return 0;
+        }
+        meter.RecordBusy(busy);
+        var now = meter.ReadJoules();
+        var used = Math.Max(0, now - _lastJoules);
+        _lastJoules = now;
+        return used;
     }
 
     /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>

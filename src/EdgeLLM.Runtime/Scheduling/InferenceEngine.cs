@@ -40,6 +40,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private volatile bool _cancelRequested;
     private volatile bool _shutdown;
     private volatile bool _admissionPaused;
+    private volatile int _batchLimit;
+    private double _lastJoules;
     private int _active;
     private long _sequence;
     private long _completed, _failed, _promptTokens, _completionTokens;
@@ -60,6 +62,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         _finished = new bool[_batch.Capacity];
         _stepTokens = new int[_batch.Capacity];
         _heartbeatTicks = _time.GetUtcNow().UtcTicks;
+        _batchLimit = _batch.Capacity;
+        _lastJoules = _options.EnergyMeter?.ReadJoules() ?? 0;
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };
         _thread.Start();
         LogStarted(_logger, model.Identity.Id, _batch.Capacity, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
@@ -80,6 +84,16 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             _admissionPaused = value;
             Wake();
         }
+    }
+
+    /// <summary>
+    /// Sequences allowed to decode together, 1 to the batch capacity; thermal throttling lowers it. Sequences
+    /// already running finish; new ones start only while fewer than this are active.
+    /// </summary>
+    public int BatchLimit
+    {
+        get => _batchLimit;
+        set => _batchLimit = Math.Clamp(value, 1, _batch.Capacity);
     }
 
     /// <summary>When the engine loop last went round; a stuck engine stops moving it (the watchdog reads it).</summary>
@@ -191,6 +205,10 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         if (request.MaxTokens is <= 0)
         {
             throw new GenerationException(GenerationErrorCode.BadRequest, $"max_tokens must be 1 or more, not {request.MaxTokens}");
+        }
+        if (_options.Admission?.Refuse(request) is { } refused)
+        {
+            throw refused;
         }
         var sampling = SamplingFor(request);
         if (sampling.Problem() is { } problem)
