@@ -16,6 +16,7 @@ public static class CliApp
                 version.Action = new VersionAction();
             }
         }
+        root.Subcommands.Add(ServeCommand.Create());
         root.Subcommands.Add(Ota.OtaCommand.Create());
         return root;
     }

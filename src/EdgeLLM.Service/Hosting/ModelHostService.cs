@@ -1,0 +1,97 @@
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Service.Ota;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeLLM.Service.Hosting;
+
+/// <summary>
+/// Loads the serving model when the host starts — the OTA-installed version when there is one (after OTA's
+/// crash recovery), else <c>EdgeLLM:Model</c> or the embedded default — proves it answers, confirms it to OTA,
+/// and drains it when the host stops. A model that cannot load stops the service with the reason (systemd
+/// then restarts it, and OTA rolls an unconfirmed update back).
+/// </summary>
+public sealed partial class ModelHostService(
+    ModelHost host, IOptions<EdgeLLMOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelHostService> logger,
+    OtaUpdater? ota = null) : IHostedService
+{
+    private readonly CancellationTokenSource _stopping = new();
+    private Task _startup = Task.CompletedTask;
+
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        host.Drain = TimeSpan.FromSeconds(options.Value.ShutdownDrainSeconds);
+        lifetime.ApplicationStopping.Register(() =>
+        {
+            _stopping.Cancel();
+            _ = host.StopAsync();
+        });
+        // Loading runs in the background so that /healthz answers and systemd sees STATUS= while a large model maps in.
+        _startup = Task.Run(() => LoadAsync(_stopping.Token), CancellationToken.None);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        await _startup.ConfigureAwait(false);
+        await host.StopAsync().ConfigureAwait(false);
+    }
+
+    private async Task LoadAsync(CancellationToken cancellationToken)
+    {
+        string directory;
+        try
+        {
+            var fromOta = ota is null ? null : await ota.ResolveActiveModelDirectoryAsync(cancellationToken).ConfigureAwait(false);
+            directory = fromOta ?? ModelLocator.Resolve(options.Value.Model, [Path.Combine(StatePaths.Resolve(options.Value.StateDir), "models")]);
+            await host.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
+            await ProbeAsync(cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e)
+        {
+            LogLoadFailed(logger, e.Message, e);
+            Environment.ExitCode = 1;
+            lifetime.StopApplication();
+            return;
+        }
+        if (ota is not null)
+        {
+            ota.ConfirmHealthy();
+            if (await ota.ResumeInterruptedAsync(cancellationToken).ConfigureAwait(false) is { } resumed)
+            {
+                LogResumed(logger, resumed.Status.ToString());
+            }
+        }
+    }
+
+    /// <summary>Generates a few tokens through the real engine: a model that loads but cannot decode is not healthy.</summary>
+    private async Task ProbeAsync(CancellationToken cancellationToken)
+    {
+        var engine = host.RequireEngine();
+        var result = await engine.GenerateAsync(new GenerationRequest
+        {
+            Id = "startup-probe",
+            Prompt = "ok",
+            MaxTokens = 2,
+            Temperature = 0,
+            Priority = RequestPriority.High,
+        }, cancellationToken).ConfigureAwait(false);
+        LogProbe(logger, result.Usage.TotalMs);
+    }
+
+    [LoggerMessage(Level = LogLevel.Critical, Message = "No model could be loaded: {Reason}")]
+    private static partial void LogLoadFailed(ILogger logger, string reason, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "The model answered its start-up probe in {Milliseconds:F0} ms")]
+    private static partial void LogProbe(ILogger logger, double milliseconds);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed an interrupted OTA update: {Status}")]
+    private static partial void LogResumed(ILogger logger, string status);
+}

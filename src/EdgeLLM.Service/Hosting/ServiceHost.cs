@@ -1,0 +1,118 @@
+using EdgeLLM.Service.Metrics;
+using EdgeLLM.Service.Ota;
+using EdgeLLM.Service.Rest;
+using EdgeLLM.Service.Systemd;
+using EdgeLLM.Runtime.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Microsoft.Extensions.Options;
+
+namespace EdgeLLM.Service.Hosting;
+
+/// <summary>
+/// Builds the <c>edgellm serve</c> host: one engine shared by MQTT and REST, OTA, systemd notification, and
+/// journald-friendly logging under systemd. Options are validated before anything starts.
+/// </summary>
+public static class ServiceHost
+{
+    public static WebApplication Build(string[] args, string? configFile = null, Action<IServiceCollection>? configure = null)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        builder.Configuration.AddEdgeLLMSources(configFile, args);
+        var systemd = SystemdEnvironment.FromProcess();
+        ConfigureLogging(builder.Logging, builder.Configuration, systemd);
+
+        var section = builder.Configuration.GetSection(EdgeLLMOptions.SectionName);
+        var options = section.Get<EdgeLLMOptions>() ?? new EdgeLLMOptions();
+        var validation = new EdgeLLMOptionsValidator().Validate(null, options);
+        if (validation.Failed)
+        {
+            throw new OptionsValidationException(EdgeLLMOptions.SectionName, typeof(EdgeLLMOptions), validation.Failures);
+        }
+        builder.Services.AddOptions<EdgeLLMOptions>().Bind(section).ValidateOnStart();
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeLLMOptions>, EdgeLLMOptionsValidator>());
+        builder.Services.AddOtaOptions(builder.Configuration);
+        builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(options.ShutdownDrainSeconds + 10));
+
+        builder.WebHost.UseUrls(options.Http.Enabled ? options.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) : []);
+        builder.WebHost.ConfigureKestrel(k =>
+        {
+            k.Limits.MaxRequestBodySize = options.Http.MaxRequestBytes + 1;
+            k.AddServerHeader = false;
+        });
+
+        AddServices(builder.Services, options, systemd);
+        configure?.Invoke(builder.Services);
+
+        var app = builder.Build();
+        app.UseMiddleware<ApiKeyMiddleware>();
+        app.MapEdgeLLMApi();
+        return app;
+    }
+
+    private static void AddServices(IServiceCollection services, EdgeLLMOptions options, SystemdEnvironment systemd)
+    {
+        var deviceId = options.DeviceId ?? StatePaths.DefaultDeviceId();
+        var stateDir = StatePaths.Resolve(options.StateDir);
+        services.AddSingleton(systemd);
+        services.AddSingleton<SystemdNotifier>();
+        services.AddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => ServingPlanFactory.Create(options));
+        services.AddSingleton<ModelLoader>();
+        services.AddSingleton<ModelHost>();
+        services.TryAddSingleton<IDeviceReadings, NoDeviceReadings>();
+        services.AddSingleton<ServiceMetrics>();
+        services.AddSingleton<GenerationGateway>();
+        services.AddSingleton<CompletionEndpoint>();
+        services.AddSingleton<OtaStatusFanout>();
+        services.AddSingleton<EngineModelValidator>();
+        services.AddSingleton(sp =>
+        {
+            var defaultDir = ModelLocator.Resolve(options.Model, [Path.Combine(stateDir, "models")]);
+            OtaInstalledModel? defaultModel = null;
+            if (File.Exists(Path.Combine(defaultDir, ModelIdentity.FileName)))
+            {
+                var identity = ModelIdentity.Read(defaultDir);
+                defaultModel = new OtaInstalledModel(identity.Id, identity.Version, defaultDir);
+            }
+            return new OtaUpdater(sp.GetRequiredService<IOptions<OtaOptions>>(),
+                new OtaDeviceContext(deviceId, stateDir, OtaDeviceContext.CurrentRuntimeVersion, defaultModel),
+                sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<OtaStatusFanout>(),
+                new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<ILogger<OtaUpdater>>(), sp.GetRequiredService<TimeProvider>());
+        });
+        services.AddHostedService<ModelHostService>();
+        services.AddHostedService<SystemdLifetimeService>();
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, SystemdEnvironment systemd)
+    {
+        logging.ClearProviders();
+        logging.AddConfiguration(configuration.GetSection("Logging"));
+        logging.SetMinimumLevel(LogLevel.Information);
+        logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
+        logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
+        if (systemd.LogsToJournal)
+        {
+            logging.AddConsole(o =>
+            {
+                o.FormatterName = JournalConsoleFormatter.FormatterName;
+                o.LogToStandardErrorThreshold = LogLevel.Trace;
+            });
+            logging.AddConsoleFormatter<JournalConsoleFormatter, ConsoleFormatterOptions>();
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+    }
+}

@@ -1,0 +1,52 @@
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Service.Hosting;
+
+namespace EdgeLLM.Service.Ota;
+
+/// <summary>
+/// The real test of a staged model: loads it beside the serving one under the same serving plan (so the memory
+/// budget is checked with the same arithmetic as at start-up) with a single slot, and runs its smoke suite
+/// through a real engine. A bundle without <c>smoke.json</c> is refused: an untested model never serves.
+/// </summary>
+public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory) : IOtaModelValidator
+{
+    public async Task<OtaValidationResult> ValidateAsync(OtaValidationRequest request, CancellationToken cancellationToken)
+    {
+        var directory = request.Candidate.Directory;
+        SmokeSuite? suite;
+        try
+        {
+            suite = SmokeSuite.Load(directory);
+        }
+        catch (ModelLoadException e)
+        {
+            return OtaValidationResult.Fail(e.Message);
+        }
+        if (suite is null || suite.Cases.Count == 0)
+        {
+            return OtaValidationResult.Fail($"the bundle has no {SmokeSuite.FileName} with cases; a model is only switched to after its smoke test passes");
+        }
+        var single = new ModelLoader(loader.Plan with { MaxBatchSize = 1, PrefixCacheBytes = 0, Admission = null, EnergyMeter = null }, loggerFactory);
+        LoadedModel candidate;
+        try
+        {
+            candidate = await Task.Run(() => single.Load(directory), cancellationToken).ConfigureAwait(false);
+        }
+        catch (ModelLoadException e) when (e.InnerException is MemoryBudgetException budget)
+        {
+            return OtaValidationResult.OverMemoryBudget(budget.RequiredBytes, budget.BudgetBytes);
+        }
+        catch (ModelLoadException e)
+        {
+            return OtaValidationResult.Fail($"the model does not load: {e.Message}");
+        }
+        await using (candidate.ConfigureAwait(false))
+        {
+            var problem = await suite.RunAsync(candidate.Engine, cancellationToken).ConfigureAwait(false);
+            var required = loader.Plan.RuntimeBytes + candidate.Model.WeightsBytes + candidate.Model.KvLayout.BytesPerSequence(candidate.Model.MaxSequenceLength);
+            return problem is null
+                ? OtaValidationResult.Pass($"memory budget and {suite.Cases.Count} smoke cases passed", required, loader.Plan.MemoryBudgetBytes)
+                : OtaValidationResult.Fail(problem);
+        }
+    }
+}

@@ -1,0 +1,46 @@
+using System.Security.Cryptography;
+using System.Text;
+using EdgeLLM.Service.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EdgeLLM.Service.Rest;
+
+/// <summary>
+/// Bearer keys for the <c>/v1</c> API: required on every call once the service listens anywhere but loopback,
+/// and always for <c>/v1/admin</c>. Keys are compared in constant time.
+/// </summary>
+public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<EdgeLLMOptions> options)
+{
+    private readonly byte[][] _keys = options.Value.Http.ApiKeys.Where(k => !string.IsNullOrWhiteSpace(k)).Select(Encoding.UTF8.GetBytes).ToArray();
+    private readonly bool _offLoopback = options.Value.Http.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+        .Any(u => !ListenAddress.IsLoopback(u));
+
+    public Task InvokeAsync(HttpContext context)
+    {
+        var path = context.Request.Path;
+        var admin = path.StartsWithSegments("/v1/admin", StringComparison.Ordinal);
+        if (!path.StartsWithSegments("/v1", StringComparison.Ordinal) || (!admin && !_offLoopback))
+        {
+            return next(context);
+        }
+        if (_keys.Length == 0)
+        {
+            return OpenAiError.WriteAsync(context, 401, "invalid_api_key", "this call needs an API key, and none is configured (EdgeLLM:Http:ApiKeys)");
+        }
+        var header = context.Request.Headers.Authorization.ToString();
+        if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return OpenAiError.WriteAsync(context, 401, "invalid_api_key", "missing 'Authorization: Bearer <key>' header");
+        }
+        var given = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
+        foreach (var key in _keys)
+        {
+            if (CryptographicOperations.FixedTimeEquals(given, key))
+            {
+                return next(context);
+            }
+        }
+        return OpenAiError.WriteAsync(context, 401, "invalid_api_key", "the API key is not valid");
+    }
+}

@@ -1,0 +1,165 @@
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Service.Contract;
+using EdgeLLM.Service.Hosting;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Options;
+
+namespace EdgeLLM.Service.Rest;
+
+/// <summary>
+/// <c>POST /v1/chat/completions</c> and <c>POST /v1/completions</c>: reads the OpenAI body with the contract's
+/// reader, runs it through the gateway, and answers one JSON body or an SSE stream ending in <c>data: [DONE]</c>.
+/// Errors known before the first token get their HTTP status; later ones arrive as an SSE error event.
+/// </summary>
+public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host, IOptions<EdgeLLMOptions> options)
+{
+    public const string Transport = "http";
+    private static readonly byte[] DataPrefix = "data: "u8.ToArray();
+    private static readonly byte[] EventEnd = "\n\n"u8.ToArray();
+    private static readonly byte[] Done = "data: [DONE]\n\n"u8.ToArray();
+    private readonly RequestReader _reader = new(options.Value.Http.MaxRequestBytes);
+    private readonly int _maxBytes = options.Value.Http.MaxRequestBytes;
+
+    public async Task HandleAsync(HttpContext context, bool chat)
+    {
+        var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        if (body is null)
+        {
+            await OpenAiError.WriteAsync(context, 413, "payload_too_large", $"the request body exceeds {_maxBytes} bytes").ConfigureAwait(false);
+            return;
+        }
+        var parsed = _reader.Read(body, chat ? RequestDialect.OpenAiChat : RequestDialect.OpenAiCompletion);
+        if (parsed.Error is { } error)
+        {
+            await OpenAiError.WriteAsync(context, error).ConfigureAwait(false);
+            return;
+        }
+        var request = parsed.Request!;
+        if (request.Model is { } wanted && host.Current is { } current && wanted != current.Model.Identity.Id)
+        {
+            await OpenAiError.WriteAsync(context, 404, "model_not_found", $"the model '{wanted}' does not exist here; this device serves '{current.Model.Identity.Id}'").ConfigureAwait(false);
+            return;
+        }
+        var id = (chat ? "chatcmpl-" : "cmpl-") + parsed.Id;
+        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var updates = gateway.StreamAsync(request, Transport, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
+        await using (updates.ConfigureAwait(false))
+        {
+            bool any;
+            try
+            {
+                any = await updates.MoveNextAsync().ConfigureAwait(false);
+            }
+            catch (GenerationException e)
+            {
+                await OpenAiError.WriteAsync(context, e).ConfigureAwait(false);
+                return;
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            if (!any)
+            {
+                await OpenAiError.WriteAsync(context, 500, "internal", "the engine ended the request without an answer").ConfigureAwait(false);
+                return;
+            }
+            if (parsed.Stream)
+            {
+                await StreamAsync(context, updates, chat, id, created, host.Current?.Model.Identity.Id ?? "").ConfigureAwait(false);
+            }
+            else
+            {
+                await AnswerAsync(context, updates, chat, id, created).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private static async Task AnswerAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created)
+    {
+        try
+        {
+            while (updates.Current.Result is null && await updates.MoveNextAsync().ConfigureAwait(false))
+            {
+            }
+        }
+        catch (GenerationException e)
+        {
+            await OpenAiError.WriteAsync(context, e).ConfigureAwait(false);
+            return;
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        if (updates.Current.Result is not { } result)
+        {
+            await OpenAiError.WriteAsync(context, 500, "internal", "the engine ended the request without an answer").ConfigureAwait(false);
+            return;
+        }
+        context.Response.ContentType = "application/json";
+        await context.Response.Body.WriteAsync(OpenAiResponses.Completion(chat, id, created, result), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task StreamAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created, string model)
+    {
+        var response = context.Response;
+        response.ContentType = "text/event-stream";
+        response.Headers.CacheControl = "no-cache";
+        response.Headers["X-Accel-Buffering"] = "no";
+        var first = true;
+        try
+        {
+            do
+            {
+                var update = updates.Current;
+                model = update.Result?.Model ?? model;
+                if (update.Delta.Length > 0 || update.Result is not null || first)
+                {
+                    await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, update.Delta, first, update.Result), context.RequestAborted).ConfigureAwait(false);
+                    first = false;
+                }
+            }
+            while (await updates.MoveNextAsync().ConfigureAwait(false));
+        }
+        catch (GenerationException e)
+        {
+            await WriteEventAsync(response, OpenAiError.Body(e.Message, OpenAiError.TypeFor(OpenAiError.StatusFor(e.Code)), e.WireCode), context.RequestAborted).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+        {
+            return;
+        }
+        await response.Body.WriteAsync(Done, context.RequestAborted).ConfigureAwait(false);
+        await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
+    }
+
+    private static async Task WriteEventAsync(HttpResponse response, byte[] json, CancellationToken cancellationToken)
+    {
+        await response.Body.WriteAsync(DataPrefix, cancellationToken).ConfigureAwait(false);
+        await response.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
+        await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
+        await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>The body, or null when it is larger than the limit (read no further than that).</summary>
+    private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
+    {
+        if (request.ContentLength > _maxBytes)
+        {
+            return null;
+        }
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16384];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > _maxBytes)
+            {
+                return null;
+            }
+            buffer.Write(chunk, 0, read);
+        }
+        return buffer.ToArray();
+    }
+}

@@ -1,0 +1,78 @@
+using System.Text.Json;
+using EdgeLLM.Service.Hosting;
+using EdgeLLM.Service.Metrics;
+using EdgeLLM.Service.Ota;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace EdgeLLM.Service.Rest;
+
+/// <summary>The local REST API of contract section 3.</summary>
+public static class RestApi
+{
+    public static IEndpointRouteBuilder MapEdgeLLMApi(this IEndpointRouteBuilder app)
+    {
+        app.MapPost("/v1/chat/completions", (HttpContext c, CompletionEndpoint e) => e.HandleAsync(c, chat: true));
+        app.MapPost("/v1/completions", (HttpContext c, CompletionEndpoint e) => e.HandleAsync(c, chat: false));
+        app.MapGet("/v1/models", (ModelHost host) => Results.Json(ModelList(host), Json));
+        app.MapGet("/v1/models/{id}", (string id, HttpContext c, ModelHost host) =>
+        {
+            var entry = ModelList(host).Data.FirstOrDefault(m => m.Id == id);
+            return entry is null
+                ? OpenAiError.WriteAsync(c, 404, "model_not_found", $"the model '{id}' does not exist here")
+                : c.Response.WriteAsJsonAsync(entry, Json);
+        });
+        app.MapGet("/healthz", () => Results.Text("ok\n"));
+        app.MapGet("/readyz", (ModelHost host) => host.IsReady
+            ? Results.Text("ready\n")
+            : Results.Text("not ready: no model is serving\n", statusCode: StatusCodes.Status503ServiceUnavailable));
+        app.MapGet("/metrics", (ServiceMetrics metrics) => Results.Text(metrics.Render(), PrometheusWriter.ContentType));
+        app.MapPost("/v1/admin/ota", SubmitOtaAsync);
+        app.MapFallback("/v1/{**rest}", (HttpContext c) => OpenAiError.WriteAsync(c, 404, "not_found", $"no route {c.Request.Method} {c.Request.Path}"));
+        return app;
+    }
+
+    private static ModelListResponse ModelList(ModelHost host)
+    {
+        var data = new List<ModelEntry>();
+        if (host.Current is { } current)
+        {
+            var id = current.Model.Identity;
+            data.Add(new ModelEntry(id.Id, "model", current.LoadedAt.ToUnixTimeSeconds(), "edgellm", id.Version, id.Quantization, current.MemoryBytes,
+                current.Model.ExecutionProvider, current.Model.MaxSequenceLength));
+        }
+        return new ModelListResponse("list", data);
+    }
+
+    private static async Task SubmitOtaAsync(HttpContext context)
+    {
+        var updater = context.RequestServices.GetService<OtaUpdater>();
+        if (updater is null)
+        {
+            await OpenAiError.WriteAsync(context, 503, "ota_disabled", "OTA updates are not enabled on this device").ConfigureAwait(false);
+            return;
+        }
+        using var body = new MemoryStream();
+        await context.Request.Body.CopyToAsync(body, context.RequestAborted).ConfigureAwait(false);
+        if (body.Length is 0 or > 1 << 20)
+        {
+            await OpenAiError.WriteAsync(context, 400, "bad_request", "the body must be an OTA manifest (JSON, at most 1 MiB)").ConfigureAwait(false);
+            return;
+        }
+        var result = await updater.SubmitAsync(body.ToArray(), context.RequestAborted).ConfigureAwait(false);
+        // The update was processed either way; its outcome (active, rejected, rolled_back) is in the status body.
+        context.Response.ContentType = "application/json";
+        await context.Response.WriteAsync(result.Status.ToJson(), context.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>OpenAI's model list.</summary>
+    public sealed record ModelListResponse(string Object, IReadOnlyList<ModelEntry> Data);
+
+    /// <summary>One model: OpenAI's fields plus version, quantization and memory.</summary>
+    public sealed record ModelEntry(string Id, string Object, long Created, string OwnedBy, string Version, string Quantization, long MemoryBytes,
+        string ExecutionProvider, int ContextLength);
+
+    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}
