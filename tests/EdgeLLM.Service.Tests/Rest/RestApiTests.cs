@@ -1,0 +1,183 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json;
+using EdgeLLM.Service.Tests.Hosting;
+
+namespace EdgeLLM.Service.Tests.Rest;
+
+/// <summary>Contract section 3 over a real socket with the default model.</summary>
+public sealed class RestApiTests : IAsyncLifetime
+{
+    private RunningService _service = null!;
+
+    public async Task InitializeAsync() => _service = await RunningService.StartAsync();
+
+    public async Task DisposeAsync() => await _service.DisposeAsync();
+
+    private HttpClient Http => _service.Http;
+
+    [Fact]
+    public async Task Health_and_readiness_answer_once_the_model_serves()
+    {
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/healthz")).StatusCode);
+        Assert.Equal(HttpStatusCode.OK, (await Http.GetAsync("/readyz")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Models_lists_the_serving_model_with_version_quantization_and_memory()
+    {
+        using var doc = JsonDocument.Parse(await Http.GetStringAsync("/v1/models"));
+        Assert.Equal("list", doc.RootElement.GetProperty("object").GetString());
+        var model = Assert.Single(doc.RootElement.GetProperty("data").EnumerateArray());
+        Assert.Equal("iot-assist", model.GetProperty("id").GetString());
+        Assert.Equal("model", model.GetProperty("object").GetString());
+        Assert.Equal("2026.11.22", model.GetProperty("version").GetString());
+        Assert.StartsWith("int4", model.GetProperty("quantization").GetString());
+        var weights = Directory.EnumerateFiles(DefaultModelSmoke.Directory, "*.onnx*").Sum(f => new FileInfo(f).Length);
+        Assert.True(model.GetProperty("memory_bytes").GetInt64() > weights);
+        Assert.Equal(HttpStatusCode.NotFound, (await Http.GetAsync("/v1/models/gpt-4o")).StatusCode);
+    }
+
+    [Fact]
+    public async Task Chat_completion_answers_the_smoke_prompts_exactly()
+    {
+        foreach (var c in DefaultModelSmoke.Cases.Take(4))
+        {
+            using var response = await Http.PostAsync("/v1/chat/completions", Json(new
+            {
+                model = "iot-assist",
+                messages = new[] { new { role = "user", content = c.UserMessage } },
+                temperature = 0,
+                max_tokens = 64,
+            }));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+            var root = doc.RootElement;
+            Assert.Equal("chat.completion", root.GetProperty("object").GetString());
+            Assert.StartsWith("chatcmpl-", root.GetProperty("id").GetString());
+            var choice = root.GetProperty("choices")[0];
+            Assert.Equal("assistant", choice.GetProperty("message").GetProperty("role").GetString());
+            Assert.Equal(c.Text, choice.GetProperty("message").GetProperty("content").GetString());
+            Assert.Equal("stop", choice.GetProperty("finish_reason").GetString());
+            var usage = root.GetProperty("usage");
+            Assert.True(usage.GetProperty("prompt_tokens").GetInt32() > 0);
+            Assert.True(usage.GetProperty("completion_tokens").GetInt32() > 0);
+            foreach (var field in new[] { "ttft_ms", "total_ms", "tokens_per_s", "energy_j" })
+            {
+                Assert.Equal(JsonValueKind.Number, usage.GetProperty(field).ValueKind);
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Streaming_completion_sends_chunks_then_done_and_the_chunks_make_the_text()
+    {
+        var c = DefaultModelSmoke.Cases[0];
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = Json(new { prompt = c.Prompt, stream = true, temperature = 0, max_tokens = 64 }) };
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        var body = await response.Content.ReadAsStringAsync();
+        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data: [DONE]", events[^1]);
+        var text = new StringBuilder();
+        string? finish = null;
+        JsonElement? usage = null;
+        foreach (var e in events[..^1])
+        {
+            Assert.StartsWith("data: ", e);
+            using var doc = JsonDocument.Parse(e["data: ".Length..]);
+            var choice = doc.RootElement.GetProperty("choices")[0];
+            text.Append(choice.GetProperty("text").GetString());
+            if (choice.GetProperty("finish_reason").ValueKind == JsonValueKind.String)
+            {
+                Assert.Null(finish);
+                finish = choice.GetProperty("finish_reason").GetString();
+                usage = doc.RootElement.GetProperty("usage").Clone();
+            }
+        }
+        Assert.True(events.Length > 3);
+        Assert.Equal(c.Text, text.ToString());
+        Assert.Equal("stop", finish);
+        Assert.True(usage!.Value.GetProperty("completion_tokens").GetInt32() > 0);
+    }
+
+    [Fact]
+    public async Task Streaming_chat_starts_with_the_assistant_role()
+    {
+        using var response = await Http.PostAsync("/v1/chat/completions", Json(new { messages = new[] { new { role = "user", content = "lock the front door" } }, stream = true, max_tokens = 8 }));
+        var first = (await response.Content.ReadAsStringAsync()).Split("\n\n")[0];
+        using var doc = JsonDocument.Parse(first["data: ".Length..]);
+        Assert.Equal("chat.completion.chunk", doc.RootElement.GetProperty("object").GetString());
+        Assert.Equal("assistant", doc.RootElement.GetProperty("choices")[0].GetProperty("delta").GetProperty("role").GetString());
+    }
+
+    [Theory]
+    [InlineData("/v1/chat/completions", "{not json", 400, "bad_request")]
+    [InlineData("/v1/chat/completions", "[1,2]", 400, "bad_request")]
+    [InlineData("/v1/chat/completions", "{\"prompt\":\"x\"}", 400, "bad_request")]
+    [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"max_tokens\":0}", 400, "bad_request")]
+    [InlineData("/v1/chat/completions", "{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"temperature\":\"hot\"}", 400, "bad_request")]
+    [InlineData("/v1/chat/completions", "{\"model\":\"gpt-4o\",\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}]}", 404, "model_not_found")]
+    [InlineData("/v1/completions", "{\"prompt\":\"\"}", 400, "bad_request")]
+    [InlineData("/v1/completions", "{\"messages\":[]}", 400, "bad_request")]
+    [InlineData("/v1/embeddings", "{}", 404, "not_found")]
+    public async Task Bad_requests_get_openai_errors(string path, string body, int status, string code)
+    {
+        using var response = await Http.PostAsync(path, new StringContent(body, Encoding.UTF8, "application/json"));
+        await AssertErrorAsync(response, status, code);
+    }
+
+    [Fact]
+    public async Task A_prompt_longer_than_the_context_is_a_context_overflow()
+    {
+        var prompt = string.Concat(Enumerable.Repeat("turn on the lights in the kitchen ", 400));
+        using var response = await Http.PostAsync("/v1/completions", Json(new { prompt }));
+        await AssertErrorAsync(response, 400, "context_overflow");
+    }
+
+    [Fact]
+    public async Task A_body_over_the_limit_is_413()
+    {
+        var prompt = new string('a', 2 << 20);
+        using var response = await Http.PostAsync("/v1/completions", Json(new { prompt }));
+        await AssertErrorAsync(response, 413, "payload_too_large");
+    }
+
+    [Fact]
+    public async Task Admin_ota_needs_a_key_even_on_loopback()
+    {
+        using var response = await Http.PostAsync("/v1/admin/ota", new StringContent("{}", Encoding.UTF8, "application/json"));
+        await AssertErrorAsync(response, 401, "invalid_api_key");
+    }
+
+    [Fact]
+    public async Task Metrics_count_requests_tokens_and_latency()
+    {
+        await Http.PostAsync("/v1/completions", Json(new { prompt = DefaultModelSmoke.Cases[1].Prompt, max_tokens = 4 }));
+        await Http.PostAsync("/v1/completions", new StringContent("nope", Encoding.UTF8, "application/json"));
+        using var response = await Http.GetAsync("/metrics");
+        Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString());
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"length\"} 1", text);
+        Assert.Contains("edgellm_request_duration_seconds_count{transport=\"http\"} 1", text);
+        Assert.Matches("edgellm_tokens_total\\{kind=\"completion\"\\} [1-9]", text);
+        foreach (var gauge in new[] { "edgellm_queue_depth", "edgellm_batch_size", "edgellm_kv_cache_bytes", "edgellm_memory_rss_bytes", "edgellm_energy_joules_total", "edgellm_ready 1" })
+        {
+            Assert.Contains(gauge, text);
+        }
+    }
+
+    internal static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
+
+    internal static async Task AssertErrorAsync(HttpResponseMessage response, int status, string code)
+    {
+        Assert.Equal(status, (int)response.StatusCode);
+        using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
+        var error = doc.RootElement.GetProperty("error");
+        Assert.Equal(code, error.GetProperty("code").GetString());
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
+        Assert.False(string.IsNullOrEmpty(error.GetProperty("type").GetString()));
+    }
+}
