@@ -1,0 +1,215 @@
+using System.Text;
+using EdgeLLM.Mqtt.Tests.Infrastructure;
+
+namespace EdgeLLM.Mqtt.Tests;
+
+/// <summary>The libmosquitto client against a real mosquitto broker.</summary>
+public sealed class MqttClientTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
+    private MosquittoBroker _broker = null!;
+    private readonly List<MqttClient> _clients = [];
+
+    public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
+
+    public async Task DisposeAsync()
+    {
+        foreach (var client in _clients)
+        {
+            await client.DisposeAsync();
+        }
+        await _broker.DisposeAsync();
+    }
+
+    private MqttClient Client(string id, Action<MqttClientOptions>? configure = null)
+    {
+        var options = new MqttClientOptions
+        {
+            Host = _broker.Host,
+            Port = _broker.Port,
+            ClientId = id,
+            KeepAlive = TimeSpan.FromSeconds(5),
+            ReconnectDelay = TimeSpan.FromMilliseconds(100),
+            MaxReconnectDelay = TimeSpan.FromSeconds(1),
+        };
+        configure?.Invoke(options);
+        var client = new MqttClient(options);
+        _clients.Add(client);
+        return client;
+    }
+
+    private static async Task<MqttMessage> NextAsync(MqttClient client, string? topic = null)
+    {
+        using var timeout = new CancellationTokenSource(Wait);
+        while (true)
+        {
+            var message = await client.Messages.ReadAsync(timeout.Token);
+            if (topic is null || message.Topic == topic)
+            {
+                return message;
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Round_trip_keeps_response_topic_and_correlation_data()
+    {
+        var sub = Client("sub");
+        var pub = Client("pub");
+        await sub.ConnectAsync();
+        await pub.ConnectAsync();
+        await sub.SubscribeAsync("edgellm/dev/request");
+        byte[] correlation = [1, 2, 3, 0, 255];
+        await pub.PublishAsync(new MqttMessage
+        {
+            Topic = "edgellm/dev/request",
+            Payload = "{\"prompt\":\"hi\"}"u8.ToArray(),
+            ResponseTopic = "clients/c1/reply",
+            CorrelationData = correlation,
+        });
+        var received = await NextAsync(sub);
+        Assert.Equal("{\"prompt\":\"hi\"}", received.PayloadAsString());
+        Assert.Equal("clients/c1/reply", received.ResponseTopic);
+        Assert.Equal(correlation, received.CorrelationData.ToArray());
+        Assert.Equal(MqttQualityOfService.AtLeastOnce, received.QualityOfService);
+    }
+
+    [Fact]
+    public async Task A_refused_connection_is_a_typed_error()
+    {
+        await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = [("edge", "secret-pass")] });
+        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "bad", Username = "edge", Password = "wrong" });
+        _clients.Add(client);
+        var e = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(new CancellationTokenSource(Wait).Token));
+        Assert.False(string.IsNullOrEmpty(e.Message));
+        var good = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "good", Username = "edge", Password = "secret-pass" });
+        _clients.Add(good);
+        await good.ConnectAsync(new CancellationTokenSource(Wait).Token);
+        Assert.True(good.IsConnected);
+    }
+
+    [Fact]
+    public async Task Retained_messages_reach_later_subscribers()
+    {
+        var pub = Client("pub");
+        await pub.ConnectAsync();
+        await pub.PublishAsync("edgellm/dev/status", "{\"state\":\"online\"}"u8.ToArray(), retain: true);
+        var late = Client("late");
+        await late.ConnectAsync();
+        await late.SubscribeAsync("edgellm/dev/status");
+        var message = await NextAsync(late);
+        Assert.True(message.Retain);
+        Assert.Equal("{\"state\":\"online\"}", message.PayloadAsString());
+    }
+
+    [Fact]
+    public async Task A_clean_disconnect_does_not_publish_the_last_will()
+    {
+        // The will firing when the process dies is tested end to end: the service is SIGKILLed in the service tests.
+        var watcher = Client("watcher");
+        await watcher.ConnectAsync();
+        await watcher.SubscribeAsync("edgellm/+/status");
+        var clean = Client("clean", o => o.LastWill = new MqttMessage { Topic = "edgellm/clean/status", Payload = "{\"state\":\"offline\"}"u8.ToArray() });
+        await clean.ConnectAsync();
+        await clean.PublishAsync("edgellm/clean/status", "{\"state\":\"online\"}"u8.ToArray());
+        await clean.DisconnectAsync();
+        Assert.Equal("{\"state\":\"online\"}", (await NextAsync(watcher)).PayloadAsString());
+        await Task.Delay(500);
+        Assert.False(watcher.Messages.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task A_persistent_session_receives_what_was_published_while_it_was_away()
+    {
+        var service = Client("service");
+        await service.ConnectAsync();
+        await service.SubscribeAsync("edgellm/dev/request");
+        await service.DisconnectAsync();
+        var sensor = Client("sensor");
+        await sensor.ConnectAsync();
+        await sensor.PublishAsync("edgellm/dev/request", "while-down"u8.ToArray());
+        await service.ConnectAsync();
+        Assert.Equal("while-down", (await NextAsync(service)).PayloadAsString());
+    }
+
+    [Fact]
+    public async Task A_shared_subscription_splits_the_requests()
+    {
+        var one = Client("one");
+        var two = Client("two");
+        await one.ConnectAsync();
+        await two.ConnectAsync();
+        await one.SubscribeAsync("$share/pool/edgellm/pool/pool/request");
+        await two.SubscribeAsync("$share/pool/edgellm/pool/pool/request");
+        var pub = Client("pub");
+        await pub.ConnectAsync();
+        for (var i = 0; i < 20; i++)
+        {
+            await pub.PublishAsync("edgellm/pool/pool/request", Encoding.UTF8.GetBytes(i.ToString()));
+        }
+        var seen = new List<string>();
+        var perClient = new int[2];
+        using var timeout = new CancellationTokenSource(Wait);
+        while (seen.Count < 20)
+        {
+            var read1 = one.Messages.TryRead(out var m1);
+            var read2 = two.Messages.TryRead(out var m2);
+            if (read1)
+            {
+                seen.Add(m1!.PayloadAsString());
+                perClient[0]++;
+            }
+            if (read2)
+            {
+                seen.Add(m2!.PayloadAsString());
+                perClient[1]++;
+            }
+            if (!read1 && !read2)
+            {
+                await Task.Delay(10, timeout.Token);
+            }
+        }
+        Assert.Equal(Enumerable.Range(0, 20).Select(i => i.ToString()).Order(), seen.Order());
+        Assert.True(perClient[0] > 0 && perClient[1] > 0, $"{perClient[0]} / {perClient[1]}");
+    }
+
+    [Fact]
+    public async Task A_publish_made_while_the_broker_restarts_arrives_after_it()
+    {
+        var sub = Client("sub");
+        var pub = Client("pub");
+        await sub.ConnectAsync();
+        await pub.ConnectAsync();
+        await sub.SubscribeAsync("edgellm/dev/response/#", MqttQualityOfService.AtLeastOnce);
+        await _broker.StopAsync();
+        await Task.Delay(300);
+        var publish = pub.PublishAsync("edgellm/dev/response/r1", "final"u8.ToArray()).AsTask();
+        await Task.Delay(300);
+        Assert.False(publish.IsCompleted);
+        await _broker.StartAgainAsync();
+        await publish.WaitAsync(Wait);
+        Assert.Equal("final", (await NextAsync(sub)).PayloadAsString());
+        Assert.True(pub.IsConnected);
+    }
+
+    [Fact]
+    public async Task Large_payloads_and_bursts_arrive_whole_and_in_full()
+    {
+        var sub = Client("sub");
+        var pub = Client("pub");
+        await sub.ConnectAsync();
+        await pub.ConnectAsync();
+        await sub.SubscribeAsync("burst/#");
+        var big = new byte[64 * 1024 + 7];
+        Random.Shared.NextBytes(big);
+        await pub.PublishAsync("burst/big", big);
+        Assert.Equal(big, (await NextAsync(sub)).Payload.ToArray());
+        await Task.WhenAll(Enumerable.Range(0, 1000).Select(i => pub.PublishAsync($"burst/{i}", Encoding.UTF8.GetBytes(i.ToString())).AsTask()));
+        var got = new HashSet<string>();
+        while (got.Count < 1000)
+        {
+            got.Add((await NextAsync(sub)).PayloadAsString());
+        }
+        Assert.Equal(1000, got.Count);
+    }
+}
