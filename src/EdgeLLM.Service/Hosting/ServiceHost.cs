@@ -88,6 +88,10 @@ public static class ServiceHost
         });
         services.AddHostedService<ModelHostService>();
         services.AddHostedService<SystemdLifetimeService>();
+        if (options.Mqtt.Enabled)
+        {
+            services.AddHostedService<Mqtt.MqttFrontService>();
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, SystemdEnvironment systemd)

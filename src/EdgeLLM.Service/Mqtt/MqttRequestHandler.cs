@@ -1,3 +1,4 @@
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
@@ -13,19 +14,22 @@ namespace EdgeLLM.Service.Mqtt;
 /// dedup store instead of running twice.
 /// </summary>
 public sealed partial class MqttRequestHandler(
-    GenerationGateway gateway, RequestReader reader, DedupStore dedup, IMqttOutbox outbox, string topicRoot, string deviceId,
+    GenerationGateway gateway, RequestReader reader, DedupStore dedup, IMqttOutbox outbox, TopicNames topics,
     ILogger<MqttRequestHandler> logger)
 {
     public const string Transport = "mqtt";
 
-    public string ErrorTopic => $"{topicRoot}/{deviceId}/response/error";
-
-    public string DefaultReplyTopic(string id) => $"{topicRoot}/{deviceId}/response/{id}";
-
     public async Task HandleAsync(MqttRequest message, CancellationToken stopping)
     {
         var parsed = reader.Read(message.Payload.Span, RequestDialect.Mqtt);
-        var topic = message.ResponseTopic ?? parsed.ReplyTo ?? (parsed.Id is { } known ? DefaultReplyTopic(known) : ErrorTopic);
+        var topic = message.ResponseTopic ?? parsed.ReplyTo ?? DefaultReplyTopic(parsed.Id);
+        if (topic is null)
+        {
+            // An id that cannot be part of a topic ('+', '#'): answer on the error topic, naming the problem.
+            await PublishAsync(topics.ResponseError, ResponseWriter.Error(parsed.Id, GenerationErrorCode.BadRequest,
+                "id: must not contain '+', '#' or characters MQTT topics cannot hold, as it names the reply topic"), message.CorrelationData).ConfigureAwait(false);
+            return;
+        }
         if (parsed.Error is { } error)
         {
             LogRejected(logger, parsed.Id ?? "(none)", error.WireCode, error.Message);
@@ -78,6 +82,22 @@ public sealed partial class MqttRequestHandler(
             }
         }
         throw new GenerationException(GenerationErrorCode.Internal, "the engine ended the request without a final result");
+    }
+
+    private string? DefaultReplyTopic(string? id)
+    {
+        if (id is null)
+        {
+            return topics.ResponseError;
+        }
+        try
+        {
+            return topics.Response(id);
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
     }
 
     // Publishing waits for the broker, through reconnects: a final is never given up on while the service runs.

@@ -1,0 +1,249 @@
+using System.Collections.Concurrent;
+using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Topics;
+using EdgeLLM.Service.Contract;
+using EdgeLLM.Service.Hosting;
+using EdgeLLM.Service.Metrics;
+using EdgeLLM.Service.Ota;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace EdgeLLM.Service.Mqtt;
+
+/// <summary>
+/// The MQTT side of the service (contract section 2): a persistent QoS 1 session with a Last Will, the request
+/// and OTA subscriptions (and the shared pool), one handler task per request, the retained status, periodic
+/// telemetry and OTA status. On stop it reads no more requests, waits until every running one has published its
+/// final (the engine drains them), marks the device offline and disconnects.
+/// </summary>
+public sealed partial class MqttFrontService(
+    IOptions<EdgeLLMOptions> options, IOptions<OtaOptions> otaOptions, GenerationGateway gateway, ModelHost host,
+    OtaUpdater ota, OtaStatusFanout otaStatus, IDeviceReadings device, ILoggerFactory loggerFactory, ILogger<MqttFrontService> logger)
+    : BackgroundService
+{
+    private readonly ConcurrentDictionary<Task, bool> _running = new();
+    private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
+    private MqttClient? _client;
+    private volatile string _state = "online";
+
+    public override async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
+        var drain = TimeSpan.FromSeconds(options.Value.ShutdownDrainSeconds + 5);
+        await Task.WhenAll(_running.Keys).WaitAsync(drain, CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+        if (_client is { } client)
+        {
+            try
+            {
+                await client.PublishAsync(new MqttMessage { Topic = Topics.Status, Payload = DevicePayloads.Offline(), Retain = true })
+                    .AsTask().WaitAsync(TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (Exception e) when (e is MqttException or TimeoutException)
+            {
+                LogOfflineNotPublished(logger, e.Message);
+            }
+            await client.DisposeAsync().ConfigureAwait(false);
+        }
+    }
+
+    private TopicNames Topics { get; } = new(options.Value.Mqtt.TopicRoot, options.Value.DeviceId ?? StatePaths.DefaultDeviceId(), options.Value.Mqtt.Pool);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var settings = options.Value;
+        var mqtt = settings.Mqtt;
+        var client = new MqttClient(ClientOptions(settings), loggerFactory.CreateLogger<MqttClient>());
+        _client = client;
+        var outbox = new MqttClientOutbox(client);
+        using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds));
+        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
+        client.ConnectionChanged += (_, e) =>
+        {
+            if (e.State == MqttConnectionState.Connected)
+            {
+                LogConnected(logger, mqtt.Host, mqtt.Port, Topics.DevicePrefix);
+                PublishStatus();
+            }
+        };
+        host.ModelChanged += _ => PublishStatus();
+        otaStatus.SetPublisher(status =>
+        {
+            _state = status.Phase is OtaPhase.Downloading or OtaPhase.Verifying or OtaPhase.Staging or OtaPhase.Testing ? "updating" : "online";
+            PublishStatus();
+            return Publish(Topics.OtaStatus, System.Text.Encoding.UTF8.GetBytes(status.ToJson()), retain: true);
+        });
+        await ConnectAsync(client, stoppingToken).ConfigureAwait(false);
+        if (stoppingToken.IsCancellationRequested)
+        {
+            return;
+        }
+        await SubscribeAsync(client, stoppingToken).ConfigureAwait(false);
+        var telemetry = TelemetryLoopAsync(stoppingToken);
+        var otaQueue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
+        var otaWorker = OtaLoopAsync(otaQueue.Reader, stoppingToken);
+        try
+        {
+            await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                if (message.Topic == Topics.Ota || message.Topic == Topics.FleetOta(otaOptions.Value.Group))
+                {
+                    if (!message.Payload.IsEmpty)
+                    {
+                        otaQueue.Writer.TryWrite(message.Payload.ToArray());
+                    }
+                    continue;
+                }
+                var request = new MqttRequest(message.Topic, message.Payload, message.ResponseTopic, message.CorrelationData);
+                var task = Task.Run(() => handler.HandleAsync(request, stoppingToken), CancellationToken.None);
+                _running[task] = true;
+                _ = task.ContinueWith(t =>
+                {
+                    _running.TryRemove(t, out _);
+                    if (t.Exception is { } e)
+                    {
+                        LogRequestFailed(logger, e.GetBaseException());
+                    }
+                }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+        }
+        otaQueue.Writer.TryComplete();
+        await Task.WhenAll(telemetry, otaWorker).ConfigureAwait(false);
+        otaStatus.SetPublisher(null);
+    }
+
+    private MqttClientOptions ClientOptions(EdgeLLMOptions settings)
+    {
+        var mqtt = settings.Mqtt;
+        return new MqttClientOptions
+        {
+            Host = mqtt.Host,
+            Port = mqtt.Port,
+            ClientId = mqtt.ClientId ?? $"edgellm-{Topics.DeviceId}",
+            CleanStart = false,
+            SessionExpiry = TimeSpan.FromSeconds(mqtt.SessionExpirySeconds),
+            KeepAlive = TimeSpan.FromSeconds(mqtt.KeepAliveSeconds),
+            Username = mqtt.Username,
+            Password = mqtt.Password,
+            Tls = new MqttTlsOptions
+            {
+                Enabled = mqtt.TlsCaFile is not null,
+                CaFile = mqtt.TlsCaFile,
+                CertificateFile = mqtt.TlsCertFile,
+                KeyFile = mqtt.TlsKeyFile,
+            },
+            LastWill = new MqttMessage { Topic = Topics.Status, Payload = DevicePayloads.Offline(), Retain = true },
+            ReconnectDelay = TimeSpan.FromMilliseconds(500),
+            MaxReconnectDelay = TimeSpan.FromSeconds(30),
+        };
+    }
+
+    /// <summary>Keeps trying: an unreachable broker is retried inside the client; a refusal is retried here, slowly.</summary>
+    private async Task ConnectAsync(MqttClient client, CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await client.ConnectAsync(stoppingToken).ConfigureAwait(false);
+                return;
+            }
+            catch (MqttException e)
+            {
+                LogConnectRefused(logger, options.Value.Mqtt.Host, options.Value.Mqtt.Port, e.Message);
+                await Task.Delay(TimeSpan.FromSeconds(15), stoppingToken).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+        }
+    }
+
+    private async Task SubscribeAsync(MqttClient client, CancellationToken stoppingToken)
+    {
+        var filters = new List<string> { Topics.Request, Topics.Ota, Topics.FleetOta(otaOptions.Value.Group) };
+        if (Topics.PoolRequestSubscription is { } pool)
+        {
+            filters.Add(pool);
+        }
+        foreach (var filter in filters)
+        {
+            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, cancellationToken: stoppingToken).ConfigureAwait(false);
+        }
+        LogSubscribed(logger, string.Join(", ", filters));
+    }
+
+    private async Task TelemetryLoopAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(options.Value.Telemetry.IntervalSeconds));
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                await Publish(Topics.Telemetry, DevicePayloads.Telemetry(host.Current, device), retain: false).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private async Task OtaLoopAsync(System.Threading.Channels.ChannelReader<byte[]> manifests, CancellationToken stoppingToken)
+    {
+        try
+        {
+            await foreach (var manifest in manifests.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var result = await ota.SubmitAsync(manifest, stoppingToken).ConfigureAwait(false);
+                LogOtaFinished(logger, result.Status.ToString());
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    private void PublishStatus()
+    {
+        var state = host.IsReady ? _state : "degraded";
+        _ = Publish(Topics.Status, DevicePayloads.Status(state, host.Current, host.Plan.DeviceProfile, _since), retain: true);
+    }
+
+    /// <summary>Fire-and-forget publishes (status, telemetry) never wait for the broker; a failure is only logged.</summary>
+    private ValueTask Publish(string topic, byte[] payload, bool retain)
+    {
+        if (_client is not { } client)
+        {
+            return ValueTask.CompletedTask;
+        }
+        var sent = client.PublishAsync(new MqttMessage { Topic = topic, Payload = payload, Retain = retain, ContentType = "application/json" }).AsTask();
+        _ = sent.ContinueWith(t => LogPublishFailed(logger, topic, t.Exception!.GetBaseException().Message), CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        return ValueTask.CompletedTask;
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port}; serving {Prefix}")]
+    private static partial void LogConnected(ILogger logger, string host, int port, string prefix);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "MQTT broker {Host}:{Port} refused the connection: {Reason}; retrying")]
+    private static partial void LogConnectRefused(ILogger logger, string host, int port, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT subscribed to {Filters}")]
+    private static partial void LogSubscribed(ILogger logger, string filters);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "An MQTT request handler failed")]
+    private static partial void LogRequestFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish to {Topic} failed: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "The offline status was not published: {Reason}")]
+    private static partial void LogOfflineNotPublished(ILogger logger, string reason);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "OTA manifest from MQTT finished: {Status}")]
+    private static partial void LogOtaFinished(ILogger logger, string status);
+}
