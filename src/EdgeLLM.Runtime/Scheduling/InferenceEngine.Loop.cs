@@ -134,6 +134,9 @@ public sealed partial class InferenceEngine
             }
             Accept(i, s.Sampler.Next(_batch.Logits(i), s.HistorySpan));
         }
+        // Whole-step time (run, sampling, detokenising, emitting) beside the batch's time inside ORT's Run.
+        Interlocked.Add(ref _decodeStepTicks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Increment(ref _decodeSteps);
     }
 
     /// <summary>
