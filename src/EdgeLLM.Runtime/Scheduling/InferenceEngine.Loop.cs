@@ -160,7 +160,7 @@ public sealed partial class InferenceEngine
     private void Accept(int slot, int token)
     {
         var s = _slots[slot]!;
-        if (_model.EosTokenIds.Contains(token))
+        if (_model.EosTokenIds.Contains(token) && !s.Pending.Request.IgnoreEos)
         {
             Finish(slot, FinishReason.Stop);
             return;
