@@ -36,7 +36,9 @@ public static class CliApp
     /// <summary>Parses and runs a command line, with <c>chat</c> reading from <paramref name="input"/>.</summary>
     public static async Task<int> RunAsync(string[] args, TextWriter? output, TextWriter? error, TextReader? input, CancellationToken cancellationToken = default)
     {
-        var config = new InvocationConfiguration();
+        // Cancellation comes from the caller's token (Program's InterruptHandler for Ctrl-C), so that commands
+        // finish their own way instead of System.CommandLine ending the invocation with 130 and no output.
+        var config = new InvocationConfiguration { ProcessTerminationTimeout = null };
         if (output is not null)
         {
             config.Output = output;
