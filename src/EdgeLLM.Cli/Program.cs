@@ -1,3 +1,5 @@
 using EdgeLLM.Cli;
+using EdgeLLM.Cli.Common;
 
-return await CliApp.RunAsync(args);
+using var interrupt = new InterruptHandler();
+return await CliApp.RunAsync(args, null, null, null, interrupt.Token);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.KvCache;
 using EdgeLLM.Runtime.Models;
@@ -18,6 +19,7 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
     private readonly LogitsRows _logits;
     private readonly OrtValue[] _past;
     private int _length;
+    private long _decodeRunTicks;
 
     public GrowingKvBatch(DecoderSession model, int maxLength)
     {
@@ -41,15 +43,17 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
 
     public bool SupportsPrefixReuse => false;
 
+    public long DecodeRunTicks => Volatile.Read(ref _decodeRunTicks);
+
     public int Length(int slot) => _length;
 
     public Span<float> Logits(int slot) => _logits.Row(0);
 
-    public void Prefill(int slot, ReadOnlySpan<int> tokens) => Run(tokens);
+    public void Prefill(int slot, ReadOnlySpan<int> tokens) => Run(tokens, decode: false);
 
-    public void Decode(ReadOnlySpan<int> tokens) => Run(tokens[..1]);
+    public void Decode(ReadOnlySpan<int> tokens) => Run(tokens[..1], decode: true);
 
-    private void Run(ReadOnlySpan<int> tokens)
+    private void Run(ReadOnlySpan<int> tokens, bool decode)
     {
         var count = tokens.Length;
         if (count == 0 || _length + count > MaxLength)
@@ -86,6 +90,7 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
             inputs[_io.FirstPastInput + i] = _past[i];
             outputs[1 + i] = present[i];
         }
+        var started = Stopwatch.GetTimestamp();
         try
         {
             _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
@@ -97,6 +102,10 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
                 p.Dispose();
             }
             throw;
+        }
+        if (decode)
+        {
+            Volatile.Write(ref _decodeRunTicks, _decodeRunTicks + (Stopwatch.GetTimestamp() - started));
         }
         for (var i = 0; i < _past.Length; i++)
         {

@@ -17,6 +17,10 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>Bytes of KV cache this batch holds.</summary>
     long KvBytes { get; }
 
+    /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run by <see cref="Decode"/> since the batch was made
+    /// (the rest of a decode step is EdgeLLM's own overhead; <c>edgellm bench</c> reports the share).</summary>
+    long DecodeRunTicks { get; }
+
     /// <summary>True when a slot's cached prefix can be exported and imported (the prefix cache).</summary>
     bool SupportsPrefixReuse { get; }
 

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.KvCache;
@@ -28,6 +29,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
     private readonly OrtValue?[] _slotMasks;
     private readonly OrtValue[]?[] _stepInputs;
     private readonly OrtValue[]?[] _stepOutputs;
+    private long _decodeRunTicks;
 
     public SharedKvBatch(DecoderSession model, int capacity, int maxLength)
     {
@@ -57,6 +59,8 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
     public long KvBytes => _cache.Bytes;
 
     public bool SupportsPrefixReuse => true;
+
+    public long DecodeRunTicks => Volatile.Read(ref _decodeRunTicks);
 
     public int Length(int slot) => _lengths[slot];
 
@@ -112,7 +116,10 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
             _positions[s] = position;
             MaskRow(s)[position] = 1;
         }
-        _model.Session.Run(_io.Inputs, StepInputs(n), _io.Outputs, StepOutputs(n));
+        var inputs = StepInputs(n);
+        var started = Stopwatch.GetTimestamp();
+        _model.Session.Run(_io.Inputs, inputs, _io.Outputs, StepOutputs(n));
+        Volatile.Write(ref _decodeRunTicks, _decodeRunTicks + (Stopwatch.GetTimestamp() - started));
         for (var s = 0; s < n; s++)
         {
             _lengths[s]++;

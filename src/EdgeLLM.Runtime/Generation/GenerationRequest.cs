@@ -35,6 +35,10 @@ public sealed record GenerationRequest
 
     public IReadOnlyList<string> Stop { get; init; } = [];
 
+    /// <summary>Keeps generating past end-of-sequence tokens until <see cref="MaxTokens"/> (benchmarks that need a
+    /// fixed completion length; no transport sets it).</summary>
+    public bool IgnoreEos { get; init; }
+
     public RequestPriority Priority { get; init; } = RequestPriority.Normal;
 
     /// <summary>The request fails with <c>deadline_exceeded</c> if it cannot start decoding by this time.</summary>

@@ -33,4 +33,13 @@ public sealed record EngineStats
     public double TokensPerSecond { get; init; }
 
     public DateTimeOffset LastHeartbeat { get; init; }
+
+    /// <summary>Batched decode steps run since the engine started.</summary>
+    public long DecodeSteps { get; init; }
+
+    /// <summary>Time in decode steps (ONNX Runtime's Run plus sampling, detokenising and emitting), summed.</summary>
+    public TimeSpan DecodeStepTime { get; init; }
+
+    /// <summary>The part of <see cref="DecodeStepTime"/> spent inside ONNX Runtime's Run.</summary>
+    public TimeSpan DecodeOrtRunTime { get; init; }
 }

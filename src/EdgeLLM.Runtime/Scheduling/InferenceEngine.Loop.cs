@@ -134,6 +134,9 @@ public sealed partial class InferenceEngine
             }
             Accept(i, s.Sampler.Next(_batch.Logits(i), s.HistorySpan));
         }
+        // Whole-step time (run, sampling, detokenising, emitting) beside the batch's time inside ORT's Run.
+        Interlocked.Add(ref _decodeStepTicks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Increment(ref _decodeSteps);
     }
 
     /// <summary>
@@ -157,7 +160,7 @@ public sealed partial class InferenceEngine
     private void Accept(int slot, int token)
     {
         var s = _slots[slot]!;
-        if (_model.EosTokenIds.Contains(token))
+        if (_model.EosTokenIds.Contains(token) && !s.Pending.Request.IgnoreEos)
         {
             Finish(slot, FinishReason.Stop);
             return;

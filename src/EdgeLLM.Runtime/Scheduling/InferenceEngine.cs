@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using EdgeLLM.Onnx;
@@ -49,6 +50,8 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private double _tokensPerSecond;
     private long _lastStepTicks;
     private long _heartbeatTicks;
+    private long _decodeSteps;
+    private long _decodeStepTicks;
 
     public InferenceEngine(LanguageModel model, EngineOptions? options = null, ILogger<InferenceEngine>? logger = null, TimeProvider? time = null)
     {
@@ -128,6 +131,9 @@ public sealed partial class InferenceEngine : IAsyncDisposable
             PromptTokens = Interlocked.Read(ref _promptTokens),
             CompletionTokens = Interlocked.Read(ref _completionTokens),
             TokensPerSecond = idle ? 0 : _tokensPerSecond,
+            DecodeSteps = Interlocked.Read(ref _decodeSteps),
+            DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _decodeStepTicks)),
+            DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _batch.DecodeRunTicks),
             LastHeartbeat = LastHeartbeat,
         };
     }

@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Mqtt;
 using EdgeLLM.Service.Tests.Hosting;
@@ -16,7 +17,7 @@ public sealed class MqttRequestHandlerTests(ServingFixture serving) : IClassFixt
     public void Dispose() => Directory.Delete(_state, recursive: true);
 
     private MqttRequestHandler Handler(DedupStore? dedup = null) => new(serving.Gateway, new RequestReader(65536),
-        dedup ?? new DedupStore(_state, TimeSpan.FromMinutes(10)), _outbox, "edgellm", "dev1", NullLogger<MqttRequestHandler>.Instance);
+        dedup ?? new DedupStore(_state, TimeSpan.FromMinutes(10)), _outbox, new TopicNames("edgellm", "dev1"), NullLogger<MqttRequestHandler>.Instance);
 
     private static MqttRequest Request(string json, string? responseTopic = null, byte[]? correlation = null) =>
         new("edgellm/dev1/request", Encoding.UTF8.GetBytes(json), responseTopic, correlation ?? ReadOnlyMemory<byte>.Empty);
@@ -85,6 +86,7 @@ public sealed class MqttRequestHandlerTests(ServingFixture serving) : IClassFixt
     [InlineData("{\"id\":\"e3\",\"prompt\":\"x\",\"max_tokens\":-1}", "e3", "bad_request")]
     [InlineData("{\"id\":\"e4\",\"prompt\":\"x\",\"model\":\"llama-70b\"}", "e4", "model_unavailable")]
     [InlineData("{\"id\":\"e5\",\"prompt\":\"x\",\"priority\":\"urgent\"}", "e5", "bad_request")]
+    [InlineData("{\"id\":\"e6\",\"prompt\":\"x\",\"deadline_ms\":0}", "e6", "bad_request")]
     public async Task Bad_input_gets_an_error_final(string payload, string? id, string code)
     {
         await Handler().HandleAsync(Request(payload), default);
@@ -100,6 +102,17 @@ public sealed class MqttRequestHandlerTests(ServingFixture serving) : IClassFixt
     }
 
     [Fact]
+    public async Task An_id_that_cannot_name_a_topic_is_refused_on_the_error_topic()
+    {
+        await Handler().HandleAsync(Request("{\"id\":\"a+b\",\"prompt\":\"x\"}"), default);
+        var (topic, bytes, _, _) = Assert.Single(_outbox.Published);
+        Assert.Equal("edgellm/dev1/response/error", topic);
+        var final = JsonDocument.Parse(bytes).RootElement;
+        Assert.Equal("a+b", final.GetProperty("id").GetString());
+        Assert.Equal("bad_request", final.GetProperty("error").GetProperty("code").GetString());
+    }
+
+    [Fact]
     public async Task A_prompt_beyond_the_context_is_context_overflow()
     {
         var prompt = string.Concat(Enumerable.Repeat("open the garage door please ", 300));
@@ -110,7 +123,7 @@ public sealed class MqttRequestHandlerTests(ServingFixture serving) : IClassFixt
     [Fact]
     public async Task A_payload_over_the_limit_is_payload_too_large_on_the_error_topic()
     {
-        var handler = new MqttRequestHandler(serving.Gateway, new RequestReader(1024), new DedupStore(_state, TimeSpan.FromMinutes(10)), _outbox, "edgellm", "dev1",
+        var handler = new MqttRequestHandler(serving.Gateway, new RequestReader(1024), new DedupStore(_state, TimeSpan.FromMinutes(10)), _outbox, new TopicNames("edgellm", "dev1"),
             NullLogger<MqttRequestHandler>.Instance);
         await handler.HandleAsync(Request(JsonSerializer.Serialize(new { id = "big", prompt = new string('x', 4000) }), "reply/here"), default);
         var (topic, bytes, _, _) = Assert.Single(_outbox.Published);

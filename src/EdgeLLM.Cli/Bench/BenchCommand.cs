@@ -1,0 +1,139 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeLLM.Cli.Common;
+using EdgeLLM.Runtime.Scheduling;
+
+namespace EdgeLLM.Cli.Bench;
+
+/// <summary>
+/// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--warmup N] [--json] [--compare-peer]
+/// [--concurrency 1,2,4,8]</c>: load time, prefill and decode speed, time to first token, peak RSS and the share of
+/// decode time outside ONNX Runtime's Run for one stream; aggregate and per-stream speed and latency for N streams
+/// batched by one engine; and optionally the same single-stream run in transformers.js.
+/// </summary>
+internal static class BenchCommand
+{
+    public static Command Create()
+    {
+        var model = CommonOptions.Model();
+        var promptTokens = new Option<int>("--prompt-tokens") { Description = "Prompt length in tokens", DefaultValueFactory = _ => 64 };
+        var genTokens = new Option<int>("--gen-tokens") { Description = "Tokens generated per request (end-of-sequence is ignored)", DefaultValueFactory = _ => 128 };
+        var runs = new Option<int>("--runs") { Description = "Measured runs (medians are reported)", DefaultValueFactory = _ => 3 };
+        var warmup = new Option<int>("--warmup") { Description = "Unmeasured runs first", DefaultValueFactory = _ => 1 };
+        var json = CommonOptions.Json("Print the report as JSON");
+        var comparePeer = new Option<bool>("--compare-peer") { Description = "Also run transformers.js (node) on the same model and prompt, and print the ratios" };
+        var peerModules = new Option<string?>("--peer-node-modules") { Description = $"node_modules with @huggingface/transformers (default: <repo>/{PeerBench.DefaultNodeModules})" };
+        var node = new Option<string>("--node") { Description = "The node executable", DefaultValueFactory = _ => "node" };
+        var concurrency = new Option<string?>("--concurrency") { Description = "Concurrent stream counts to measure, e.g. 1,2,4,8" };
+        var threads = CommonOptions.Threads();
+        var command = new Command("bench", "Measure speed and memory of a model on this device.")
+        {
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = parse.InvocationConfiguration;
+            var asJson = parse.GetValue(json);
+            try
+            {
+                var settings = new BenchSettings
+                {
+                    Model = parse.GetValue(model),
+                    PromptTokens = parse.GetValue(promptTokens),
+                    GenTokens = parse.GetValue(genTokens),
+                    Runs = parse.GetValue(runs),
+                    Warmup = parse.GetValue(warmup),
+                    Threads = parse.GetValue(threads),
+                    Concurrency = ParseLevels(parse.GetValue(concurrency)),
+                    ComparePeer = parse.GetValue(comparePeer),
+                    PeerNodeModules = parse.GetValue(peerModules),
+                    Node = parse.GetValue(node) ?? "node",
+                };
+                Validate(settings);
+                var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
+                if (asJson)
+                {
+                    await console.Output.WriteLineAsync(JsonSerializer.Serialize(report, BenchJson.Options)).ConfigureAwait(false);
+                }
+                else
+                {
+                    BenchTable.Write(CliConsole.For(console.Output), report);
+                }
+                return ExitCodes.Ok;
+            }
+            catch (CliException e)
+            {
+                return await CliErrorWriter.WriteAsync(console, asJson, null, e).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            {
+                await console.Error.WriteLineAsync("cancelled").ConfigureAwait(false);
+                return ExitCodes.Cancelled;
+            }
+        });
+        return command;
+    }
+
+    private static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var batch = Math.Max(1, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max());
+        await using var session = EngineSession.Open(settings.Model, new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) }, settings.Threads);
+        var prompt = BenchPrompt.Build(session.Model, settings.PromptTokens);
+        if (prompt.Ids.Length + settings.GenTokens > session.Model.MaxSequenceLength)
+        {
+            throw CliException.BadRequest($"--prompt-tokens {prompt.Ids.Length} + --gen-tokens {settings.GenTokens} exceed the model's {session.Model.MaxSequenceLength} positions");
+        }
+        var bench = new EngineBench(session, prompt, settings);
+        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}, single stream...").ConfigureAwait(false);
+        var single = await bench.SingleStreamAsync(cancellationToken).ConfigureAwait(false);
+        var levels = new List<ConcurrencyLevelResult>();
+        foreach (var level in settings.Concurrency)
+        {
+            if (level > session.Engine.GetStats().BatchCapacity)
+            {
+                await progress.WriteLineAsync($"bench: {level} streams skipped: this model decodes at most {session.Engine.GetStats().BatchCapacity} at once (growing KV cache)").ConfigureAwait(false);
+                continue;
+            }
+            await progress.WriteLineAsync($"bench: {level} concurrent streams...").ConfigureAwait(false);
+            levels.Add(await bench.ConcurrentAsync(level, cancellationToken).ConfigureAwait(false));
+        }
+        PeerComparison? peer = null;
+        if (settings.ComparePeer)
+        {
+            await progress.WriteLineAsync("bench: transformers.js...").ConfigureAwait(false);
+            peer = await PeerBench.RunAsync(session.Model.Directory, prompt, settings, bench.LastTokenIds, cancellationToken).ConfigureAwait(false);
+            if (peer.Error is { } error)
+            {
+                await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
+            }
+        }
+        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer);
+    }
+
+    private static void Validate(BenchSettings s)
+    {
+        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0)
+        {
+            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup and --threads 0 or more");
+        }
+    }
+
+    private static IReadOnlyList<int> ParseLevels(string? text)
+    {
+        if (string.IsNullOrWhiteSpace(text))
+        {
+            return [];
+        }
+        var levels = new List<int>();
+        foreach (var part in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!int.TryParse(part, NumberStyles.None, CultureInfo.InvariantCulture, out var n) || n < 1 || n > 64)
+            {
+                throw CliException.BadRequest($"--concurrency takes stream counts from 1 to 64 separated by commas, e.g. 1,2,4,8; '{part}' is not one");
+            }
+            levels.Add(n);
+        }
+        return levels.Distinct().Order().ToList();
+    }
+}

@@ -1,0 +1,21 @@
+namespace EdgeLLM.Cli.Bench;
+
+/// <summary>Everything one <c>edgellm bench</c> measured.</summary>
+internal sealed record BenchReport(
+    string Model, string ModelDirectory, string ExecutionProvider, int Threads, SingleStreamResult Single,
+    IReadOnlyList<ConcurrencyLevelResult> Concurrency, PeerComparison? Peer)
+{
+    /// <summary>Aggregate tokens/s of the most streams measured over one stream's (8 over 1 with the default levels).</summary>
+    public double? ScalingRatio
+    {
+        get
+        {
+            var one = Concurrency.FirstOrDefault(c => c.Streams == 1);
+            var most = Concurrency.MaxBy(c => c.Streams);
+            return one is null || most is null || most.Streams == 1 || one.AggregateTokensPerSecond <= 0 ? null : most.AggregateTokensPerSecond / one.AggregateTokensPerSecond;
+        }
+    }
+
+    /// <summary>EdgeLLM's decode tokens/s over transformers.js's.</summary>
+    public double? PeerDecodeRatio => Peer?.Peer is { DecodeTokensPerSecond: > 0 } p ? Single.DecodeTokensPerSecond / p.DecodeTokensPerSecond : null;
+}

@@ -1,0 +1,58 @@
+using System.Globalization;
+using EdgeLLM.Cli.Models;
+using Spectre.Console;
+
+namespace EdgeLLM.Cli.Bench;
+
+/// <summary>Prints a <see cref="BenchReport"/> as Spectre.Console tables.</summary>
+internal static class BenchTable
+{
+    public static void Write(IAnsiConsole console, BenchReport r)
+    {
+        console.WriteLine($"{r.Model} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
+                          $"prompt {r.Single.PromptTokens} tokens, {r.Single.GeneratedTokens} generated");
+        var single = new Table().AddColumns("runtime", "load ms", "TTFT ms", "prefill tok/s", "decode tok/s", "total ms", "peak RSS", "decode outside ORT Run");
+        AddSingle(single, r.Single);
+        if (r.Peer?.Peer is { } peer)
+        {
+            AddSingle(single, peer);
+        }
+        console.Write(single);
+        if (r.Peer is { } p)
+        {
+            if (p.Peer is { } pp)
+            {
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"EdgeLLM / transformers.js: decode {r.PeerDecodeRatio:F2}x, prefill {Ratio(r.Single.PrefillTokensPerSecond, pp.PrefillTokensPerSecond)}, TTFT {Ratio(pp.TtftMs, r.Single.TtftMs)} faster; first {p.MatchingTokens} generated tokens identical"));
+            }
+            else
+            {
+                console.WriteLine($"transformers.js: not run: {p.Error}");
+            }
+        }
+        if (r.Concurrency.Count > 0)
+        {
+            var table = new Table().AddColumns("streams", "aggregate tok/s", "per-stream tok/s", "latency p50 ms", "latency p95 ms", "mean batch");
+            foreach (var c in r.Concurrency)
+            {
+                table.AddRow(N(c.Streams), F(c.AggregateTokensPerSecond), F(c.PerStreamTokensPerSecond), F(c.LatencyP50Ms), F(c.LatencyP95Ms), F(c.MeanBatch, "F2"));
+            }
+            console.Write(table);
+            if (r.ScalingRatio is { } ratio)
+            {
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregate {r.Concurrency.Max(c => c.Streams)} streams / 1 stream: {ratio:F2}x"));
+            }
+        }
+    }
+
+    private static void AddSingle(Table table, SingleStreamResult s) => table.AddRow(
+        Markup.Escape(s.Runtime), F(s.LoadMs), F(s.TtftMs, "F2"), F(s.PrefillTokensPerSecond), F(s.DecodeTokensPerSecond), F(s.TotalMs),
+        s.PeakRssBytes is { } rss ? DiskSize.Format(rss) : "-",
+        s.OutsideOrtShare is { } o ? string.Create(CultureInfo.InvariantCulture, $"{o:P1} (in steps {s.StepOverheadShare:P1})") : "-");
+
+    private static string Ratio(double a, double b) => b <= 0 ? "-" : string.Create(CultureInfo.InvariantCulture, $"{a / b:F2}x");
+
+    private static string F(double v, string format = "F1") => v.ToString(format, CultureInfo.InvariantCulture);
+
+    private static string N(int v) => v.ToString(CultureInfo.InvariantCulture);
+}

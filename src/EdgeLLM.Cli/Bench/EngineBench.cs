@@ -1,0 +1,104 @@
+using EdgeLLM.Cli.Common;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Scheduling;
+
+namespace EdgeLLM.Cli.Bench;
+
+/// <summary>Times EdgeLLM's engine: one stream (prefill, first token, decode, time outside ORT's Run) and N streams at once.</summary>
+internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, BenchSettings settings)
+{
+    private int _sequence;
+
+    /// <summary>Greedy token ids of the last single-stream run (compared with the peer's).</summary>
+    public IReadOnlyList<int> LastTokenIds { get; private set; } = [];
+
+    public async Task<SingleStreamResult> SingleStreamAsync(CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < settings.Warmup; i++)
+        {
+            await RunOneAsync(cancellationToken).ConfigureAwait(false);
+        }
+        var runs = new List<(Usage Usage, double OutsideOrt, double StepOverhead)>();
+        for (var i = 0; i < Math.Max(1, settings.Runs); i++)
+        {
+            var before = session.Engine.GetStats();
+            var result = await RunOneAsync(cancellationToken).ConfigureAwait(false);
+            var after = session.Engine.GetStats();
+            var ort = (after.DecodeOrtRunTime - before.DecodeOrtRunTime).TotalMilliseconds;
+            var steps = (after.DecodeStepTime - before.DecodeStepTime).TotalMilliseconds;
+            var decodeWall = result.Usage.TotalMs - result.Usage.TimeToFirstTokenMs;
+            runs.Add((result.Usage, decodeWall > 0 ? Math.Clamp(1 - ort / decodeWall, 0, 1) : 0, steps > 0 ? Math.Clamp(1 - ort / steps, 0, 1) : 0));
+            LastTokenIds = result.TokenIds;
+        }
+        return new SingleStreamResult(
+            $"EdgeLLM {Commands.VersionAction.ProductVersion}",
+            session.LoadTime.TotalMilliseconds,
+            prompt.Ids.Length,
+            runs[0].Usage.CompletionTokens,
+            Stats.Median(runs.Select(r => r.Usage.TimeToFirstTokenMs)),
+            Stats.Median(runs.Select(r => PrefillSpeed(r.Usage))),
+            Stats.Median(runs.Select(r => DecodeSpeed(r.Usage))),
+            Stats.Median(runs.Select(r => r.Usage.TotalMs)),
+            ProcessMemory.PeakRssBytes(),
+            Stats.Median(runs.Select(r => r.OutsideOrt)),
+            Stats.Median(runs.Select(r => r.StepOverhead)));
+    }
+
+    public async Task<ConcurrencyLevelResult> ConcurrentAsync(int streams, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < settings.Warmup; i++)
+        {
+            await RoundAsync(streams, cancellationToken).ConfigureAwait(false);
+        }
+        var aggregate = new List<double>();
+        var perStream = new List<double>();
+        var latencies = new List<double>();
+        var batchSum = 0.0;
+        for (var i = 0; i < Math.Max(1, settings.Runs); i++)
+        {
+            var before = session.Engine.GetStats();
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
+            var results = await RoundAsync(streams, cancellationToken).ConfigureAwait(false);
+            var wall = System.Diagnostics.Stopwatch.GetElapsedTime(started).TotalSeconds;
+            var after = session.Engine.GetStats();
+            aggregate.Add(results.Sum(r => r.Usage.CompletionTokens) / wall);
+            perStream.AddRange(results.Select(r => DecodeSpeed(r.Usage)));
+            latencies.AddRange(results.Select(r => r.Usage.TotalMs));
+            var steps = after.DecodeSteps - before.DecodeSteps;
+            batchSum += steps == 0 ? 0 : (double)(after.CompletionTokens - before.CompletionTokens - streams) / steps;
+        }
+        return new ConcurrencyLevelResult(streams, Stats.Median(aggregate), Stats.Median(perStream),
+            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), batchSum / Math.Max(1, settings.Runs));
+    }
+
+    private async Task<GenerationResult[]> RoundAsync(int streams, CancellationToken cancellationToken)
+    {
+        var tasks = new Task<GenerationResult>[streams];
+        for (var s = 0; s < streams; s++)
+        {
+            tasks[s] = RunOneAsync(cancellationToken);
+        }
+        return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    private Task<GenerationResult> RunOneAsync(CancellationToken cancellationToken)
+    {
+        var request = new GenerationRequest
+        {
+            Id = $"bench-{Interlocked.Increment(ref _sequence)}",
+            Prompt = prompt.Text,
+            MaxTokens = settings.GenTokens,
+            Temperature = 0,
+            IgnoreEos = true,
+        };
+        return CompletionPrinter.StreamAsync(session.Engine, request, output: null, cancellationToken);
+    }
+
+    private static double PrefillSpeed(Usage u) => u.TimeToFirstTokenMs <= 0 ? 0 : u.PromptTokens / (u.TimeToFirstTokenMs / 1000);
+
+    private static double DecodeSpeed(Usage u)
+    {
+        var ms = u.TotalMs - u.TimeToFirstTokenMs;
+        return ms <= 0 || u.CompletionTokens < 2 ? 0 : (u.CompletionTokens - 1) / (ms / 1000);
+    }
+}

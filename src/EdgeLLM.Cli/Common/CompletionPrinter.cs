@@ -1,0 +1,47 @@
+using System.Globalization;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Scheduling;
+
+namespace EdgeLLM.Cli.Common;
+
+/// <summary>Streams one completion's text to a writer as it is generated and returns the final result.</summary>
+internal static class CompletionPrinter
+{
+    /// <param name="engine">The engine to run on.</param>
+    /// <param name="request">The request.</param>
+    /// <param name="output">Where text deltas go (flushed each time); null to print nothing.</param>
+    /// <param name="cancellationToken">Ends the completion at the next token boundary (finish reason cancelled).</param>
+    /// <exception cref="CliException">The engine refused the request or failed.</exception>
+    public static async Task<GenerationResult> StreamAsync(InferenceEngine engine, GenerationRequest request, TextWriter? output, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await foreach (var update in engine.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+            {
+                if (update.Result is { } result)
+                {
+                    return result;
+                }
+                if (output is not null && update.Delta.Length > 0)
+                {
+                    await output.WriteAsync(update.Delta).ConfigureAwait(false);
+                    await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (GenerationException e)
+        {
+            throw GenerationErrors.ToCli(e);
+        }
+        throw new CliException(ExitCodes.Failure, "internal", "the engine ended the request without a result");
+    }
+
+    /// <summary>The diagnostics line printed on standard error after a streamed completion.</summary>
+    public static string Summary(GenerationResult r, LanguageModel model)
+    {
+        var u = r.Usage;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"[{model.Identity.Id} {model.Identity.Version} on {model.ExecutionProvider}: {u.PromptTokens} prompt + {u.CompletionTokens} completion tokens, first token {u.TimeToFirstTokenMs:F1} ms, total {u.TotalMs:F1} ms, {u.TokensPerSecond:F1} tok/s, finish {ResultJson.FinishReasonName(r.FinishReason)}]");
+    }
+}

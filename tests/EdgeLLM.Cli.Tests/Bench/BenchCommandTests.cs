@@ -1,0 +1,94 @@
+using System.Text.Json;
+using EdgeLLM.Cli.Tests.Support;
+
+namespace EdgeLLM.Cli.Tests.Bench;
+
+public class BenchCommandTests
+{
+    [Fact]
+    public async Task Json_report_has_positive_single_stream_numbers()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--gen-tokens", "8", "--json"]);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var s = doc.RootElement.GetProperty("single");
+        Assert.Equal("iot-assist", doc.RootElement.GetProperty("model").GetString());
+        Assert.Equal(8, s.GetProperty("generated_tokens").GetInt32());
+        Assert.InRange(s.GetProperty("prompt_tokens").GetInt32(), 56, 64);
+        foreach (var name in new[] { "load_ms", "ttft_ms", "prefill_tokens_per_second", "decode_tokens_per_second", "total_ms" })
+        {
+            Assert.True(s.GetProperty(name).GetDouble() > 0, name);
+        }
+        Assert.InRange(s.GetProperty("peak_rss_bytes").GetInt64(), 10L << 20, 64L << 30);
+        Assert.InRange(s.GetProperty("outside_ort_share").GetDouble(), 0, 1);
+        Assert.InRange(s.GetProperty("step_overhead_share").GetDouble(), 0, 1);
+        Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("peer").ValueKind);
+    }
+
+    [Fact]
+    public async Task Concurrency_levels_each_report_throughput_and_latency()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "8", "--prompt-tokens", "16", "--concurrency", "1,2,4", "--json"]);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var levels = doc.RootElement.GetProperty("concurrency").EnumerateArray().ToList();
+        Assert.Equal([1, 2, 4], levels.Select(l => l.GetProperty("streams").GetInt32()));
+        foreach (var l in levels)
+        {
+            Assert.True(l.GetProperty("aggregate_tokens_per_second").GetDouble() > 0);
+            Assert.True(l.GetProperty("per_stream_tokens_per_second").GetDouble() > 0);
+            Assert.True(l.GetProperty("latency_p95_ms").GetDouble() >= l.GetProperty("latency_p50_ms").GetDouble());
+        }
+        Assert.True(doc.RootElement.GetProperty("scaling_ratio").GetDouble() > 0);
+    }
+
+    [Fact]
+    public async Task Table_output_names_the_measures()
+    {
+        var (code, output, _) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "4", "--prompt-tokens", "8"]);
+        Assert.Equal(0, code);
+        Assert.Contains("decode tok/s", output);
+        Assert.Contains("EdgeLLM 0.1.0", output);
+        Assert.Contains("peak RSS", output);
+    }
+
+    [Theory]
+    [InlineData("--concurrency", "1,x")]
+    [InlineData("--gen-tokens", "1")]
+    [InlineData("--prompt-tokens", "600")]
+    public async Task Bad_settings_exit_2(string option, string value)
+    {
+        var (code, _, error) = await InProcess.RunAsync(["bench", option, value]);
+        Assert.Equal(2, code);
+        Assert.StartsWith("error: ", error);
+    }
+
+    [Fact]
+    public async Task A_missing_peer_is_reported_and_edgellms_numbers_still_print()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "4", "--json", "--compare-peer", "--peer-node-modules", "/nonexistent"]);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output);
+        Assert.Contains("@huggingface/transformers not found in /nonexistent", doc.RootElement.GetProperty("peer").GetProperty("error").GetString());
+        Assert.True(doc.RootElement.GetProperty("single").GetProperty("decode_tokens_per_second").GetDouble() > 0);
+        Assert.Contains("transformers.js did not run", error);
+    }
+
+    [PeerFact]
+    public async Task Compare_peer_runs_transformersjs_on_the_same_model_and_prompt()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "1", "--gen-tokens", "16", "--json", "--compare-peer"]);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var peer = doc.RootElement.GetProperty("peer");
+        Assert.True(peer.GetProperty("error").ValueKind == JsonValueKind.Null, peer.GetProperty("error").ToString());
+        var p = peer.GetProperty("peer");
+        Assert.StartsWith("transformers.js 4.3.1", p.GetProperty("runtime").GetString());
+        Assert.Equal(doc.RootElement.GetProperty("single").GetProperty("prompt_tokens").GetInt32(), p.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(16, p.GetProperty("generated_tokens").GetInt32());
+        Assert.True(p.GetProperty("decode_tokens_per_second").GetDouble() > 0);
+        Assert.True(doc.RootElement.GetProperty("peer_decode_ratio").GetDouble() > 0);
+        // Same ONNX Runtime, same files, greedy: they agree at least up to the first end-of-sequence.
+        Assert.True(peer.GetProperty("matching_tokens").GetInt32() >= 1);
+    }
+}
