@@ -63,10 +63,10 @@ public static class ServiceHost
         services.AddSingleton(systemd);
         services.AddSingleton<SystemdNotifier>();
         services.AddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => ServingPlanFactory.Create(options));
+        services.TryAddSingleton(sp => ServingPlanFactory.Create(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLLM.Service.Device")));
         services.AddSingleton<ModelLoader>();
         services.AddSingleton<ModelHost>();
-        services.TryAddSingleton<IDeviceReadings, NoDeviceReadings>();
+        services.TryAddSingleton<IDeviceReadings, PlanDeviceReadings>();
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<GenerationGateway>();
         services.AddSingleton<CompletionEndpoint>();

@@ -52,6 +52,9 @@ public sealed record ServingPlan
     /// <summary>The rolling energy budget, when the profile has one.</summary>
     public IAdmissionPolicy? Admission { get; init; }
 
+    /// <summary>The device profile the plan came from.</summary>
+    public EdgeLLM.Runtime.Devices.DeviceProfile? Profile { get; init; }
+
     /// <summary>Load options for <see cref="LanguageModel.Load"/>.</summary>
     public ModelLoadOptions LoadOptions => new()
     {
