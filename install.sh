@@ -56,7 +56,7 @@ sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
 install_apt_packages() {
   [ "${EDGELLM_SKIP_APT:-0}" = "1" ] && { log "skipping system packages (EDGELLM_SKIP_APT=1)"; return; }
   command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install mosquitto, mosquitto-clients and libmosquitto1 yourself"; return; }
-  local want=(mosquitto mosquitto-clients libmosquitto1 ca-certificates)
+  local want=(mosquitto mosquitto-clients libmosquitto1 ca-certificates curl)
   [ "$MODE" = test ] && want+=(npm)
   local missing=()
   for p in "${want[@]}"; do
@@ -143,11 +143,5 @@ build_solution
 case "$MODE" in
   build) log "built; run: dotnet run --project src/EdgeLLM.Cli -c Release -- --version" ;;
   test) run_tests ;;
-  service)
-    if [ -x "$REPO/deploy/install-service.sh" ]; then
-      "$REPO/deploy/install-service.sh"
-    else
-      dotnet "$REPO/src/EdgeLLM.Cli/bin/Release/net10.0/edgellm.dll" --version
-    fi
-    ;;
+  service) "$REPO/deploy/install-service.sh" ;;
 esac

@@ -1,12 +1,19 @@
 using EdgeLLM.Cli.Models;
 using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Models;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Cli.Common;
 
 /// <summary>Finds and opens the model a command names; every failure becomes a <see cref="CliException"/> with exit code 3.</summary>
 internal static class CliModelLoader
 {
+    private static readonly Lazy<ILoggerFactory> StderrLogs = new(() => LoggerFactory.Create(b => b
+        .SetMinimumLevel(LogLevel.Warning)
+        .AddSimpleConsole(c => c.SingleLine = true)
+        .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)));
+
     public static string ResolveDirectory(string? model, string? stateDirectory = null)
     {
         try
@@ -23,7 +30,14 @@ internal static class CliModelLoader
     {
         try
         {
-            return LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = threads });
+            // A configured device profile brings its execution providers; falling back from one is logged on stderr.
+            var device = Environment.GetEnvironmentVariable("EDGELLM__DEVICE");
+            var providers = device is { Length: > 0 } ? DeviceProfileCatalog.Load().Get(device).Providers : [];
+            return LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers }, StderrLogs.Value);
+        }
+        catch (KeyNotFoundException e)
+        {
+            throw new CliException(ExitCodes.BadRequest, "bad_request", e.Message, e);
         }
         catch (Exception e) when (e is ModelLoadException or OnnxRuntimeNotFoundException or OnnxRuntimeException or IOException or UnauthorizedAccessException)
         {

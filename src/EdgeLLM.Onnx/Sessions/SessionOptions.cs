@@ -15,6 +15,9 @@ public sealed unsafe class SessionOptions : IDisposable
 
     public SessionOptions()
     {
+        // Execution providers log through the environment's default logger as they are appended; without an
+        // environment ORT fails with "Attempt to use DefaultLogger" instead of the provider's real reason.
+        _ = OrtEnvironment.Handle;
         IntPtr options;
         OrtStatus.Check(OrtApi.CreateSessionOptions(&options));
         _handle = new OrtHandle(options, OrtApi.ReleaseSessionOptions);

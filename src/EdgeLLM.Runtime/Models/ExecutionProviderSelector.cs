@@ -8,9 +8,9 @@ namespace EdgeLLM.Runtime.Models;
 /// session options and the session created; a provider this ONNX Runtime build lacks, or one that fails to
 /// create the session, falls back to the next with its reason logged. CPU is always the last resort.
 /// </summary>
-internal static partial class ExecutionProviderSelector
+public static partial class ExecutionProviderSelector
 {
-    public static (DecoderSession Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) Open(
+    internal static (DecoderSession Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) Open(
         string directory, GenAiConfig config, ModelLoadOptions options, ILogger logger)
     {
         var candidates = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers)
