@@ -73,6 +73,11 @@ public sealed partial class MqttFrontService(
             PublishStatus();
             return Publish(Topics.OtaStatus, System.Text.Encoding.UTF8.GetBytes(status.ToJson()), retain: true);
         });
+        // Requests wait at the broker (persistent session) until the model serves, instead of being refused.
+        while (!host.IsReady && !stoppingToken.IsCancellationRequested)
+        {
+            await Task.Delay(100, stoppingToken).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+        }
         await ConnectAsync(client, stoppingToken).ConfigureAwait(false);
         if (stoppingToken.IsCancellationRequested)
         {

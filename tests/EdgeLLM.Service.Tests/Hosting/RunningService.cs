@@ -12,7 +12,7 @@ internal sealed class RunningService : IAsyncDisposable
 {
     private readonly WebApplication _app;
 
-    private RunningService(WebApplication app, Uri address, string stateDir)
+    private RunningService(WebApplication app, Uri address, string? stateDir)
     {
         _app = app;
         Address = address;
@@ -22,7 +22,8 @@ internal sealed class RunningService : IAsyncDisposable
 
     public Uri Address { get; }
 
-    public string StateDir { get; }
+    /// <summary>The temporary state directory deleted at dispose, or null when the caller owns it.</summary>
+    public string? StateDir { get; }
 
     public HttpClient Http { get; }
 
@@ -30,7 +31,7 @@ internal sealed class RunningService : IAsyncDisposable
 
     public ModelHost Host => _app.Services.GetRequiredService<ModelHost>();
 
-    public static async Task<RunningService> StartAsync(IDictionary<string, string>? settings = null, string url = "http://127.0.0.1:0", bool waitReady = true)
+    public static async Task<RunningService> StartAsync(IDictionary<string, string>? settings = null, string url = "http://127.0.0.1:0", bool waitReady = true, bool keepState = false)
     {
         var stateDir = Directory.CreateTempSubdirectory("edgellm-svc-").FullName;
         var all = new Dictionary<string, string>
@@ -50,7 +51,7 @@ internal sealed class RunningService : IAsyncDisposable
         await app.StartAsync();
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         address = address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal).Replace("[::]", "127.0.0.1", StringComparison.Ordinal);
-        var service = new RunningService(app, new Uri(address), stateDir);
+        var service = new RunningService(app, new Uri(address), keepState ? null : stateDir);
         if (waitReady)
         {
             var deadline = DateTime.UtcNow.AddSeconds(60);
@@ -73,12 +74,15 @@ internal sealed class RunningService : IAsyncDisposable
         Http.Dispose();
         await _app.StopAsync();
         await _app.DisposeAsync();
-        try
+        if (StateDir is not null)
         {
-            Directory.Delete(StateDir, recursive: true);
-        }
-        catch (IOException)
-        {
+            try
+            {
+                Directory.Delete(StateDir, recursive: true);
+            }
+            catch (IOException)
+            {
+            }
         }
     }
 }

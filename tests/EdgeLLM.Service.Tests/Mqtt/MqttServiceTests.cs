@@ -1,0 +1,205 @@
+using System.Collections.Concurrent;
+using System.Text;
+using System.Text.Json;
+using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Tests.Infrastructure;
+using EdgeLLM.Service.Tests.Hosting;
+
+namespace EdgeLLM.Service.Tests.Mqtt;
+
+/// <summary>Contract section 2 end to end: the real service, the real broker, a test client as the sensor.</summary>
+public sealed class MqttServiceTests : IAsyncLifetime
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
+    private MosquittoBroker _broker = null!;
+    private MqttClient _sensor = null!;
+    private readonly ConcurrentQueue<MqttMessage> _received = new();
+    private Task _pump = Task.CompletedTask;
+    private readonly string _state = Directory.CreateTempSubdirectory("edgellm-mqtt-svc-").FullName;
+
+    public async Task InitializeAsync()
+    {
+        _broker = await MosquittoBroker.StartAsync();
+        _sensor = new MqttClient(new MqttClientOptions
+        {
+            Host = _broker.Host, Port = _broker.Port, ClientId = "sensor-" + Guid.NewGuid().ToString("N")[..8],
+            ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromSeconds(1),
+        });
+        await _sensor.ConnectAsync();
+        await _sensor.SubscribeAsync("edgellm/dev1/#");
+        await _sensor.SubscribeAsync("replies/#");
+        _pump = Task.Run(async () =>
+        {
+            await foreach (var m in _sensor.Messages.ReadAllAsync())
+            {
+                _received.Enqueue(m);
+            }
+        });
+    }
+
+    public async Task DisposeAsync()
+    {
+        await _sensor.DisposeAsync();
+        await _pump;
+        await _broker.DisposeAsync();
+        Directory.Delete(_state, recursive: true);
+    }
+
+    private Task<RunningService> StartServiceAsync(Dictionary<string, string>? extra = null)
+    {
+        var settings = new Dictionary<string, string>
+        {
+            ["EdgeLLM:Mqtt:Enabled"] = "true",
+            ["EdgeLLM:Mqtt:Host"] = _broker.Host,
+            ["EdgeLLM:Mqtt:Port"] = _broker.Port.ToString(),
+            ["EdgeLLM:DeviceId"] = "dev1",
+            ["EdgeLLM:StateDir"] = _state,
+            ["EdgeLLM:Telemetry:IntervalSeconds"] = "1",
+        };
+        foreach (var (k, v) in extra ?? [])
+        {
+            settings[k] = v;
+        }
+        return RunningService.StartAsync(settings, keepState: true);
+    }
+
+    private Task PublishAsync(string payload, string topic = "edgellm/dev1/request") =>
+        _sensor.PublishAsync(topic, Encoding.UTF8.GetBytes(payload)).AsTask();
+
+    private List<JsonElement> Finals(string topicPrefix = "edgellm/dev1/response/") => _received
+        .Where(m => m.Topic.StartsWith(topicPrefix, StringComparison.Ordinal))
+        .Select(m => JsonDocument.Parse(m.Payload).RootElement.Clone())
+        .Where(e => e.TryGetProperty("done", out _))
+        .ToList();
+
+    private async Task WaitForAsync(Func<bool> condition, string what)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (!condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"timed out waiting for {what}; received: {string.Join(" | ", _received.Select(m => m.Topic))}");
+            }
+            await Task.Delay(50);
+        }
+    }
+
+    private async Task WaitOnlineAsync()
+    {
+        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/status" && m.PayloadAsString().Contains("\"online\"")), "status online");
+        // The request subscription follows the connection; a telemetry message proves the front is past it.
+        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/telemetry"), "telemetry");
+    }
+
+    [Fact]
+    public async Task Status_is_retained_online_with_the_model_and_telemetry_has_the_contract_fields()
+    {
+        await using (var service = await StartServiceAsync())
+        {
+            await WaitOnlineAsync();
+            var status = JsonDocument.Parse(_received.Last(m => m.Topic == "edgellm/dev1/status").Payload).RootElement;
+            Assert.Equal("iot-assist", status.GetProperty("model").GetString());
+            Assert.Equal("2026.11.22", status.GetProperty("model_version").GetString());
+            Assert.Equal("CPUExecutionProvider", status.GetProperty("execution_provider").GetString());
+            foreach (var field in new[] { "runtime_version", "device_profile", "since" })
+            {
+                Assert.False(string.IsNullOrEmpty(status.GetProperty(field).GetString()));
+            }
+            var telemetry = JsonDocument.Parse(_received.Last(m => m.Topic == "edgellm/dev1/telemetry").Payload).RootElement;
+            foreach (var field in new[] { "tokens_per_s", "in_flight", "queued", "memory_bytes", "energy_j_total", "power_w", "temperature_c", "energy_budget_remaining_j" })
+            {
+                Assert.True(telemetry.TryGetProperty(field, out _), field);
+            }
+        }
+        await WaitForAsync(() => _received.Last(m => m.Topic == "edgellm/dev1/status").PayloadAsString() == "{\"state\":\"offline\"}", "status offline");
+    }
+
+    [Fact]
+    public async Task A_request_published_while_the_service_is_down_is_answered_after_it_starts()
+    {
+        await using (await StartServiceAsync())
+        {
+            await WaitOnlineAsync();
+        }
+        var c = DefaultModelSmoke.Cases[2];
+        await PublishAsync(JsonSerializer.Serialize(new { id = "while-down", messages = new[] { new { role = "user", content = c.UserMessage } } }));
+        await Task.Delay(300);
+        Assert.Empty(Finals());
+        await using (await StartServiceAsync())
+        {
+            await WaitForAsync(() => Finals().Count == 1, "the final of the request sent while down");
+            var final = Assert.Single(Finals());
+            Assert.Equal("while-down", final.GetProperty("id").GetString());
+            Assert.Equal(c.Text, final.GetProperty("text").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task A_broker_restart_mid_stream_loses_no_final()
+    {
+        await using var service = await StartServiceAsync(new Dictionary<string, string> { ["EdgeLLM:Engine:MaxBatchSize"] = "1" });
+        await WaitOnlineAsync();
+        const int count = 12;
+        for (var i = 0; i < count; i++)
+        {
+            await PublishAsync(JsonSerializer.Serialize(new { id = $"b-{i}", prompt = "report the status of", stream = true, max_tokens = 400, temperature = 1.2, seed = i }));
+        }
+        await _broker.StopAsync();
+        await Task.Delay(1500);
+        await _broker.StartAgainAsync();
+        await WaitForAsync(() => Finals().Select(f => f.GetProperty("id").GetString()).Distinct().Count() == count, "every final after the broker restart");
+        await Task.Delay(500);
+        var finals = Finals();
+        Assert.Equal(count, finals.Select(f => f.GetProperty("id").GetString()).Distinct().Count());
+        Assert.All(finals, f => Assert.True(f.TryGetProperty("finish_reason", out _), f.GetRawText()));
+    }
+
+    [Fact]
+    public async Task A_thousand_malformed_payloads_each_get_an_error_final_and_the_service_keeps_serving()
+    {
+        await using var service = await StartServiceAsync();
+        await WaitOnlineAsync();
+        var random = new Random(1234);
+        var payloads = new List<byte[]>();
+        for (var i = 0; i < 1000; i++)
+        {
+            payloads.Add((i % 5) switch
+            {
+                0 => Encoding.UTF8.GetBytes($"not json {i} {{"),
+                1 => Encoding.UTF8.GetBytes($"{{\"id\":\"m-{i}\",\"prompt\":{i},\"max_tokens\":\"many\"}}"),
+                2 => Encoding.UTF8.GetBytes($"{{\"id\":\"m-{i}\",\"prompt\":\"{new string('x', 70_000)}\"}}"),
+                3 => [0x7b, 0x22, 0x69, 0x64, 0x22, 0x3a, 0x22, 0xff, 0xfe, (byte)random.Next(0x80, 0xff), 0x22, 0x7d],
+                _ => Encoding.UTF8.GetBytes($"{{\"id\":\"m-{i}\"}}"),
+            });
+        }
+        await Task.WhenAll(payloads.Select(p => _sensor.PublishAsync("edgellm/dev1/request", p).AsTask()));
+        await WaitForAsync(() => Finals().Count >= 1000, "1000 error finals");
+        var finals = Finals();
+        Assert.Equal(1000, finals.Count);
+        Assert.All(finals, f => Assert.Contains(f.GetProperty("error").GetProperty("code").GetString(), new[] { "bad_request", "payload_too_large" }));
+        Assert.Equal(200, finals.Count(f => f.GetProperty("error").GetProperty("code").GetString() == "payload_too_large"));
+        await PublishAsync("{\"id\":\"after\",\"prompt\":\"hello\",\"max_tokens\":3}", "edgellm/dev1/request");
+        await WaitForAsync(() => Finals().Any(f => f.GetProperty("id").GetString() == "after"), "the request after the malformed ones");
+        Assert.Equal("length", Finals().Single(f => f.GetProperty("id").GetString() == "after").GetProperty("finish_reason").GetString());
+    }
+
+    [Fact]
+    public async Task Reply_to_and_mqtt5_response_topic_route_the_answer()
+    {
+        await using var service = await StartServiceAsync();
+        await WaitOnlineAsync();
+        await PublishAsync("{\"id\":\"rt\",\"prompt\":\"hello\",\"max_tokens\":2,\"reply_to\":\"replies/sensor-7\"}");
+        await _sensor.PublishAsync(new MqttMessage
+        {
+            Topic = "edgellm/dev1/request",
+            Payload = "{\"id\":\"v5\",\"prompt\":\"hello\",\"max_tokens\":2}"u8.ToArray(),
+            ResponseTopic = "replies/v5",
+            CorrelationData = new byte[] { 9, 8, 7 },
+        });
+        await WaitForAsync(() => _received.Any(m => m.Topic == "replies/sensor-7") && _received.Any(m => m.Topic == "replies/v5"), "both replies");
+        var v5 = _received.Single(m => m.Topic == "replies/v5");
+        Assert.Equal(new byte[] { 9, 8, 7 }, v5.CorrelationData.ToArray());
+        Assert.Empty(Finals());
+    }
+}
