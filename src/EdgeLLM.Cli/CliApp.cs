@@ -22,7 +22,6 @@ public static class CliApp
             }
         }
         root.Subcommands.Add(ServeCommand.Create());
-        root.Subcommands.Add(Doctor.DoctorCommand.Create());
         root.Subcommands.Add(Run.RunCommand.Create());
         root.Subcommands.Add(Chat.ChatCommand.Create(input));
         root.Subcommands.Add(Models.ModelsCommand.Create());
