@@ -73,7 +73,7 @@ public sealed class DeviceProfileCatalog
         try
         {
             using var stream = File.OpenRead(path);
-            profile = JsonSerializer.Deserialize(stream, DeviceProfileJsonContext.Default.DeviceProfile);
+            profile = JsonSerializer.Deserialize<DeviceProfile>(stream, DeviceProfileJson.Options);
         }
         catch (JsonException e)
         {

@@ -31,7 +31,9 @@ public sealed class RollingEnergyBudget : IAdmissionPolicy
         LimitJ = limitJ;
         ExemptHighPriority = exemptHighPriority;
         Window = window ?? TimeSpan.FromHours(1);
-        _buckets = new double[buckets];
+        // One bucket more than the window holds: the oldest minute leaves only once it is wholly older than the
+        // window, so the budget frees late rather than early.
+        _buckets = new double[buckets + 1];
         _bucketTicks = Math.Max(1, Window.Ticks / buckets);
         _lastTicks = _time.GetUtcNow().UtcTicks;
         _lastJoules = meter.ReadJoules();
