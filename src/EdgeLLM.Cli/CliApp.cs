@@ -17,6 +17,7 @@ public static class CliApp
             }
         }
         root.Subcommands.Add(Ota.OtaCommand.Create());
+        root.Subcommands.Add(DoctorAction.Create());
         return root;
     }
 

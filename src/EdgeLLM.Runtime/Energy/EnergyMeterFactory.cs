@@ -14,7 +14,11 @@ public static partial class EnergyMeterFactory
     public const string VcgencmdPath = "/usr/bin/vcgencmd";
 
     /// <summary>Creates the meter for <paramref name="profile"/>, reading the host under <paramref name="fsRoot"/>.</summary>
-    public static IEnergyMeter Create(DeviceProfile profile, string fsRoot = "/", TimeProvider? timeProvider = null, ILogger? logger = null)
+    public static IEnergyMeter Create(DeviceProfile profile, string fsRoot = "/", TimeProvider? timeProvider = null, ILogger? logger = null) =>
+        Choose(profile, fsRoot, timeProvider, logger).Meter;
+
+    /// <summary>Like <see cref="Create"/>, also saying why that meter was taken.</summary>
+    public static EnergyMeterChoice Choose(DeviceProfile profile, string fsRoot = "/", TimeProvider? timeProvider = null, ILogger? logger = null)
     {
         var time = timeProvider ?? TimeProvider.System;
         var log = logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance;
@@ -30,7 +34,7 @@ public static partial class EnergyMeterFactory
             if (meter is not null)
             {
                 LogChosen(log, meter.Source, profile.Id, reason);
-                return meter;
+                return new EnergyMeterChoice(meter, reason);
             }
             tried.Add($"{kind}: {reason}");
         }
@@ -44,7 +48,7 @@ public static partial class EnergyMeterFactory
         {
             LogFallback(log, wanted, profile.Id, why);
         }
-        return estimate;
+        return new EnergyMeterChoice(estimate, $"estimated from the profile ({profile.Energy.IdleWatts} W idle, {profile.Energy.ActiveWatts} W busy): {why}");
     }
 
     /// <summary>Opens one kind of hardware meter; null with <paramref name="reason"/> when it is not there.</summary>
