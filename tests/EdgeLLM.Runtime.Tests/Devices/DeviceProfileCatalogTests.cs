@@ -79,6 +79,18 @@ public class DeviceProfileCatalogTests
         Assert.Contains("differs from the file name", e.Message);
     }
 
+    [Fact]
+    public void A_profile_becomes_model_and_engine_options()
+    {
+        var p = DeviceProfileCatalog.Load(RepoConfigs).Get("jetson-orin-nano");
+        var load = p.ToModelLoadOptions();
+        Assert.Equal(6, load.IntraOpThreads);
+        Assert.Equal(["TensorRT", "CUDA", "CPU"], load.Providers.Select(e => e.Name));
+        var engine = p.ToEngineOptions(null, null);
+        Assert.Equal(8, engine.MaxBatchSize);
+        Assert.Equal(64, engine.MaxQueuedRequests);
+    }
+
     private sealed class TempDir : IDisposable
     {
         public string Path { get; } = Directory.CreateTempSubdirectory("edgellm-profiles-").FullName;
