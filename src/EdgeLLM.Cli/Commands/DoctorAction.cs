@@ -1,0 +1,66 @@
+using System.CommandLine;
+using EdgeLLM.Runtime.Devices;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeLLM.Cli.Commands;
+
+/// <summary>
+/// <c>edgellm doctor [--device ID|FILE] [--config FILE] [--json]</c>: the device profile in force (configured
+/// through <c>EdgeLLM:Device</c> / <c>EDGELLM__DEVICE</c>, or detected, with the detector's findings), the
+/// execution providers this ONNX Runtime offers and the one the profile's order picks, the budgets, the energy
+/// meter with a reading, and the thermal zones with their temperatures.
+/// </summary>
+internal static class DoctorAction
+{
+    public static Command Create()
+    {
+        var device = new Option<string?>("--device") { Description = "A profile id or file; overrides EdgeLLM:Device" };
+        var config = new Option<string?>("--config") { Description = "The configuration file to read EdgeLLM:Device from (default ./edgellm.json, then /etc/edgellm/edgellm.json)" };
+        var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
+        // The filesystem root the host is read under: / on a device, a copied sysfs tree when diagnosing one.
+        var root = new Option<string>("--root") { Description = "Read /proc, /sys, /dev and /etc under this directory", DefaultValueFactory = _ => "/", Hidden = true };
+        var command = new Command("doctor", "Show the device profile, execution providers, budgets, energy meter and temperatures.") { device, config, json, root };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var console = parse.InvocationConfiguration;
+            DeviceProfileCatalog catalog;
+            DeviceDetection detection;
+            try
+            {
+                catalog = DeviceProfileCatalog.LoadDefault();
+                var configured = parse.GetValue(device) ?? ConfiguredDevice(parse.GetValue(config));
+                detection = new DeviceDetector(catalog, parse.GetValue(root)!).Detect(configured);
+            }
+            catch (DeviceProfileException e)
+            {
+                await console.Error.WriteLineAsync($"edgellm doctor: {e.Message}").ConfigureAwait(false);
+                return 2;
+            }
+            var report = await DoctorReport.CollectAsync(catalog, detection, parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
+            if (parse.GetValue(json))
+            {
+                await console.Output.WriteLineAsync(report.ToJson()).ConfigureAwait(false);
+            }
+            else
+            {
+                report.WriteText(console.Output);
+            }
+            // ONNX Runtime missing is the one finding that stops the service from running at all.
+            return report.OrtError is null ? 0 : 3;
+        });
+        return command;
+    }
+
+    /// <summary><c>EdgeLLM:Device</c> from the config file and the environment, in the service's order.</summary>
+    private static string? ConfiguredDevice(string? configFile)
+    {
+        var file = configFile ?? new[] { "edgellm.json", "/etc/edgellm/edgellm.json" }.FirstOrDefault(File.Exists);
+        var builder = new ConfigurationBuilder();
+        if (file is not null)
+        {
+            builder.AddJsonFile(Path.GetFullPath(file), optional: configFile is null);
+        }
+        builder.AddEnvironmentVariables();
+        return builder.Build()["EdgeLLM:Device"];
+    }
+}

@@ -1,0 +1,52 @@
+using System.Text.Json.Serialization;
+using EdgeLLM.Runtime.Models;
+
+namespace EdgeLLM.Runtime.Devices;
+
+/// <summary>
+/// One device class from <c>device-configs/*.json</c>: how to recognise it, which execution providers to try,
+/// how many threads, the memory and KV-cache budgets, the energy meter and budgets, and the thermal limits.
+/// Load it through <see cref="DeviceProfileCatalog"/>, which validates it.
+/// </summary>
+public sealed record DeviceProfile
+{
+    /// <summary>The profile's name, equal to its file name without <c>.json</c> (e.g. <c>raspberry-pi-5</c>).</summary>
+    public string Id { get; init; } = "";
+
+    /// <summary>A sentence for operators and <c>edgellm doctor</c>.</summary>
+    public string Description { get; init; } = "";
+
+    /// <summary>How <see cref="DeviceDetector"/> recognises the device.</summary>
+    public DeviceMatch Match { get; init; } = new();
+
+    /// <summary>Execution providers in order of preference; each falls back to the next, and finally to CPU.</summary>
+    public IReadOnlyList<ProviderOptions> ExecutionProviders { get; init; } = [];
+
+    /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</summary>
+    public int Threads { get; init; }
+
+    /// <summary>Bytes the model's weights plus its minimum KV cache may take.</summary>
+    public long MemoryBudgetBytes { get; init; }
+
+    /// <summary>Bytes the KV cache of all sequences together may take.</summary>
+    public long KvCacheBudgetBytes { get; init; }
+
+    /// <summary>Sequences decoded together (the engine's batch size).</summary>
+    public int MaxConcurrentSequences { get; init; }
+
+    /// <summary>Requests that may wait for a slot before new ones get <c>overloaded</c>.</summary>
+    public int MaxQueuedRequests { get; init; }
+
+    /// <summary>The energy meter and the budgets.</summary>
+    public EnergyProfile Energy { get; init; } = new();
+
+    /// <summary>The thermal zone and the temperatures that throttle and pause admission.</summary>
+    public ThermalProfile Thermal { get; init; } = new();
+
+    /// <summary>The systemd <c>MemoryMax=</c> the installer writes for this device (e.g. <c>2G</c>).</summary>
+    public string? SystemdMemoryMax { get; init; }
+
+    /// <summary>The file the profile was read from; null for profiles built in code.</summary>
+    [JsonIgnore]
+    public string? SourcePath { get; init; }
+}

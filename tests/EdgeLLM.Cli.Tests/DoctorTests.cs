@@ -1,0 +1,67 @@
+using System.Text.Json;
+
+namespace EdgeLLM.Cli.Tests;
+
+public class DoctorTests
+{
+    private static string Fixture(string device)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "EdgeLLM.Runtime.Tests", "Fixtures", "sysfs", device);
+            if (Directory.Exists(candidate))
+            {
+                return candidate;
+            }
+        }
+        throw new DirectoryNotFoundException($"sysfs fixture {device}");
+    }
+
+    [Fact]
+    public async Task Doctor_detects_a_jetson_and_reports_providers_budgets_meter_and_temperatures_as_json()
+    {
+        var output = new StringWriter();
+        var code = await CliApp.RunAsync(["doctor", "--json", "--root", Fixture("jetson-orin-nano-jp6")], output);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output.ToString());
+        var r = doc.RootElement;
+        Assert.Equal("jetson-orin-nano", r.GetProperty("profile").GetProperty("id").GetString());
+        Assert.Contains(r.GetProperty("profile").GetProperty("findings").EnumerateArray(), f => f.GetString()!.Contains("nv_tegra_release"));
+        var ort = r.GetProperty("onnxruntime");
+        Assert.Contains(ort.GetProperty("available_providers").EnumerateArray(), p => p.GetString() == "CPUExecutionProvider");
+        Assert.Equal("TensorrtExecutionProvider", ort.GetProperty("profile_providers")[0].GetProperty("name").GetString());
+        Assert.False(string.IsNullOrEmpty(ort.GetProperty("chosen").GetString()));
+        Assert.Equal(4294967296, r.GetProperty("budgets").GetProperty("memory_bytes").GetInt64());
+        var energy = r.GetProperty("energy");
+        Assert.Equal("ina3221", energy.GetProperty("meter").GetString());
+        Assert.Equal(5.072 * 1.432, energy.GetProperty("watts").GetDouble(), 3);
+        var thermal = r.GetProperty("thermal");
+        Assert.Equal("normal", thermal.GetProperty("state").GetString());
+        Assert.Equal(47.5, thermal.GetProperty("celsius").GetDouble());
+        Assert.Equal(9, thermal.GetProperty("zones").GetArrayLength());
+    }
+
+    [Fact]
+    public async Task A_configured_profile_is_used_and_providers_missing_from_the_build_fall_back_with_a_reason()
+    {
+        var output = new StringWriter();
+        var code = await CliApp.RunAsync(["doctor", "--device", "qualcomm-qnn", "--root", Fixture("raspberry-pi-5")], output);
+        var text = output.ToString();
+        Assert.Equal(0, code);
+        Assert.Contains("Device profile: qualcomm-qnn", text);
+        Assert.Contains("configured", text);
+        Assert.Contains("QNNExecutionProvider: not in this ONNX Runtime build", text);
+        Assert.Contains("chosen: CPUExecutionProvider (fallback: QNNExecutionProvider not in this ONNX Runtime build)", text);
+        Assert.Contains("Energy meter: estimate", text);
+        Assert.Contains("thermal_zone0 cpu-thermal: 52.1 C", text);
+    }
+
+    [Fact]
+    public async Task An_unknown_profile_is_an_error_listing_the_known_ones()
+    {
+        var error = new StringWriter();
+        var code = await CliApp.RunAsync(["doctor", "--device", "toaster"], new StringWriter(), error);
+        Assert.Equal(2, code);
+        Assert.Contains("raspberry-pi-5", error.ToString());
+    }
+}
