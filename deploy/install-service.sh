@@ -41,7 +41,8 @@ as_root rm -rf "$PREFIX.old"
 as_root chmod -R a+rX "$PREFIX"
 
 EDGELLM=("$DOTNET" "$PREFIX/edgellm.dll")
-PROFILE="$("${EDGELLM[@]}" doctor --profile-id 2>/dev/null || echo generic-cpu)"
+PROFILE="$("${EDGELLM[@]}" doctor --json 2>/dev/null | sed -n 's/^ *"id": "\([A-Za-z0-9_-]*\)",*$/\1/p' | head -1)"
+[ -n "$PROFILE" ] || PROFILE=generic-cpu
 MEMORY_MAX="$(sed -n 's/.*"systemd_memory_max": *"\([^"]*\)".*/\1/p' "$PREFIX/device-configs/$PROFILE.json" | head -1)"
 DEVICE_ID="$(hostname | sed 's/[^A-Za-z0-9_-]/-/g; s/^-*//; s/-*$//' | cut -c1-64)"
 [ -n "$DEVICE_ID" ] || DEVICE_ID="edgellm-device"

@@ -32,10 +32,10 @@ internal static class CliModelLoader
         {
             // A configured device profile brings its execution providers; falling back from one is logged on stderr.
             var device = Environment.GetEnvironmentVariable("EDGELLM__DEVICE");
-            var providers = device is { Length: > 0 } ? DeviceProfileCatalog.Load().Get(device).Providers : [];
+            var providers = device is { Length: > 0 } ? DeviceProfileCatalog.LoadDefault().Get(device).ExecutionProviders : [];
             return LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers }, StderrLogs.Value);
         }
-        catch (KeyNotFoundException e)
+        catch (Exception e) when (e is KeyNotFoundException or DeviceProfileException)
         {
             throw new CliException(ExitCodes.BadRequest, "bad_request", e.Message, e);
         }

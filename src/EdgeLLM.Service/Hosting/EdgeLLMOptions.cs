@@ -43,7 +43,7 @@ public sealed class EngineSettings
 {
     public int? MaxBatchSize { get; set; }
 
-    public int MaxQueuedRequests { get; set; } = 64;
+    public int? MaxQueuedRequests { get; set; }
 
     public int? Threads { get; set; }
 

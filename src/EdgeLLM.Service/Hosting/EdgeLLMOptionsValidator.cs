@@ -20,7 +20,7 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add($"EdgeLLM:Engine:MaxBatchSize must be between 1 and 256, not {o.Engine.MaxBatchSize}");
         }
-        if (o.Engine.MaxQueuedRequests < 1)
+        if (o.Engine.MaxQueuedRequests is < 1)
         {
             failures.Add("EdgeLLM:Engine:MaxQueuedRequests must be 1 or more");
         }

@@ -65,6 +65,7 @@ public static class ServiceHost
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => ServingPlanFactory.Create(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLLM.Service.Device")));
         services.AddSingleton<ModelLoader>();
+        services.AddSingleton(sp => new EdgeLLM.Runtime.Thermal.ThermalMonitor(sp.GetRequiredService<ServingPlan>().Profile?.Thermal ?? new EdgeLLM.Runtime.Devices.ThermalProfile()));
         services.AddSingleton<ModelHost>();
         services.TryAddSingleton<IDeviceReadings, PlanDeviceReadings>();
         services.AddSingleton<ServiceMetrics>();
@@ -88,6 +89,7 @@ public static class ServiceHost
         });
         services.AddHostedService<ModelHostService>();
         services.AddHostedService<SystemdLifetimeService>();
+        services.AddHostedService<ThermalService>();
         if (options.Mqtt.Enabled)
         {
             services.AddHostedService<Mqtt.MqttFrontService>();

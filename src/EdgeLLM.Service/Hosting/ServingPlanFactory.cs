@@ -11,66 +11,32 @@ namespace EdgeLLM.Service.Hosting;
 /// </summary>
 public static partial class ServingPlanFactory
 {
-    public static ServingPlan Create(EdgeLLMOptions options, ILogger logger, string fsRoot = "/")
+    public static ServingPlan Create(EdgeLLMOptions options, ILogger logger, string fsRoot = "/", TimeProvider? time = null)
     {
-        var catalog = DeviceProfileCatalog.Load();
-        DeviceProfile profile;
-        if (options.Device is { Length: > 0 } chosen)
-        {
-            profile = catalog.Get(chosen);
-            LogProfile(logger, profile.Id, "configured (EdgeLLM:Device)");
-        }
-        else
-        {
-            var detection = new DeviceDetector(fsRoot).Detect(catalog);
-            profile = detection.Profile;
-            LogProfile(logger, profile.Id, string.Join("; ", detection.Findings));
-        }
-        var meter = CreateMeter(profile, fsRoot, logger);
+        var detection = new DeviceDetector(DeviceProfileCatalog.LoadDefault(), fsRoot).Detect(options.Device);
+        var profile = detection.Profile;
+        LogProfile(logger, profile.Id, string.Join("; ", detection.Findings));
+        var meter = EnergyMeterFactory.Create(profile, fsRoot, time, logger);
         var engine = options.Engine;
         return new ServingPlan
         {
             DeviceProfile = profile.Id,
-            Providers = profile.Providers,
+            Providers = profile.ExecutionProviders,
             Threads = engine.Threads ?? profile.Threads,
             MemoryBudgetBytes = profile.MemoryBudgetBytes,
             KvBudgetBytes = profile.KvCacheBudgetBytes,
             MaxBatchSize = engine.MaxBatchSize ?? profile.MaxConcurrentSequences,
-            MaxQueuedRequests = engine.MaxQueuedRequests,
+            MaxQueuedRequests = engine.MaxQueuedRequests ?? profile.MaxQueuedRequests,
             MaxSequenceLength = engine.MaxSequenceLength ?? 0,
             PrefixCacheBytes = engine.PrefixCacheBytes,
             OnnxRuntimeLibrary = options.Onnx.LibraryPath,
             RuntimeBytes = ProcessMemory.ResidentBytes(),
             EnergyMeter = meter,
-            Admission = profile.Energy.RollingBudgetJPerHour > 0
-                ? new RollingEnergyBudget(meter, profile.Energy.RollingBudgetJPerHour, profile.Energy.ExemptHighPriority)
-                : null,
+            Admission = RollingEnergyBudget.FromProfile(profile, meter, time),
             Profile = profile,
         };
     }
 
-    /// <summary>The profile's meter where the hardware has it; the estimate from its watts otherwise, saying why.</summary>
-    public static IEnergyMeter CreateMeter(DeviceProfile profile, string fsRoot, ILogger logger)
-    {
-        var wanted = profile.Energy.Meter;
-        if (wanted is "rapl" or "auto" && RaplEnergyMeter.TryOpen(fsRoot) is { } rapl)
-        {
-            LogMeter(logger, "rapl", "package counters under /sys/class/powercap");
-            return rapl;
-        }
-        var reason = wanted switch
-        {
-            "estimate" => "the profile asks for the estimate",
-            "rapl" or "auto" => "no readable RAPL counters under /sys/class/powercap",
-            _ => $"the '{wanted}' meter is not available on this machine",
-        };
-        LogMeter(logger, "estimate", $"{reason}; idle {profile.Energy.IdleWatts} W, active {profile.Energy.ActiveWatts} W");
-        return new EstimatedEnergyMeter(profile.Energy.IdleWatts, profile.Energy.ActiveWatts);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Device profile {Profile}: {Why}")]
     private static partial void LogProfile(ILogger logger, string profile, string why);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "Energy meter {Meter}: {Why}")]
-    private static partial void LogMeter(ILogger logger, string meter, string why);
 }

@@ -4,7 +4,7 @@ using EdgeLLM.Service.Hosting;
 namespace EdgeLLM.Service.Metrics;
 
 /// <summary>Live readings from the serving plan's meter and budget and the hottest thermal zone.</summary>
-public sealed class PlanDeviceReadings(ServingPlan plan, ModelHost host) : IDeviceReadings
+public sealed class PlanDeviceReadings(ServingPlan plan, EdgeLLM.Runtime.Thermal.ThermalMonitor thermal) : IDeviceReadings
 {
     private readonly double _start = plan.EnergyMeter?.ReadJoules() ?? 0;
 
@@ -12,13 +12,12 @@ public sealed class PlanDeviceReadings(ServingPlan plan, ModelHost host) : IDevi
 
     public double? PowerWatts => plan.EnergyMeter?.ReadWatts();
 
-    public double? TemperatureCelsius => ThermalZones.HottestCelsius();
+    public double? TemperatureCelsius => thermal.LastCelsius ?? thermal.ReadCelsius();
 
     public double? EnergyBudgetRemainingJoules => (plan.Admission as RollingEnergyBudget)?.RemainingJ;
 
     public string EnergySource => plan.EnergyMeter?.Source ?? "none";
 
-    public string ThermalState => host.Current?.Engine.AdmissionPaused == true ? "paused"
-        : host.Current is { } c && c.Engine.BatchLimit < c.Engine.GetStats().BatchCapacity ? "throttled" : "normal";
+    public string ThermalState => thermal.State.ToString().ToLowerInvariant();
 
 }
