@@ -27,4 +27,13 @@ for family in "${FAMILIES[@]}"; do
   rm -rf "$dest" "$tmp"
   mv "$dest.tmp" "$dest"
 done
-echo "==> test assets ready in .cache/"
+
+
+# transformers.js for `edgellm bench --compare-peer` and its test (the peer runs the same ONNX Runtime 1.30 build).
+CONFORMANCE="$REPO/tests/EdgeLLM.Tokenizers.Tests/Conformance"
+if [ ! -f "$CONFORMANCE/node_modules/@huggingface/transformers/package.json" ]; then
+  echo "==> installing transformers.js for the peer benchmark (npm ci --ignore-scripts)"
+  (cd "$CONFORMANCE" && npm ci --ignore-scripts --no-audit --no-fund --silent) \
+    || echo "==> transformers.js could not be installed; the compare-peer test will say so and skip"
+fi
+echo "==> test assets ready"
