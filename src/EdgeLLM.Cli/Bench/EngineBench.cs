@@ -39,7 +39,7 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
             Stats.Median(runs.Select(r => PrefillSpeed(r.Usage))),
             Stats.Median(runs.Select(r => DecodeSpeed(r.Usage))),
             Stats.Median(runs.Select(r => r.Usage.TotalMs)),
-            ProcessMemory.PeakRssBytes(),
+            EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes(),
             Stats.Median(runs.Select(r => r.OutsideOrt)),
             Stats.Median(runs.Select(r => r.StepOverhead)));
     }

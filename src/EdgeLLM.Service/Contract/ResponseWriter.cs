@@ -30,7 +30,10 @@ public static class ResponseWriter
     });
 
     /// <summary><c>{"id","done":true,"error":{"code","message"}}</c>; a null id is written as null.</summary>
-    public static byte[] Error(string? id, GenerationErrorCode code, string message) => Write(w =>
+    public static byte[] Error(string? id, GenerationErrorCode code, string message) => Error(id, GenerationException.ToWire(code), message);
+
+    /// <summary>An error final with a wire code given as text.</summary>
+    public static byte[] Error(string? id, string code, string message) => Write(w =>
     {
         if (id is null)
         {
@@ -42,7 +45,7 @@ public static class ResponseWriter
         }
         w.WriteBoolean("done", true);
         w.WriteStartObject("error");
-        w.WriteString("code", GenerationException.ToWire(code));
+        w.WriteString("code", code);
         w.WriteString("message", message);
         w.WriteEndObject();
     });

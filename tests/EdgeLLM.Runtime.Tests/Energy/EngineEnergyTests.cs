@@ -26,19 +26,24 @@ public class EngineEnergyTests(EngineFixture fixture) : IClassFixture<EngineFixt
         const string counter = "/sys/class/powercap/intel-rapl:0/energy_uj";
         using var meter = RaplEnergyMeter.TryOpen(tree.Root, null, out _)!;
         using var stop = new CancellationTokenSource();
-        // The "CPU" burns 0.05 J per millisecond while the request runs: the kernel's counter, simulated.
-        var burner = Task.Run(async () =>
+        // The "CPU" burns 0.02 J per counter update, updated as fast as the file can be written while the
+        // request runs (the kernel's counter, simulated). No sleeps: a busy machine must not let the request
+        // finish before the counter moved.
+        var started = new TaskCompletionSource();
+        var burner = Task.Factory.StartNew(() =>
         {
             var uj = tree.ReadLong(counter);
             while (!stop.IsCancellationRequested)
             {
-                uj += 50_000;
+                uj += 20_000;
                 tree.Write(counter, uj);
-                await Task.Delay(1);
+                started.TrySetResult();
+                Thread.Sleep(0);
             }
-        });
+        }, TaskCreationOptions.LongRunning);
         try
         {
+            await started.Task;
             await using var engine = fixture.Engine(new EngineOptions { EnergyMeter = meter });
             var result = await engine.GenerateAsync(Sampled("capped", energy: 0.5));
             Assert.Equal(FinishReason.Budget, result.FinishReason);
