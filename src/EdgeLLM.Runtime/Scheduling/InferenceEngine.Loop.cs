@@ -79,6 +79,7 @@ public sealed partial class InferenceEngine
             var slot = _active;
             var prompt = pending.PromptIds;
             int cached;
+            var prefillJoules = MeterJoules();
             var prefillStarted = Stopwatch.GetTimestamp();
             try
             {
@@ -98,7 +99,7 @@ public sealed partial class InferenceEngine
             _finished[slot] = false;
             Volatile.Write(ref _active, _active + 1);
             Interlocked.Add(ref _promptTokens, prompt.Length);
-            sequence.EnergyJ += StepJoules(Stopwatch.GetElapsedTime(prefillStarted));
+            sequence.EnergyJ += StepJoules(prefillJoules, Stopwatch.GetElapsedTime(prefillStarted));
             Accept(slot, sequence.Sampler.Next(_batch.Logits(slot), sequence.HistorySpan));
         }
     }
@@ -111,10 +112,11 @@ public sealed partial class InferenceEngine
         {
             _stepTokens[i] = _slots[i]!.NextToken;
         }
+        var joules = MeterJoules();
         var started = Stopwatch.GetTimestamp();
         _batch.Decode(_stepTokens.AsSpan(0, n));
         var elapsed = Stopwatch.GetElapsedTime(started);
-        var share = StepJoules(elapsed) / n;
+        var share = StepJoules(joules, elapsed) / n;
         _lastBatch = n;
         _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (n / Math.Max(1e-6, elapsed.TotalSeconds));
         Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
@@ -139,21 +141,20 @@ public sealed partial class InferenceEngine
         Interlocked.Increment(ref _decodeSteps);
     }
 
+    private double MeterJoules() => _options.EnergyMeter?.ReadJoules() ?? 0;
+
     /// <summary>
-    /// Joules the device used since the last reading, charged to the step that just ran: the meter's counter
-    /// includes idle time between steps too, which the busy sequences are charged for, as they caused the wake-up.
+    /// Joules the device used while the step ran, from readings on both sides of it: idle time between steps is
+    /// nobody's request and is not charged (it still counts in the device's totals and the rolling budget).
     /// </summary>
-    private double StepJoules(TimeSpan busy)
+    private double StepJoules(double before, TimeSpan busy)
     {
         if (_options.EnergyMeter is not { } meter)
         {
             return 0;
         }
         meter.RecordBusy(busy);
-        var now = meter.ReadJoules();
-        var used = Math.Max(0, now - _lastJoules);
-        _lastJoules = now;
-        return used;
+        return Math.Max(0, meter.ReadJoules() - before);
     }
 
     /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>

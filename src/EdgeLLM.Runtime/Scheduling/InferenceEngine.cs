@@ -42,7 +42,6 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private volatile bool _shutdown;
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
-    private double _lastJoules;
     private int _active;
     private long _sequence;
     private long _completed, _failed, _promptTokens, _completionTokens;
@@ -66,7 +65,6 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         _stepTokens = new int[_batch.Capacity];
         _heartbeatTicks = _time.GetUtcNow().UtcTicks;
         _batchLimit = _batch.Capacity;
-        _lastJoules = _options.EnergyMeter?.ReadJoules() ?? 0;
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };
         _thread.Start();
         LogStarted(_logger, model.Identity.Id, _batch.Capacity, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");

@@ -202,4 +202,38 @@ public sealed class MqttServiceTests : IAsyncLifetime
         Assert.Equal(new byte[] { 9, 8, 7 }, v5.CorrelationData.ToArray());
         Assert.Empty(Finals());
     }
+
+    [Fact]
+    public async Task Under_four_times_the_load_the_kv_budget_admits_every_request_ends_in_a_final_or_overloaded_within_the_memory_budget()
+    {
+        // KV for one full-context sequence of the default model is 2 MiB: a 4 MiB KV budget admits two at a time.
+        const long memoryBudget = 1L << 30;
+        var profile = Path.Combine(_state, "small-kv.json");
+        File.WriteAllText(profile, $$"""
+        {
+          "id": "small-kv", "description": "test device with room for two sequences",
+          "match": { "priority": 0, "rules": [] },
+          "execution_providers": [ { "name": "CPU", "options": {} } ],
+          "threads": 1, "memory_budget_bytes": {{memoryBudget}}, "kv_cache_budget_bytes": 4194304,
+          "max_concurrent_sequences": 8, "max_queued_requests": 3,
+          "energy": { "meter": "estimate", "idle_watts": 5, "active_watts": 10, "rolling_budget_j_per_hour": 0, "exempt_high_priority": true },
+          "thermal": { "zone": "auto", "throttle_c": 85, "pause_c": 95, "resume_c": 80, "throttle_batch": 1 },
+          "systemd_memory_max": "1G"
+        }
+        """);
+        await using var service = await StartServiceAsync(new Dictionary<string, string> { ["EdgeLLM:Device"] = profile });
+        await WaitOnlineAsync();
+        Assert.Equal(2, service.Host.Current!.Engine.GetStats().BatchCapacity);
+        const int count = 8;
+        await Task.WhenAll(Enumerable.Range(0, count).Select(i =>
+            PublishAsync(JsonSerializer.Serialize(new { id = $"load-{i}", prompt = "report the status of", max_tokens = 300, temperature = 1.1, seed = i }))));
+        await WaitForAsync(() => Finals().Count == count, "a final for every request");
+        var finals = Finals();
+        Assert.Equal(count, finals.Select(f => f.GetProperty("id").GetString()).Distinct().Count());
+        var overloaded = finals.Count(f => f.TryGetProperty("error", out var e) && e.GetProperty("code").GetString() == "overloaded");
+        var answered = finals.Count(f => f.TryGetProperty("finish_reason", out _));
+        Assert.Equal(count, overloaded + answered);
+        Assert.True(overloaded > 0 && answered >= 2, $"{answered} answered, {overloaded} overloaded");
+        Assert.True(EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes() < memoryBudget);
+    }
 }
