@@ -1,3 +1,4 @@
+using System.Numerics;
 namespace EdgeLLM.Runtime.Sampling;
 
 /// <summary>
@@ -48,20 +49,43 @@ public sealed class TokenSampler
         return _options.IsGreedy ? ArgMax(logits) : Sample(logits);
     }
 
-    /// <summary>Index of the largest value; the lowest index wins a tie, as numpy's and torch's argmax do.</summary>
+    /// <summary>
+    /// Index of the largest value; the lowest index wins a tie, as numpy's and torch's argmax do. The maximum is
+    /// found with SIMD and then its first position: greedy decoding runs this over the whole vocabulary per token.
+    /// </summary>
     public static int ArgMax(ReadOnlySpan<float> values)
     {
-        var best = 0;
-        var bestValue = values[0];
-        for (var i = 1; i < values.Length; i++)
+        var width = Vector<float>.Count;
+        var i = 0;
+        var max = values[0];
+        if (Vector.IsHardwareAccelerated && values.Length >= 2 * width)
         {
-            if (values[i] > bestValue)
+            var best = new Vector<float>(values);
+            for (i = width; i <= values.Length - width; i += width)
             {
-                bestValue = values[i];
-                best = i;
+                best = Vector.Max(best, new Vector<float>(values[i..]));
+            }
+            for (var lane = 0; lane < width; lane++)
+            {
+                max = Math.Max(max, best[lane]);
             }
         }
-        return best;
+        for (; i < values.Length; i++)
+        {
+            if (values[i] > max)
+            {
+                max = values[i];
+            }
+        }
+        for (var j = 0; j < values.Length; j++)
+        {
+            if (values[j] == max)
+            {
+                return j;
+            }
+        }
+        // Only NaNs compare unequal to the maximum: fall back to the first element, as the scalar scan would.
+        return 0;
     }
 
     private void ApplyRepetitionPenalty(Span<float> logits, ReadOnlySpan<int> history, float penalty)
