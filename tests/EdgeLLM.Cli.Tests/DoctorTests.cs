@@ -4,6 +4,16 @@ namespace EdgeLLM.Cli.Tests;
 
 public class DoctorTests
 {
+    /// <summary>No settings: the machine's own /etc/edgellm/edgellm.json must not choose the profile for these tests.</summary>
+    private static readonly string EmptyConfig = WriteEmptyConfig();
+
+    private static string WriteEmptyConfig()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"edgellm-doctor-{Environment.ProcessId}.json");
+        File.WriteAllText(path, "{}");
+        return path;
+    }
+
     private static string Fixture(string device)
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
@@ -21,7 +31,7 @@ public class DoctorTests
     public async Task Doctor_detects_a_jetson_and_reports_providers_budgets_meter_and_temperatures_as_json()
     {
         var output = new StringWriter();
-        var code = await CliApp.RunAsync(["doctor", "--json", "--root", Fixture("jetson-orin-nano-jp6")], output);
+        var code = await CliApp.RunAsync(["doctor", "--config", EmptyConfig, "--json", "--root", Fixture("jetson-orin-nano-jp6")], output);
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output.ToString());
         var r = doc.RootElement;
@@ -45,7 +55,7 @@ public class DoctorTests
     public async Task A_configured_profile_is_used_and_providers_missing_from_the_build_fall_back_with_a_reason()
     {
         var output = new StringWriter();
-        var code = await CliApp.RunAsync(["doctor", "--device", "qualcomm-qnn", "--root", Fixture("raspberry-pi-5")], output);
+        var code = await CliApp.RunAsync(["doctor", "--config", EmptyConfig, "--device", "qualcomm-qnn", "--root", Fixture("raspberry-pi-5")], output);
         var text = output.ToString();
         Assert.Equal(0, code);
         Assert.Contains("Device profile: qualcomm-qnn", text);
@@ -60,7 +70,7 @@ public class DoctorTests
     public async Task An_unknown_profile_is_an_error_listing_the_known_ones()
     {
         var error = new StringWriter();
-        var code = await CliApp.RunAsync(["doctor", "--device", "toaster"], new StringWriter(), error);
+        var code = await CliApp.RunAsync(["doctor", "--config", EmptyConfig, "--device", "toaster"], new StringWriter(), error);
         Assert.Equal(2, code);
         Assert.Contains("raspberry-pi-5", error.ToString());
     }
