@@ -236,4 +236,28 @@ public sealed class MqttServiceTests : IAsyncLifetime
         Assert.True(overloaded > 0 && answered >= 2, $"{answered} answered, {overloaded} overloaded");
         Assert.True(EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes() < memoryBudget);
     }
+
+    [Fact]
+    public async Task A_pool_request_is_served_through_the_shared_subscription()
+    {
+        await using var service = await StartServiceAsync(new Dictionary<string, string> { ["EdgeLLM:Mqtt:Pool"] = "p1" });
+        await WaitOnlineAsync();
+        await PublishAsync("{\"id\":\"pooled\",\"prompt\":\"hello\",\"max_tokens\":2,\"reply_to\":\"replies/pooled\"}", "edgellm/pool/p1/request");
+        await WaitForAsync(() => _received.Any(m => m.Topic == "replies/pooled"), "the pool request's final");
+        Assert.Contains("\"finish_reason\"", _received.Single(m => m.Topic == "replies/pooled").PayloadAsString());
+    }
+
+    [Fact]
+    public async Task An_ota_manifest_on_the_device_topic_is_checked_and_its_status_retained()
+    {
+        await using var service = await StartServiceAsync();
+        await WaitOnlineAsync();
+        await PublishAsync("{\"model\":\"iot-assist\",\"version\":\"2099.1.1\",\"url\":\"http://127.0.0.1:9/b.tar.gz\",\"sha256\":\"00\",\"size\":1,\"signature\":\"AAAA\"}", "edgellm/dev1/ota");
+        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/ota/status" && m.PayloadAsString().Contains("rejected")), "a rejected OTA status");
+        var status = JsonDocument.Parse(_received.Last(m => m.Topic == "edgellm/dev1/ota/status").Payload).RootElement;
+        Assert.Equal("2099.1.1", status.GetProperty("version").GetString());
+        Assert.False(string.IsNullOrEmpty(status.GetProperty("error").GetString()));
+        // Still serving the embedded model.
+        Assert.Equal("2026.11.22", service.Host.Current!.Model.Identity.Version);
+    }
 }
