@@ -146,25 +146,20 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
     public async Task High_priority_requests_start_before_earlier_normal_ones()
     {
         await using var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 1 });
-        var order = new List<string>();
         engine.AdmissionPaused = true;
-        async Task Run(string id, RequestPriority p)
-        {
-            await foreach (var u in engine.StreamAsync(Greedy(Smoke.Cases[0].Prompt, 2) with { Id = id, Priority = p }))
-            {
-                lock (order)
-                {
-                    if (!order.Contains(id))
-                    {
-                        order.Add(id);
-                    }
-                }
-            }
-        }
-        var runs = new[] { Run("low", RequestPriority.Low), Run("normal", RequestPriority.Normal), Run("high", RequestPriority.High) };
+        // Ordered by when the engine produced each first token (arrival plus time to first token), not by when
+        // the consumers ran: those are thread-pool continuations and may run in any order on a busy machine.
+        var requests = new[] { ("low", RequestPriority.Low), ("normal", RequestPriority.Normal), ("high", RequestPriority.High) }
+            .Select(x => Greedy(Smoke.Cases[0].Prompt, 2) with { Id = x.Item1, Priority = x.Item2 })
+            .ToList();
+        var runs = requests.Select(r => engine.GenerateAsync(r)).ToArray();
         await WaitFor(() => engine.GetStats().Queued == 3);
         engine.AdmissionPaused = false;
-        await Task.WhenAll(runs);
+        var results = await Task.WhenAll(runs);
+        var order = results
+            .OrderBy(r => requests.Single(q => q.Id == r.Id).ReceivedAt.AddMilliseconds(r.Usage.TimeToFirstTokenMs))
+            .Select(r => r.Id)
+            .ToList();
         Assert.Equal(["high", "normal", "low"], order);
     }
 
