@@ -27,6 +27,8 @@ public sealed class Tokenizer
     private readonly string[] _idToToken;
     private readonly bool[] _special;
     private readonly Dictionary<string, int> _addedIds = new(StringComparer.Ordinal);
+    private static readonly byte[] AddedTokenMarker = new byte[1];
+    private byte[]?[]? _byteLevelBytes;
 
     private Tokenizer(JsonElement root, TokenizerConfig config)
     {
@@ -222,6 +224,41 @@ public sealed class Tokenizer
 
     /// <summary>True when the decoder is plain byte-level, so text can be decoded byte by byte.</summary>
     internal bool IsByteLevel => _decoder is ByteLevelDecoder;
+
+    /// <summary>
+    /// The UTF-8 bytes a token stands for under a byte-level decoder (empty for an id with no token, which
+    /// decoding skips). False for added tokens: the byte-level decoder passes their text through unmapped.
+    /// Filled on first use, so a 150k-token vocabulary costs only the tokens a model actually generates.
+    /// </summary>
+    internal bool TryGetByteLevelBytes(int id, out byte[] bytes)
+    {
+        var cache = _byteLevelBytes ??= new byte[]?[_idToToken.Length];
+        if ((uint)id >= (uint)cache.Length)
+        {
+            bytes = [];
+            return true;
+        }
+        if (cache[id] is { } known)
+        {
+            bytes = known;
+            return !ReferenceEquals(known, AddedTokenMarker);
+        }
+        var token = _idToToken[id];
+        if (token is not null && _addedIds.ContainsKey(token))
+        {
+            cache[id] = AddedTokenMarker;
+            bytes = [];
+            return false;
+        }
+        var list = new List<byte>(token?.Length ?? 0);
+        if (token is not null)
+        {
+            ByteLevelAlphabet.AppendBytes(token, list);
+        }
+        // A reference write: threads racing to fill the same entry store equal arrays.
+        bytes = cache[id] = [.. list];
+        return true;
+    }
 
     private static string CleanUp(string text) => text
         .Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!").Replace(" ,", ",").Replace(" ' ", "'")

@@ -32,10 +32,10 @@ internal static class BenchTable
         }
         if (r.Concurrency.Count > 0)
         {
-            var table = new Table().AddColumns("streams", "aggregate tok/s", "per-stream tok/s", "latency p50 ms", "latency p95 ms", "mean batch");
+            var table = new Table().AddColumns("streams", "aggregate tok/s", "per-stream tok/s", "latency p50 ms", "latency p95 ms", "mean batch", "step ms");
             foreach (var c in r.Concurrency)
             {
-                table.AddRow(N(c.Streams), F(c.AggregateTokensPerSecond), F(c.PerStreamTokensPerSecond), F(c.LatencyP50Ms), F(c.LatencyP95Ms), F(c.MeanBatch, "F2"));
+                table.AddRow(N(c.Streams), F(c.AggregateTokensPerSecond), F(c.PerStreamTokensPerSecond), F(c.LatencyP50Ms), F(c.LatencyP95Ms), F(c.MeanBatch, "F2"), F(c.MeanStepMs, "F3"));
             }
             console.Write(table);
             if (r.ScalingRatio is { } ratio)

@@ -7,4 +7,6 @@ namespace EdgeLLM.Cli.Bench;
 /// <param name="LatencyP50Ms">Median request latency.</param>
 /// <param name="LatencyP95Ms">95th percentile request latency.</param>
 /// <param name="MeanBatch">Mean sequences per decode step during the level.</param>
-internal sealed record ConcurrencyLevelResult(int Streams, double AggregateTokensPerSecond, double PerStreamTokensPerSecond, double LatencyP50Ms, double LatencyP95Ms, double MeanBatch);
+/// <param name="MeanStepMs">Mean time of one batched decode step (Run, sampling, detokenising, emitting): with
+/// <paramref name="MeanBatch"/> it shows how a step's cost grows with the batch.</param>
+internal sealed record ConcurrencyLevelResult(int Streams, double AggregateTokensPerSecond, double PerStreamTokensPerSecond, double LatencyP50Ms, double LatencyP95Ms, double MeanBatch, double MeanStepMs);

@@ -54,6 +54,7 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
         var perStream = new List<double>();
         var latencies = new List<double>();
         var batchSum = 0.0;
+        var stepMsSum = 0.0;
         for (var i = 0; i < Math.Max(1, settings.Runs); i++)
         {
             var before = session.Engine.GetStats();
@@ -66,9 +67,10 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
             latencies.AddRange(results.Select(r => r.Usage.TotalMs));
             var steps = after.DecodeSteps - before.DecodeSteps;
             batchSum += steps == 0 ? 0 : (double)(after.CompletionTokens - before.CompletionTokens - streams) / steps;
+            stepMsSum += steps == 0 ? 0 : (after.DecodeStepTime - before.DecodeStepTime).TotalMilliseconds / steps;
         }
         return new ConcurrencyLevelResult(streams, Stats.Median(aggregate), Stats.Median(perStream),
-            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), batchSum / Math.Max(1, settings.Runs));
+            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), batchSum / Math.Max(1, settings.Runs), stepMsSum / Math.Max(1, settings.Runs));
     }
 
     private async Task<GenerationResult[]> RoundAsync(int streams, CancellationToken cancellationToken)

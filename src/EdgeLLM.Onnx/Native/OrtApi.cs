@@ -35,6 +35,7 @@ internal static unsafe class OrtApi
     public static delegate* unmanaged[Cdecl]<IntPtr*, IntPtr> CreateSessionOptions => (delegate* unmanaged[Cdecl]<IntPtr*, IntPtr>)Table[OrtApiSlots.CreateSessionOptions];
 
     public static delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr> SetSessionExecutionMode => (delegate* unmanaged[Cdecl]<IntPtr, int, IntPtr>)Table[OrtApiSlots.SetSessionExecutionMode];
+    public static delegate* unmanaged[Cdecl]<IntPtr, byte*, IntPtr> EnableProfiling => (delegate* unmanaged[Cdecl]<IntPtr, byte*, IntPtr>)Table[OrtApiSlots.EnableProfiling];
 
     public static delegate* unmanaged[Cdecl]<IntPtr, IntPtr> EnableMemPattern => (delegate* unmanaged[Cdecl]<IntPtr, IntPtr>)Table[OrtApiSlots.EnableMemPattern];
 

@@ -15,6 +15,7 @@ internal static class OrtApiSlots
     public const int Run = 9;
     public const int CreateSessionOptions = 10;
     public const int SetSessionExecutionMode = 13;
+    public const int EnableProfiling = 14;
     public const int EnableMemPattern = 16;
     public const int DisableMemPattern = 17;
     public const int EnableCpuMemArena = 18;

@@ -14,7 +14,7 @@ import sys
 # The functions the binding uses. A name missing from the header is an error, never a guess.
 WANTED = """
 CreateStatus GetErrorCode GetErrorMessage CreateEnvWithCustomLogger CreateSession Run
-CreateSessionOptions SetSessionExecutionMode EnableMemPattern DisableMemPattern EnableCpuMemArena
+CreateSessionOptions SetSessionExecutionMode EnableProfiling EnableMemPattern DisableMemPattern EnableCpuMemArena
 DisableCpuMemArena SetSessionLogId SetSessionLogSeverityLevel SetSessionGraphOptimizationLevel
 SetIntraOpNumThreads SetInterOpNumThreads SessionGetInputCount SessionGetOutputCount SessionGetInputTypeInfo
 SessionGetOutputTypeInfo SessionGetInputName SessionGetOutputName CreateRunOptions RunOptionsSetTerminate

@@ -68,6 +68,18 @@ public sealed unsafe class SessionOptions : IDisposable
         return this;
     }
 
+    /// <summary>Writes ONNX Runtime's per-node profile (Chrome trace JSON) to <c>{prefix}_{time}.json</c> when the
+    /// session ends: how long each node took, which is what tells kernel time from per-run overhead.</summary>
+    public SessionOptions EnableProfiling(string filePrefix)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(filePrefix);
+        fixed (byte* prefix = Utf8.Z(filePrefix))
+        {
+            OrtStatus.Check(OrtApi.EnableProfiling(Handle, prefix));
+        }
+        return this;
+    }
+
     public SessionOptions SetLogId(string logId)
     {
         fixed (byte* id = Utf8.Z(logId))

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EdgeLLM.Onnx;
@@ -102,6 +103,9 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         _logits.TakeLast(logits, slot);
     }
 
+    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
+    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<int> tokens)
     {
         var n = tokens.Length;

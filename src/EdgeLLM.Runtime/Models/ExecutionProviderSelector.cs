@@ -102,6 +102,10 @@ public static partial class ExecutionProviderSelector
         {
             so.SetLogId(id);
         }
+        if (s.EnableProfiling is { Length: > 0 } profile)
+        {
+            so.EnableProfiling(profile);
+        }
         foreach (var (k, v) in s.ConfigEntries)
         {
             so.AddConfigEntry(k, v);

@@ -20,6 +20,9 @@ public sealed class GenAiSessionOptions
     /// <summary>As GenAI spells it: <c>ORT_DISABLE_ALL</c>, <c>ORT_ENABLE_BASIC</c>, <c>ORT_ENABLE_EXTENDED</c>, <c>ORT_ENABLE_ALL</c>.</summary>
     public string? GraphOptimizationLevel { get; init; }
 
+    /// <summary>GenAI's <c>enable_profiling</c>: a file prefix for ONNX Runtime's per-node profile.</summary>
+    public string? EnableProfiling { get; init; }
+
     public IReadOnlyDictionary<string, string> ConfigEntries { get; init; } = new Dictionary<string, string>();
 
     /// <summary>Providers in the order listed, each with its options, as <c>[{"cuda": {...}}, ...]</c> gives them.</summary>
@@ -42,6 +45,7 @@ public sealed class GenAiSessionOptions
             EnableCpuMemArena = so.Has("enable_cpu_mem_arena") ? so.BoolOr("enable_cpu_mem_arena", true) : null,
             EnableMemPattern = so.Has("enable_mem_pattern") ? so.BoolOr("enable_mem_pattern", true) : null,
             GraphOptimizationLevel = level,
+            EnableProfiling = so.OptionalString("enable_profiling"),
             ConfigEntries = ReadStringMap(so, "config_entries"),
             Providers = ReadProviders(so),
         };

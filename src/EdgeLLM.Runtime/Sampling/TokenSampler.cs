@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Numerics;
 namespace EdgeLLM.Runtime.Sampling;
 
@@ -53,6 +54,9 @@ public sealed class TokenSampler
     /// Index of the largest value; the lowest index wins a tie, as numpy's and torch's argmax do. The maximum is
     /// found with SIMD and then its first position: greedy decoding runs this over the whole vocabulary per token.
     /// </summary>
+    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
+    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax(ReadOnlySpan<float> values)
     {
         var width = Vector<float>.Count;
@@ -88,6 +92,7 @@ public sealed class TokenSampler
         return 0;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void ApplyRepetitionPenalty(Span<float> logits, ReadOnlySpan<int> history, float penalty)
     {
         if (++_stamp == int.MaxValue)
@@ -107,6 +112,7 @@ public sealed class TokenSampler
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Sample(ReadOnlySpan<float> logits)
     {
         var o = _options;

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Generation;
@@ -105,6 +106,9 @@ public sealed partial class InferenceEngine
     }
 
     /// <summary>One batched decode step over every active sequence, then the next token of each.</summary>
+    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
+    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step()
     {
         var n = _active;
@@ -158,6 +162,7 @@ public sealed partial class InferenceEngine
     }
 
     /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(int slot, int token)
     {
         var s = _slots[slot]!;
@@ -191,6 +196,7 @@ public sealed partial class InferenceEngine
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Emit(ActiveSequence s, int token)
     {
         if (_emit.Length == 0)

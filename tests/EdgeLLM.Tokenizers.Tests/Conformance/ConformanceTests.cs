@@ -105,4 +105,34 @@ public class ConformanceTests
             Assert.Equal(tokenizer.Decode(references[i].Plain, skipSpecialTokens: false), text.ToString());
         }
     }
+
+    [Theory]
+    [MemberData(nameof(Tokenizers))]
+    public void The_byte_level_stream_gives_the_same_deltas_as_decoding_the_window_twice(string name)
+    {
+        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var references = LoadReferences(name);
+        var random = new Random(20261128);
+        var sequences = references.SelectMany(r => new[] { r.Ids, r.Plain }).ToList();
+        // Random ids split multi-byte characters, leave invalid bytes behind and mix in added tokens.
+        for (var i = 0; i < 300; i++)
+        {
+            sequences.Add(Enumerable.Range(0, random.Next(1, 40)).Select(_ => random.Next(tokenizer.VocabSize + 2)).ToArray());
+        }
+        foreach (var skip in new[] { true, false })
+        {
+            foreach (var ids in sequences)
+            {
+                var fast = new TokenizerStream(tokenizer, skip);
+                var general = new TokenizerStream(tokenizer, skip, allowByteLevelPath: false);
+                for (var k = 0; k < ids.Length; k++)
+                {
+                    var expected = general.Next(ids[k]);
+                    var got = fast.Next(ids[k]);
+                    Assert.True(expected == got, $"{name}: token {k} of {Show(ids)} (skip specials {skip}): expected {Escape(expected)}, got {Escape(got)}");
+                }
+                Assert.Equal(general.Flush(), fast.Flush());
+            }
+        }
+    }
 }
