@@ -28,6 +28,7 @@ public sealed class ServeProcessTests : IAsyncLifetime
     }
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _stderr = new();
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _stdout = new();
 
     private Process Serve(Dictionary<string, string>? environment = null)
     {
@@ -53,6 +54,13 @@ public sealed class ServeProcessTests : IAsyncLifetime
             if (e.Data is not null)
             {
                 _stderr.Enqueue(e.Data);
+            }
+        };
+        process.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                _stdout.Enqueue(e.Data);
             }
         };
         process.BeginOutputReadLine();
@@ -87,7 +95,8 @@ public sealed class ServeProcessTests : IAsyncLifetime
         await NextStatusAsync(s => s.Contains("\"state\":\"online\""));
         Process.Start("kill", ["-TERM", stopped.Id.ToString()])!.WaitForExit();
         Assert.True(stopped.WaitForExit(30_000));
-        Assert.Equal(0, stopped.ExitCode);
+        stopped.WaitForExit(); // and the output readers have drained
+        Assert.True(stopped.ExitCode == 0, $"exit code {stopped.ExitCode}; output:\n{string.Join('\n', _stdout.TakeLast(40))}\n{string.Join('\n', _stderr)}");
         Assert.Equal("{\"state\":\"offline\"}", await NextStatusAsync(s => s.Contains("offline")));
     }
 

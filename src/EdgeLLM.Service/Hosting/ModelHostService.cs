@@ -42,16 +42,16 @@ public sealed partial class ModelHostService(
 
     private async Task LoadAsync(CancellationToken cancellationToken)
     {
-        string directory;
         try
         {
             var fromOta = ota is null ? null : await ota.ResolveActiveModelDirectoryAsync(cancellationToken).ConfigureAwait(false);
-            directory = fromOta ?? ModelLocator.Resolve(options.Value.Model, [Path.Combine(StatePaths.Resolve(options.Value.StateDir), "models")]);
+            var directory = fromOta ?? ModelLocator.Resolve(options.Value.Model, [Path.Combine(StatePaths.Resolve(options.Value.StateDir), "models")]);
             await host.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
             await ProbeAsync(cancellationToken).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
+            // Stopping while loading or probing: the stopped engine fails the probe, which is not a bad model.
             return;
         }
         catch (Exception e)
@@ -61,13 +61,21 @@ public sealed partial class ModelHostService(
             lifetime.StopApplication();
             return;
         }
-        if (ota is not null)
+        if (ota is null)
         {
-            ota.ConfirmHealthy();
+            return;
+        }
+        ota.ConfirmHealthy();
+        try
+        {
             if (await ota.ResumeInterruptedAsync(cancellationToken).ConfigureAwait(false) is { } resumed)
             {
                 LogResumed(logger, resumed.Status.ToString());
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // A stop that lands while an interrupted update resumes: the journal keeps it for the next start.
         }
     }
 
