@@ -214,6 +214,12 @@ public sealed partial class MqttFrontService(
 
     private void PublishStatus()
     {
+        // The status is retained and published again on every (re)connect, so a change before the first connect
+        // (the model loading) has nothing to do yet.
+        if (_client is not { IsConnected: true })
+        {
+            return;
+        }
         var state = host.IsReady ? _state : "degraded";
         _ = Publish(Topics.Status, DevicePayloads.Status(state, host.Current, host.Plan.DeviceProfile, _since), retain: true);
     }
