@@ -55,7 +55,8 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
         var latencies = new List<double>();
         var batchSum = 0.0;
         var stepMsSum = 0.0;
-        for (var i = 0; i < Math.Max(1, settings.Runs); i++)
+        var runs = Math.Max(1, settings.Runs);
+        for (var i = 0; i < runs; i++)
         {
             var before = session.Engine.GetStats();
             var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -70,7 +71,7 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
             stepMsSum += steps == 0 ? 0 : (after.DecodeStepTime - before.DecodeStepTime).TotalMilliseconds / steps;
         }
         return new ConcurrencyLevelResult(streams, Stats.Median(aggregate), Stats.Median(perStream),
-            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), batchSum / Math.Max(1, settings.Runs), stepMsSum / Math.Max(1, settings.Runs));
+            Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), batchSum / runs, stepMsSum / runs);
     }
 
     private async Task<GenerationResult[]> RoundAsync(int streams, CancellationToken cancellationToken)

@@ -103,8 +103,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         _logits.TakeLast(logits, slot);
     }
 
-    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
-    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<int> tokens)
     {

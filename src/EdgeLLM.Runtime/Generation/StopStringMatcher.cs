@@ -45,8 +45,7 @@ public sealed class StopStringMatcher
     /// Takes newly decoded text. Appends to <paramref name="emit"/> what can be shown now and returns true
     /// when a stop string was found: then everything before it has been emitted and nothing after it.
     /// </summary>
-    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
-    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public bool Append(ReadOnlySpan<char> delta, StringBuilder emit)
     {

@@ -54,8 +54,7 @@ public sealed class TokenSampler
     /// Index of the largest value; the lowest index wins a tie, as numpy's and torch's argmax do. The maximum is
     /// found with SIMD and then its first position: greedy decoding runs this over the whole vocabulary per token.
     /// </summary>
-    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
-    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int ArgMax(ReadOnlySpan<float> values)
     {

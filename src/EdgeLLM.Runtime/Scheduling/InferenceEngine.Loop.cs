@@ -106,8 +106,7 @@ public sealed partial class InferenceEngine
     }
 
     /// <summary>One batched decode step over every active sequence, then the next token of each.</summary>
-    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
-    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Step()
     {

@@ -39,8 +39,7 @@ public sealed class TokenizerStream
     }
 
     /// <summary>Takes the next token; returns the text it completes (often empty).</summary>
-    // Per-token code is compiled fully optimized on first use (no tier-0 pass): tier-0 SIMD and span code runs
-    // several times slower, which a device's first requests after start, and every short benchmark, would pay.
+    // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public string Next(int id)
     {
