@@ -221,6 +221,18 @@ public sealed class MqttConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_publish_the_broker_refuses_fails_with_its_reason_and_leaves_the_outbox()
+    {
+        var pub = Client("pub");
+        await pub.ConnectAsync();
+        // mosquitto answers a client's publish to $SYS with PUBACK reason code 135 (not authorized).
+        var e = await Assert.ThrowsAsync<MqttException>(() => pub.PublishAsync("$SYS/edgellm", "x"u8.ToArray()).AsTask().WaitAsync(Wait));
+        Assert.Equal(MqttReasonCode.NotAuthorized, e.ReasonCode);
+        Assert.Equal(0, pub.PendingPublishCount);
+        Assert.True(pub.IsConnected);
+    }
+
+    [Fact]
     public async Task A_publish_made_before_the_first_connect_is_refused_not_queued()
     {
         var client = Client("early");

@@ -55,7 +55,8 @@ public sealed partial class MqttConnection : IAsyncDisposable
         _client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
         // Unbounded, so MQTTnet's receive loop never waits on a slow reader (it would stall PUBACKs and keepalives).
-        _messages = Channel.CreateUnbounded<MqttMessage>(new UnboundedChannelOptions { SingleWriter = true });
+        // Not SingleWriter: the receive loop of a dropped connection may still be finishing as the next one starts.
+        _messages = Channel.CreateUnbounded<MqttMessage>();
         _outbox = new MqttOutbox(_client, options.MaxPendingPublishes, options.ReconnectDelay, _logger);
     }
 

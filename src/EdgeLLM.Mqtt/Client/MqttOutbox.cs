@@ -155,7 +155,7 @@ internal sealed partial class MqttOutbox
             {
                 return; // the connection ended; the entry waits for the next one
             }
-            catch (Exception e) when (e is not OperationCanceledException || !token.IsCancellationRequested)
+            catch (Exception e)
             {
                 if (!_client.IsConnected)
                 {
