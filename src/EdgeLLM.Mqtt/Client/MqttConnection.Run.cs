@@ -34,8 +34,10 @@ public sealed partial class MqttConnection
             {
                 failure = e;
             }
-            if (result is { ResultCode: MqttClientConnectResultCode.Success } && _client.IsConnected)
+            if (result is { ResultCode: MqttClientConnectResultCode.Success })
             {
+                // A connection that drops right after CONNACK has completed `disconnected` already: the wait below
+                // returns at once and the loop reconnects.
                 delay = _options.ReconnectDelay;
                 await OnConnectedAsync(result, stop).ConfigureAwait(false);
                 MqttClientDisconnectedEventArgs lost;

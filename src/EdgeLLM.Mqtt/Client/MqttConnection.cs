@@ -121,11 +121,15 @@ public sealed partial class MqttConnection : IAsyncDisposable
                 _stop = new CancellationTokenSource();
                 _firstConnect = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 firstConnect = _firstConnect.Task;
+            }
+            // Connecting is reported before the run task starts, so it can never overwrite the task's Connected.
+            SetState(MqttConnectionState.Connecting, sessionPresent: false, reason: null);
+            Log.Connecting(_logger, _endpoint, _options.ClientId, _options.CleanStart, _options.SessionExpirySeconds);
+            lock (_lock)
+            {
                 CancellationToken stop = _stop.Token;
                 _run = Task.Run(() => RunAsync(stop), CancellationToken.None);
             }
-            SetState(MqttConnectionState.Connecting, sessionPresent: false, reason: null);
-            Log.Connecting(_logger, _endpoint, _options.ClientId, _options.CleanStart, _options.SessionExpirySeconds);
             try
             {
                 await firstConnect.WaitAsync(cancellationToken).ConfigureAwait(false);
