@@ -60,9 +60,6 @@ public sealed partial class MqttConnection : IAsyncDisposable
         _outbox = new MqttOutbox(_client, options.MaxPendingPublishes, options.ReconnectDelay, _logger);
     }
 
-    /// <summary>The options this connection was created with.</summary>
-    public MqttConnectionOptions Options => _options;
-
     /// <summary>The current connection state.</summary>
     public MqttConnectionState State => _state;
 
@@ -83,18 +80,6 @@ public sealed partial class MqttConnection : IAsyncDisposable
 
     /// <summary>QoS 1/2 publishes still waiting for the broker's acknowledgement (including those made while offline).</summary>
     public int PendingPublishCount => _outbox.Count;
-
-    /// <summary>The topic filters the connection keeps subscribed (re-sent after reconnects when needed).</summary>
-    public IReadOnlyCollection<string> Subscriptions
-    {
-        get
-        {
-            lock (_lock)
-            {
-                return [.. _subscriptions.Keys];
-            }
-        }
-    }
 
     /// <summary>
     /// Connects and completes once the broker has accepted the connection. An unreachable broker is retried with
