@@ -9,13 +9,13 @@ namespace EdgeLLM.Cli.Tests;
 public sealed class ServeProcessTests : IAsyncLifetime
 {
     private MosquittoBroker _broker = null!;
-    private MqttClient _watcher = null!;
+    private MqttConnection _watcher = null!;
     private readonly string _state = Directory.CreateTempSubdirectory("edgellm-serve-").FullName;
 
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _watcher = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "watcher", CleanStart = true });
+        _watcher = new MqttConnection(new MqttConnectionOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "watcher", CleanStart = true });
         await _watcher.ConnectAsync();
         await _watcher.SubscribeAsync("edgellm/proc1/status");
     }
@@ -113,7 +113,10 @@ public sealed class ServeProcessTests : IAsyncLifetime
         });
         var beforeReady = await Task.Run(() => notify.ReceiveUntil(m => m.Contains("READY=1")));
         Assert.Contains(beforeReady, m => m.Contains("STATUS=loading the model"));
-        Assert.Contains("STATUS=serving iot-assist", beforeReady[^1]);
+        // READY=1 waits for the start-up probe: it carries, or follows, the status naming the model that serves.
+        Assert.Contains(beforeReady, m => m.Contains("STATUS=serving iot-assist"));
+        Assert.True(beforeReady.FindIndex(m => m.Contains("STATUS=loading the model")) < beforeReady.FindIndex(m => m.Contains("STATUS=serving iot-assist")),
+            string.Join(" | ", beforeReady));
         var pings = await Task.Run(() => notify.ReceiveUntil(m => m == "WATCHDOG=1"));
         Assert.Equal("WATCHDOG=1", pings[^1]);
         await NextStatusAsync(s => s.Contains("\"state\":\"online\""));
@@ -125,6 +128,7 @@ public sealed class ServeProcessTests : IAsyncLifetime
         var lines = _stderr.ToList();
         Assert.NotEmpty(lines);
         Assert.All(lines, l => Assert.Matches("^<[2-7]>", l));
-        Assert.Contains(lines, l => l.StartsWith("<6>EdgeLLM.Service.Hosting.ModelHost: Serving iot-assist", StringComparison.Ordinal));
+        // Microsoft.Extensions.Logging.Console's systemd format: <priority>Category[event id] message.
+        Assert.Contains(lines, l => System.Text.RegularExpressions.Regex.IsMatch(l, @"^<6>EdgeLLM\.Service\.Hosting\.ModelHost\[\d+\] Serving iot-assist"));
     }
 }

@@ -1,17 +1,14 @@
 namespace EdgeLLM.Mqtt;
 
-/// <summary>The connection state changed (see <see cref="MqttClient.ConnectionChanged"/>).</summary>
+/// <summary>The connection state changed (see <see cref="MqttConnection.ConnectionChanged"/>).</summary>
 public sealed class MqttConnectionChangedEventArgs : EventArgs
 {
     /// <summary>Creates the event data.</summary>
-    public MqttConnectionChangedEventArgs(MqttConnectionState state, bool sessionPresent, string? reason,
-        MqttErrorCode? errorCode = null, MqttReasonCode? reasonCode = null)
+    public MqttConnectionChangedEventArgs(MqttConnectionState state, bool sessionPresent, string? reason)
     {
         State = state;
         SessionPresent = sessionPresent;
         Reason = reason;
-        ErrorCode = errorCode;
-        ReasonCode = reasonCode;
     }
 
     /// <summary>The new state.</summary>
@@ -19,16 +16,10 @@ public sealed class MqttConnectionChangedEventArgs : EventArgs
 
     /// <summary>
     /// For <see cref="MqttConnectionState.Connected"/>: the broker still had this client id's session (its
-    /// subscriptions and queued messages). When false the client has re-sent its subscriptions.
+    /// subscriptions and queued messages). When false the connection has re-sent its subscriptions.
     /// </summary>
     public bool SessionPresent { get; }
 
-    /// <summary>Why the connection ended (libmosquitto's or the broker's words); null for a connect.</summary>
+    /// <summary>Why the connection ended (the broker's or the network's words); null for a connect.</summary>
     public string? Reason { get; }
-
-    /// <summary>libmosquitto's error, when a local error ended the connection.</summary>
-    public MqttErrorCode? ErrorCode { get; }
-
-    /// <summary>The broker's reason code, when the broker refused or ended the connection.</summary>
-    public MqttReasonCode? ReasonCode { get; }
 }

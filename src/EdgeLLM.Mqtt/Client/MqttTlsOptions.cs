@@ -1,16 +1,13 @@
 namespace EdgeLLM.Mqtt;
 
-/// <summary>TLS settings for the broker connection (configuration section <c>Tls</c> under the MQTT client options).</summary>
+/// <summary>TLS settings for the broker connection (configuration section <c>Tls</c> under the connection options).</summary>
 public sealed class MqttTlsOptions
 {
-    /// <summary>Connect over TLS. Needs <see cref="CaFile"/>, <see cref="CaPath"/> or <see cref="UseSystemCertificates"/>.</summary>
+    /// <summary>Connect over TLS. Needs <see cref="CaFile"/> or <see cref="UseSystemCertificates"/>.</summary>
     public bool Enabled { get; set; }
 
-    /// <summary>PEM file with the CA certificate(s) the broker's certificate must chain to.</summary>
+    /// <summary>PEM file with the CA certificate(s) the broker's certificate must chain to (and nothing else).</summary>
     public string? CaFile { get; set; }
-
-    /// <summary>Directory of hashed PEM CA certificates (as made by <c>openssl rehash</c>).</summary>
-    public string? CaPath { get; set; }
 
     /// <summary>Trust the operating system's CA store (for brokers with publicly issued certificates).</summary>
     public bool UseSystemCertificates { get; set; }

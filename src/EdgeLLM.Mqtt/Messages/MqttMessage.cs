@@ -4,9 +4,9 @@ using EdgeLLM.Mqtt.Topics;
 namespace EdgeLLM.Mqtt;
 
 /// <summary>
-/// An MQTT 5 application message, both received (from <see cref="MqttClient.Messages"/>) and published
-/// (<see cref="MqttClient.PublishAsync(MqttMessage, CancellationToken)"/>). Received messages own copies of everything
-/// libmosquitto handed over, so they stay valid for as long as the caller keeps them.
+/// An MQTT 5 application message, both received (from <see cref="MqttConnection.Messages"/>) and published
+/// (<see cref="MqttConnection.PublishAsync(MqttMessage, CancellationToken)"/>). Received messages own copies of
+/// everything MQTTnet handed over (it reuses its buffers), so they stay valid for as long as the caller keeps them.
 /// </summary>
 public sealed class MqttMessage
 {
@@ -47,7 +47,7 @@ public sealed class MqttMessage
     public static MqttMessage FromText(string topic, string text, MqttQualityOfService qos = MqttQualityOfService.AtLeastOnce, bool retain = false) =>
         new() { Topic = topic, Payload = Encoding.UTF8.GetBytes(text), QualityOfService = qos, Retain = retain };
 
-    /// <summary>Checks everything libmosquitto would reject, so the caller gets the offending field by name.</summary>
+    /// <summary>Checks everything the broker would reject, so the caller gets the offending field by name.</summary>
     internal void Validate()
     {
         MqttTopic.ValidateName(Topic, nameof(Topic));

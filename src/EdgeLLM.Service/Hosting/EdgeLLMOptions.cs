@@ -75,6 +75,15 @@ public sealed class MqttFrontOptions
 
     public int Port { get; set; } = 1883;
 
+    /// <summary>The value of <see cref="ProtocolVersion"/> for MQTT 3.1.1 brokers.</summary>
+    public const string Protocol311 = "3.1.1";
+
+    /// <summary>
+    /// <c>5</c> (default) or <c>3.1.1</c> for brokers without MQTT 5; over 3.1.1 replies go to <c>reply_to</c> or the
+    /// default response topic, as there is no Response Topic or Correlation Data.
+    /// </summary>
+    public string ProtocolVersion { get; set; } = "5";
+
     public string TopicRoot { get; set; } = "edgellm";
 
     /// <summary>When set, also serve <c>$share/{pool}/{root}/pool/{pool}/request</c>.</summary>

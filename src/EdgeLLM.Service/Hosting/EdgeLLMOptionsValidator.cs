@@ -107,6 +107,14 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add("EdgeLLM:Mqtt:TlsCertFile and TlsKeyFile go together");
         }
+        if (m.TlsCertFile is not null && m.TlsCaFile is null)
+        {
+            failures.Add("EdgeLLM:Mqtt:TlsCertFile needs TlsCaFile: TLS is on only with the CA that verifies the broker");
+        }
+        if (m.ProtocolVersion is not ("5" or MqttFrontOptions.Protocol311))
+        {
+            failures.Add($"EdgeLLM:Mqtt:ProtocolVersion must be \"5\" or \"3.1.1\", not '{m.ProtocolVersion}'");
+        }
         foreach (var (key, path) in new[] { ("TlsCaFile", m.TlsCaFile), ("TlsCertFile", m.TlsCertFile), ("TlsKeyFile", m.TlsKeyFile) })
         {
             if (path is not null && !File.Exists(path))

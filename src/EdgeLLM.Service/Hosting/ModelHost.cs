@@ -13,6 +13,7 @@ namespace EdgeLLM.Service.Hosting;
 public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> logger) : IOtaModelActivator, IAsyncDisposable
 {
     private readonly SemaphoreSlim _swapGate = new(1, 1);
+    private readonly TaskCompletionSource<LoadedModel> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile LoadedModel? _current;
     private TimeSpan _drain = TimeSpan.FromSeconds(20);
     private Task? _stopping;
@@ -26,6 +27,21 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
     public bool IsReady => _current is { Engine.IsAcceptingRequests: true };
 
     public ServingPlan Plan => loader.Plan;
+
+    /// <summary>
+    /// Completes once the first model has answered its start-up probe: the moment systemd hears READY=1 and the MQTT
+    /// front subscribes. Never completes when no model can be loaded (the service then stops).
+    /// </summary>
+    public Task<LoadedModel> WhenServingAsync(CancellationToken cancellationToken) => _serving.Task.WaitAsync(cancellationToken);
+
+    /// <summary>The start-up probe passed on the current model (see <see cref="WhenServingAsync"/>).</summary>
+    internal void ConfirmServing()
+    {
+        if (_current is { } current)
+        {
+            _serving.TrySetResult(current);
+        }
+    }
 
     /// <summary>Seconds in-flight requests get when a model is replaced or the service stops.</summary>
     public TimeSpan Drain

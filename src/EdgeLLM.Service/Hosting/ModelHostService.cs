@@ -48,6 +48,7 @@ public sealed partial class ModelHostService(
             var directory = fromOta ?? ModelLocator.Resolve(options.Value.Model, [Path.Combine(StatePaths.Resolve(options.Value.StateDir), "models")]);
             await host.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
             await ProbeAsync(cancellationToken).ConfigureAwait(false);
+            host.ConfirmServing();
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {

@@ -9,6 +9,7 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
 using Microsoft.Extensions.Options;
@@ -61,7 +62,7 @@ public static class ServiceHost
         var deviceId = options.DeviceId ?? StatePaths.DefaultDeviceId();
         var stateDir = StatePaths.Resolve(options.StateDir);
         services.AddSingleton(systemd);
-        services.AddSingleton<SystemdNotifier>();
+        AddSystemd(services, systemd);
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => ServingPlanFactory.Create(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLLM.Service.Device")));
         services.AddSingleton<ModelLoader>();
@@ -88,12 +89,32 @@ public static class ServiceHost
                 new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<ILogger<OtaUpdater>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService<ModelHostService>();
-        services.AddHostedService<SystemdLifetimeService>();
         services.AddHostedService<ThermalService>();
         if (options.Mqtt.Enabled)
         {
             services.AddHostedService<Mqtt.MqttFrontService>();
         }
+    }
+
+    /// <summary>
+    /// <c>UseSystemd()</c> for the web host: the package's <see cref="SystemdLifetime"/> (SIGTERM stops gracefully,
+    /// READY=1 at ApplicationStarted, STOPPING=1) and notifier, READY held until the model serves, and the health service
+    /// for STATUS= and WATCHDOG=1.
+    /// </summary>
+    private static void AddSystemd(IServiceCollection services, SystemdEnvironment systemd)
+    {
+        services.AddSystemd();
+        // Microsoft.Extensions.Hosting.Systemd 10.0 recognises systemd by reading /proc/PPID/comm, which the packaged
+        // unit's ProtectProc=invisible hides from its DynamicUser: the package alone would then send nothing and the
+        // Type=notify unit would never start. INVOCATION_ID, which systemd sets for every unit, says it as well.
+        if (!SystemdHelpers.IsSystemdService() && !systemd.IsSystemdService)
+        {
+            return;
+        }
+        services.AddSingleton<IHostLifetime, SystemdLifetime>();
+        services.AddSingleton(_ => new ServingReadyNotifier(new SystemdNotifier()));
+        services.AddSingleton<ISystemdNotifier>(sp => sp.GetRequiredService<ServingReadyNotifier>());
+        services.AddHostedService<SystemdHealthService>();
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging, IConfiguration configuration, SystemdEnvironment systemd)
@@ -105,12 +126,12 @@ public static class ServiceHost
         logging.AddFilter("Microsoft.Hosting.Lifetime", LogLevel.Information);
         if (systemd.LogsToJournal)
         {
+            // The package's systemd format: one line per entry, '<N>' syslog priority first, no colours or timestamps.
             logging.AddConsole(o =>
             {
-                o.FormatterName = JournalConsoleFormatter.FormatterName;
+                o.FormatterName = ConsoleFormatterNames.Systemd;
                 o.LogToStandardErrorThreshold = LogLevel.Trace;
             });
-            logging.AddConsoleFormatter<JournalConsoleFormatter, ConsoleFormatterOptions>();
         }
         else
         {

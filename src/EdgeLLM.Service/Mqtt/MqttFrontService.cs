@@ -24,7 +24,7 @@ public sealed partial class MqttFrontService(
 {
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
-    private MqttClient? _client;
+    private MqttConnection? _client;
     private volatile string _state = "online";
 
     public override async Task StopAsync(CancellationToken cancellationToken)
@@ -53,7 +53,7 @@ public sealed partial class MqttFrontService(
     {
         var settings = options.Value;
         var mqtt = settings.Mqtt;
-        var client = new MqttClient(ClientOptions(settings), loggerFactory.CreateLogger<MqttClient>());
+        var client = new MqttConnection(ConnectionOptions(settings), loggerFactory.CreateLogger<MqttConnection>());
         _client = client;
         var outbox = new MqttClientOutbox(client);
         using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds));
@@ -74,9 +74,13 @@ public sealed partial class MqttFrontService(
             return Publish(Topics.OtaStatus, System.Text.Encoding.UTF8.GetBytes(status.ToJson()), retain: true);
         });
         // Requests wait at the broker (persistent session) until the model serves, instead of being refused.
-        while (!host.IsReady && !stoppingToken.IsCancellationRequested)
+        try
         {
-            await Task.Delay(100, stoppingToken).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+            await host.WhenServingAsync(stoppingToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
         }
         await ConnectAsync(client, stoppingToken).ConfigureAwait(false);
         if (stoppingToken.IsCancellationRequested)
@@ -120,13 +124,14 @@ public sealed partial class MqttFrontService(
         otaStatus.SetPublisher(null);
     }
 
-    private MqttClientOptions ClientOptions(EdgeLLMOptions settings)
+    private MqttConnectionOptions ConnectionOptions(EdgeLLMOptions settings)
     {
         var mqtt = settings.Mqtt;
-        return new MqttClientOptions
+        return new MqttConnectionOptions
         {
             Host = mqtt.Host,
             Port = mqtt.Port,
+            Protocol = mqtt.ProtocolVersion == MqttFrontOptions.Protocol311 ? MqttProtocol.V311 : MqttProtocol.V500,
             ClientId = mqtt.ClientId ?? $"edgellm-{Topics.DeviceId}",
             CleanStart = false,
             SessionExpiry = TimeSpan.FromSeconds(mqtt.SessionExpirySeconds),
@@ -146,8 +151,8 @@ public sealed partial class MqttFrontService(
         };
     }
 
-    /// <summary>Keeps trying: an unreachable broker is retried inside the client; a refusal is retried here, slowly.</summary>
-    private async Task ConnectAsync(MqttClient client, CancellationToken stoppingToken)
+    /// <summary>Keeps trying: an unreachable broker is retried inside the connection; a refusal is retried here, slowly.</summary>
+    private async Task ConnectAsync(MqttConnection client, CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -168,7 +173,7 @@ public sealed partial class MqttFrontService(
         }
     }
 
-    private async Task SubscribeAsync(MqttClient client, CancellationToken stoppingToken)
+    private async Task SubscribeAsync(MqttConnection client, CancellationToken stoppingToken)
     {
         var filters = new List<string> { Topics.Request, Topics.Ota, Topics.FleetOta(otaOptions.Value.Group) };
         if (Topics.PoolRequestSubscription is { } pool)

@@ -12,7 +12,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
     private MosquittoBroker _broker = null!;
-    private MqttClient _sensor = null!;
+    private MqttConnection _sensor = null!;
     private readonly ConcurrentQueue<MqttMessage> _received = new();
     private Task _pump = Task.CompletedTask;
     private readonly string _state = Directory.CreateTempSubdirectory("edgellm-mqtt-svc-").FullName;
@@ -20,7 +20,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _sensor = new MqttClient(new MqttClientOptions
+        _sensor = new MqttConnection(new MqttConnectionOptions
         {
             Host = _broker.Host, Port = _broker.Port, ClientId = "sensor-" + Guid.NewGuid().ToString("N")[..8],
             ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromSeconds(1),

@@ -26,12 +26,6 @@ internal sealed class NotifySocketListener : IDisposable
         return new NotifySocketListener(path, path, path);
     }
 
-    public static NotifySocketListener Abstract()
-    {
-        var name = $"edgellm-notify-{Guid.NewGuid():N}";
-        return new NotifySocketListener("@" + name, "\0" + name, null);
-    }
-
     public string Receive()
     {
         var buffer = new byte[4096];

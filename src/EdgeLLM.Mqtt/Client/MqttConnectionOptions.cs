@@ -1,16 +1,23 @@
 namespace EdgeLLM.Mqtt;
 
 /// <summary>
-/// How <see cref="MqttClient"/> connects. Checked by <see cref="MqttClientOptionsValidator"/> when the client is
-/// created (and at host start-up when registered with <c>ValidateOnStart</c>).
+/// How <see cref="MqttConnection"/> connects. Checked by <see cref="MqttConnectionOptionsValidator"/> when the connection
+/// is created (and at host start-up when registered with <c>ValidateOnStart</c>).
 /// </summary>
-public sealed class MqttClientOptions
+public sealed class MqttConnectionOptions
 {
     /// <summary>Broker host name or address. Default <c>localhost</c>.</summary>
     public string Host { get; set; } = "localhost";
 
     /// <summary>Broker port. Default 1883 (use 8883 for the usual TLS port).</summary>
     public int Port { get; set; } = 1883;
+
+    /// <summary>
+    /// MQTT protocol version: <see cref="MqttProtocol.V500"/> (default; Response Topic, Correlation Data, user
+    /// properties, session expiry) or <see cref="MqttProtocol.V311"/> for brokers that only speak 3.1.1, where those
+    /// MQTT 5 properties are left out of every packet.
+    /// </summary>
+    public MqttProtocol Protocol { get; set; } = MqttProtocol.V500;
 
     /// <summary>
     /// Client id. Must stay the same across restarts for a persistent session; required unless <see cref="CleanStart"/>
@@ -24,7 +31,7 @@ public sealed class MqttClientOptions
     /// </summary>
     public bool CleanStart { get; set; }
 
-    /// <summary>How long the broker keeps the session after a disconnect. Default 1 hour; at most 4294967295 s (never expires).</summary>
+    /// <summary>How long the broker keeps the session after a disconnect (MQTT 5). Default 1 hour; at most 4294967295 s (never expires).</summary>
     public TimeSpan SessionExpiry { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>Keepalive: 0 (off) or 5 s to 65535 s. Default 60 s.</summary>
@@ -51,17 +58,19 @@ public sealed class MqttClientOptions
     /// <summary>The delay doubles after each failed attempt up to this (with ±20% jitter). Default 60 s.</summary>
     public TimeSpan MaxReconnectDelay { get; set; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Disable Nagle's algorithm, so small messages (streamed tokens) leave at once. Default true.</summary>
-    public bool TcpNoDelay { get; set; } = true;
+    /// <summary>
+    /// How long one CONNECT, SUBSCRIBE or QoS 1 publish waits for the broker's answer before the attempt counts as
+    /// failed (a publish is then sent again). Default 30 s.
+    /// </summary>
+    public TimeSpan CommunicationTimeout { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>
-    /// Most publishes that may wait for an acknowledgement at once, including those queued while disconnected; beyond
-    /// it a publish fails at once instead of growing the queue without bound. 1 to 60000 (message ids are 16 bits).
-    /// Default 20000.
+    /// Most QoS 1/2 publishes the outbox holds at once, sent or waiting for the broker; beyond it a publish fails at
+    /// once instead of growing the queue without bound. 1 to 1,000,000. Default 20000.
     /// </summary>
     public int MaxPendingPublishes { get; set; } = 20_000;
 
-    /// <summary>How long disconnecting waits for the network thread to send DISCONNECT and stop. Default 5 s.</summary>
+    /// <summary>How long disconnecting waits for the DISCONNECT to be sent. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Session expiry as sent in CONNECT (seconds; 4294967295 means never).</summary>

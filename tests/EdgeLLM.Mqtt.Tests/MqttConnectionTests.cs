@@ -3,12 +3,12 @@ using EdgeLLM.Mqtt.Tests.Infrastructure;
 
 namespace EdgeLLM.Mqtt.Tests;
 
-/// <summary>The libmosquitto client against a real mosquitto broker.</summary>
-public sealed class MqttClientTests : IAsyncLifetime
+/// <summary>EdgeLLM's connection layer on MQTTnet against a real mosquitto broker.</summary>
+public sealed class MqttConnectionTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(20);
     private MosquittoBroker _broker = null!;
-    private readonly List<MqttClient> _clients = [];
+    private readonly List<MqttConnection> _clients = [];
 
     public async Task InitializeAsync() => _broker = await MosquittoBroker.StartAsync();
 
@@ -21,9 +21,9 @@ public sealed class MqttClientTests : IAsyncLifetime
         await _broker.DisposeAsync();
     }
 
-    private MqttClient Client(string id, Action<MqttClientOptions>? configure = null)
+    private MqttConnection Client(string id, Action<MqttConnectionOptions>? configure = null)
     {
-        var options = new MqttClientOptions
+        var options = new MqttConnectionOptions
         {
             Host = _broker.Host,
             Port = _broker.Port,
@@ -33,12 +33,12 @@ public sealed class MqttClientTests : IAsyncLifetime
             MaxReconnectDelay = TimeSpan.FromSeconds(1),
         };
         configure?.Invoke(options);
-        var client = new MqttClient(options);
+        var client = new MqttConnection(options);
         _clients.Add(client);
         return client;
     }
 
-    private static async Task<MqttMessage> NextAsync(MqttClient client, string? topic = null)
+    private static async Task<MqttMessage> NextAsync(MqttConnection client, string? topic = null)
     {
         using var timeout = new CancellationTokenSource(Wait);
         while (true)
@@ -78,11 +78,11 @@ public sealed class MqttClientTests : IAsyncLifetime
     public async Task A_refused_connection_is_a_typed_error()
     {
         await using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = [("edge", "secret-pass")] });
-        var client = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "bad", Username = "edge", Password = "wrong" });
+        var client = new MqttConnection(new MqttConnectionOptions { Host = broker.Host, Port = broker.Port, ClientId = "bad", Username = "edge", Password = "wrong" });
         _clients.Add(client);
         var e = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(new CancellationTokenSource(Wait).Token));
         Assert.False(string.IsNullOrEmpty(e.Message));
-        var good = new MqttClient(new MqttClientOptions { Host = broker.Host, Port = broker.Port, ClientId = "good", Username = "edge", Password = "secret-pass" });
+        var good = new MqttConnection(new MqttConnectionOptions { Host = broker.Host, Port = broker.Port, ClientId = "good", Username = "edge", Password = "secret-pass" });
         _clients.Add(good);
         await good.ConnectAsync(new CancellationTokenSource(Wait).Token);
         Assert.True(good.IsConnected);
@@ -186,10 +186,129 @@ public sealed class MqttClientTests : IAsyncLifetime
         var publish = pub.PublishAsync("edgellm/dev/response/r1", "final"u8.ToArray()).AsTask();
         await Task.Delay(300);
         Assert.False(publish.IsCompleted);
+        Assert.Equal(1, pub.PendingPublishCount);
         await _broker.StartAgainAsync();
         await publish.WaitAsync(Wait);
         Assert.Equal("final", (await NextAsync(sub)).PayloadAsString());
         Assert.True(pub.IsConnected);
+        Assert.Equal(0, pub.PendingPublishCount);
+    }
+
+    [Fact]
+    public async Task The_outbox_keeps_every_publish_made_while_the_broker_is_down_and_delivers_each_once_in_order()
+    {
+        var sub = Client("sub");
+        var pub = Client("pub");
+        await sub.ConnectAsync();
+        await pub.ConnectAsync();
+        await sub.SubscribeAsync("edgellm/dev/response/#");
+        await _broker.StopAsync();
+        var publishes = Enumerable.Range(0, 50).Select(i => pub.PublishAsync($"edgellm/dev/response/r{i}", Encoding.UTF8.GetBytes(i.ToString())).AsTask()).ToList();
+        await Task.Delay(300);
+        Assert.All(publishes, p => Assert.False(p.IsCompleted));
+        Assert.Equal(50, pub.PendingPublishCount);
+        await _broker.StartAgainAsync();
+        await Task.WhenAll(publishes).WaitAsync(Wait);
+        Assert.Equal(0, pub.PendingPublishCount);
+        var received = new List<string>();
+        for (var i = 0; i < 50; i++)
+        {
+            received.Add((await NextAsync(sub)).PayloadAsString());
+        }
+        Assert.Equal(Enumerable.Range(0, 50).Select(i => i.ToString()), received);
+        await Task.Delay(500);
+        Assert.False(sub.Messages.TryRead(out var extra), $"sent twice: {extra?.PayloadAsString()}");
+    }
+
+    [Fact]
+    public async Task A_publish_the_broker_refuses_fails_with_its_reason_and_leaves_the_outbox()
+    {
+        var pub = Client("pub");
+        await pub.ConnectAsync();
+        // mosquitto answers a client's publish to $SYS with PUBACK reason code 135 (not authorized).
+        var e = await Assert.ThrowsAsync<MqttException>(() => pub.PublishAsync("$SYS/edgellm", "x"u8.ToArray()).AsTask().WaitAsync(Wait));
+        Assert.Equal(MqttReasonCode.NotAuthorized, e.ReasonCode);
+        Assert.Equal(0, pub.PendingPublishCount);
+        Assert.True(pub.IsConnected);
+    }
+
+    [Fact]
+    public async Task A_publish_made_before_the_first_connect_is_refused_not_queued()
+    {
+        var client = Client("early");
+        var e = await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("edgellm/dev/status", "x"u8.ToArray()).AsTask());
+        Assert.Contains("not started", e.Message);
+    }
+
+    [Fact]
+    public async Task User_properties_content_type_and_expiry_survive_the_round_trip()
+    {
+        var sub = Client("sub");
+        var pub = Client("pub");
+        await sub.ConnectAsync();
+        await pub.ConnectAsync();
+        await sub.SubscribeAsync("edgellm/dev/request");
+        await pub.PublishAsync(new MqttMessage
+        {
+            Topic = "edgellm/dev/request",
+            Payload = "{}"u8.ToArray(),
+            ContentType = "application/json",
+            MessageExpiry = TimeSpan.FromMinutes(5),
+            UserProperties = [new("trace", "t-1"), new("trace", "t-2"), new("ünï", "çødé")],
+        });
+        var received = await NextAsync(sub);
+        Assert.Equal("application/json", received.ContentType);
+        Assert.Equal([new("trace", "t-1"), new("trace", "t-2"), new("ünï", "çødé")], received.UserProperties);
+        Assert.NotNull(received.MessageExpiry);
+        Assert.InRange(received.MessageExpiry!.Value, TimeSpan.FromMinutes(4), TimeSpan.FromMinutes(5));
+    }
+
+    [Fact]
+    public async Task Over_mqtt_3_1_1_a_persistent_session_and_retained_messages_work_and_v5_properties_are_left_out()
+    {
+        var service = Client("v311-service", o => o.Protocol = MqttProtocol.V311);
+        await service.ConnectAsync();
+        await service.SubscribeAsync("edgellm/dev/request");
+        await service.DisconnectAsync();
+        var sensor = Client("v311-sensor", o => o.Protocol = MqttProtocol.V311);
+        await sensor.ConnectAsync();
+        await sensor.PublishAsync(new MqttMessage
+        {
+            Topic = "edgellm/dev/request",
+            Payload = "while-down"u8.ToArray(),
+            ResponseTopic = "replies/x",
+            CorrelationData = new byte[] { 1 },
+        });
+        await service.ConnectAsync();
+        var received = await NextAsync(service);
+        Assert.Equal("while-down", received.PayloadAsString());
+        Assert.Null(received.ResponseTopic);
+        Assert.True(received.CorrelationData.IsEmpty);
+        await service.PublishAsync("edgellm/dev/status", "{\"state\":\"online\"}"u8.ToArray(), retain: true);
+        var late = Client("v311-late", o => { o.Protocol = MqttProtocol.V311; o.CleanStart = true; });
+        await late.ConnectAsync();
+        await late.SubscribeAsync("edgellm/dev/status");
+        Assert.True((await NextAsync(late)).Retain);
+    }
+
+    [Fact]
+    public async Task A_dropped_connection_without_disconnect_fires_the_retained_last_will()
+    {
+        var watcher = Client("watcher");
+        await watcher.ConnectAsync();
+        await watcher.SubscribeAsync("edgellm/+/status");
+        var dying = Client("dying", o => o.LastWill = new MqttMessage { Topic = "edgellm/dying/status", Payload = "{\"state\":\"offline\"}"u8.ToArray(), Retain = true });
+        await dying.ConnectAsync();
+        // DISCONNECT with reason 4 asks the broker to publish the Will, as a crash would.
+        await dying.DisconnectAsync(publishWill: true);
+        var will = await NextAsync(watcher, "edgellm/dying/status");
+        Assert.Equal("{\"state\":\"offline\"}", will.PayloadAsString());
+        var late = Client("late", o => o.CleanStart = true);
+        await late.ConnectAsync();
+        await late.SubscribeAsync("edgellm/dying/status");
+        var retained = await NextAsync(late);
+        Assert.True(retained.Retain);
+        Assert.Equal("{\"state\":\"offline\"}", retained.PayloadAsString());
     }
 
     [Fact]

@@ -4,14 +4,14 @@ using Microsoft.Extensions.Options;
 namespace EdgeLLM.Mqtt;
 
 /// <summary>
-/// Checks <see cref="MqttClientOptions"/> and names every offending setting. Register it with
-/// <c>services.AddSingleton&lt;IValidateOptions&lt;MqttClientOptions&gt;, MqttClientOptionsValidator&gt;()</c> and
-/// <c>ValidateOnStart()</c>; <see cref="MqttClient"/> also runs it in its constructor.
+/// Checks <see cref="MqttConnectionOptions"/> and names every offending setting. Register it with
+/// <c>services.AddSingleton&lt;IValidateOptions&lt;MqttConnectionOptions&gt;, MqttConnectionOptionsValidator&gt;()</c> and
+/// <c>ValidateOnStart()</c>; <see cref="MqttConnection"/> also runs it in its constructor.
 /// </summary>
-public sealed class MqttClientOptionsValidator : IValidateOptions<MqttClientOptions>
+public sealed class MqttConnectionOptionsValidator : IValidateOptions<MqttConnectionOptions>
 {
     /// <inheritdoc />
-    public ValidateOptionsResult Validate(string? name, MqttClientOptions options)
+    public ValidateOptionsResult Validate(string? name, MqttConnectionOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var failures = new List<string>();
@@ -56,9 +56,17 @@ public sealed class MqttClientOptionsValidator : IValidateOptions<MqttClientOpti
         {
             failures.Add($"MaxReconnectDelay: {options.MaxReconnectDelay} is shorter than ReconnectDelay {options.ReconnectDelay}.");
         }
-        if (options.MaxPendingPublishes is < 1 or > 60_000)
+        if (options.MaxPendingPublishes is < 1 or > 1_000_000)
         {
-            failures.Add($"MaxPendingPublishes: {options.MaxPendingPublishes} is outside 1-60000.");
+            failures.Add($"MaxPendingPublishes: {options.MaxPendingPublishes} is outside 1-1000000.");
+        }
+        if (options.CommunicationTimeout <= TimeSpan.Zero)
+        {
+            failures.Add($"CommunicationTimeout: {options.CommunicationTimeout} must be positive.");
+        }
+        if (options.Protocol is not (MqttProtocol.V500 or MqttProtocol.V311))
+        {
+            failures.Add($"Protocol: {options.Protocol} is not an MQTT version this client speaks (V500, V311).");
         }
         if (options.ShutdownTimeout <= TimeSpan.Zero)
         {
@@ -91,25 +99,17 @@ public sealed class MqttClientOptionsValidator : IValidateOptions<MqttClientOpti
         {
             return;
         }
-        if (tls.CaFile is null && tls.CaPath is null && !tls.UseSystemCertificates)
+        if (tls.CaFile is null && !tls.UseSystemCertificates)
         {
-            failures.Add("Tls: TLS needs Tls:CaFile, Tls:CaPath or Tls:UseSystemCertificates to verify the broker.");
+            failures.Add("Tls: TLS needs Tls:CaFile or Tls:UseSystemCertificates to verify the broker.");
         }
         if (tls.CaFile is not null && !File.Exists(tls.CaFile))
         {
             failures.Add($"Tls:CaFile: '{tls.CaFile}' does not exist.");
         }
-        if (tls.CaPath is not null && !Directory.Exists(tls.CaPath))
-        {
-            failures.Add($"Tls:CaPath: '{tls.CaPath}' is not a directory.");
-        }
         if ((tls.CertificateFile is null) != (tls.KeyFile is null))
         {
             failures.Add("Tls: CertificateFile and KeyFile go together; set both or neither.");
-        }
-        if (tls.CertificateFile is not null && tls.CaFile is null && tls.CaPath is null)
-        {
-            failures.Add("Tls:CertificateFile: a client certificate needs Tls:CaFile or Tls:CaPath (libmosquitto's tls_set).");
         }
         if (tls.CertificateFile is not null && !File.Exists(tls.CertificateFile))
         {
