@@ -98,17 +98,23 @@ internal static class PeerBench
                 Median(x => x.GetProperty("total_ms").GetDouble()),
                 null, null, null);
             var ids = runs[^1].GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()).ToList();
-            var matching = 0;
-            while (matching < ids.Count && matching < edgeTokens.Count && ids[matching] == edgeTokens[matching])
-            {
-                matching++;
-            }
-            return new PeerComparison(peer, null, matching);
+            return new PeerComparison(peer, null, Matching(ids, edgeTokens));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
             return PeerComparison.Failed($"cannot read transformers.js's output ({e.Message}): {LastLines(output)}");
         }
+    }
+
+    /// <summary>How many leading tokens two runs agree on.</summary>
+    public static int Matching(IReadOnlyList<int> a, IReadOnlyList<int> b)
+    {
+        var n = 0;
+        while (n < a.Count && n < b.Count && a[n] == b[n])
+        {
+            n++;
+        }
+        return n;
     }
 
     private static string LastLines(string text)

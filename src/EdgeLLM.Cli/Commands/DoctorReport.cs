@@ -65,7 +65,6 @@ internal sealed record DoctorReport(
         : "continuous batching: a request joins the running batch at the next token";
 
     private string BatchingMode => Executor == ExecutorKind.GenAi ? "static" : "continuous";
-    }
 
     public void WriteText(TextWriter o)
     {

@@ -1,3 +1,4 @@
+using System.Reflection;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
@@ -79,6 +80,10 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         _batchLimit = _capacity;
         LogStarted(_logger, model.Identity.Id, _capacity, Batching, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
     }
+
+    /// <summary>The ONNX Runtime GenAI release EdgeLLM was built with (e.g. <c>0.18.0</c>).</summary>
+    public static string GenAiVersion { get; } = typeof(GenAiExecutor).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "OnnxRuntimeGenAIVersion")?.Value ?? "unknown";
 
     /// <inheritdoc />
     public ExecutorKind Kind => ExecutorKind.GenAi;
