@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
-/// Runs transformers.js (node, onnxruntime-node: the same ONNX Runtime build) on the same model files and prompt ids
+/// Runs transformers.js (node, onnxruntime-node 1.30 from npm) on the same model files and prompt ids
 /// through <c>Peer/transformersjs-bench.mjs</c>, greedy with a fixed completion length, and reads back its timings.
 /// Every way it can fail becomes a <see cref="PeerComparison"/> error naming the cause, never an exception.
 /// </summary>
