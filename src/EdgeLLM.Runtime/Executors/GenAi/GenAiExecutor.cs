@@ -76,7 +76,17 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         _ogaModel = GenAiModelOpener.Open(model, _options.MaxBatchSize);
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-genai" };
         _thread.Start();
-        (_capacity, Batching) = _ready.Task.GetAwaiter().GetResult();
+        try
+        {
+            (_capacity, Batching) = _ready.Task.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // The owner thread could not create the engine and has ended; nothing else holds the model.
+            _ogaModel?.Dispose();
+            _wake.Dispose();
+            throw;
+        }
         _batchLimit = _capacity;
         LogStarted(_logger, model.Identity.Id, _capacity, Batching, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
     }
@@ -230,10 +240,17 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         _accepting = false;
         CancelQueued();
         Wake();
-        using (var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
+        try
         {
-            timeout.CancelAfter(drain);
-            await _drained.Task.WaitAsync(timeout.Token).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+            await _drained.Task.WaitAsync(drain, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Drain time is up: what still runs ends cancelled below.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped waiting for the drain.
         }
         _shutdown = true;
         Wake();
