@@ -6,7 +6,7 @@
 #   ./install.sh --build    set up and build only
 #
 # Environment:
-#   EDGELLM_ORT_LIBRARY   use this libonnxruntime.so instead of the pinned official build
+#   EDGELLM_ORT_LIBRARY   use this libonnxruntime.so instead of the one in the Microsoft.ML.OnnxRuntime package
 #                         (a CUDA/TensorRT build on Jetson, a QNN or OpenVINO build, ...)
 #   EDGELLM_SKIP_APT=1    do not touch system packages
 set -euo pipefail
@@ -20,17 +20,6 @@ case "$MODE" in
   -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
   *) echo "install.sh: unknown mode '$MODE' (use --test, --build or nothing)" >&2; exit 2 ;;
 esac
-
-# ONNX Runtime: the official build inside the npm package onnxruntime-node, pinned by version and SHA-256.
-ORT_VERSION="1.30.0"
-ORT_TGZ_SHA256="6e3390d6b783e7be946fad629292799da28d0b42f84856e50d2c1b0383291e75"
-declare -A ORT_SO_SHA256=(
-  [x64]="ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23"
-  [arm64]="1f549d46250b005580b597f4164984aaf75b3bcb9f3aeb07c7f8a8fe60b23c76"
-)
-
-CACHE="${XDG_CACHE_HOME:-$HOME/.cache}/edgellm"
-NATIVE="$REPO/.native"
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
 die() { printf 'install.sh: %s\n' "$*" >&2; exit 1; }
@@ -51,8 +40,6 @@ machine_arch() {
   esac
 }
 
-sha256_of() { sha256sum "$1" | cut -d' ' -f1; }
-
 install_apt_packages() {
   [ "${EDGELLM_SKIP_APT:-0}" = "1" ] && { log "skipping system packages (EDGELLM_SKIP_APT=1)"; return; }
   command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install mosquitto and mosquitto-clients yourself"; return; }
@@ -63,7 +50,7 @@ install_apt_packages() {
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
   done
-  if [ "$MODE" = test ] || [ "$MODE" = service ]; then
+  if [ "$MODE" = test ]; then
     command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && missing=("${missing[@]/npm}")
   fi
   local clean=()
@@ -88,41 +75,13 @@ install_dotnet() {
     || die ".NET 10 SDK missing and not installable from apt here: install it, then re-run"
 }
 
-# Fetches onnxruntime-node@$ORT_VERSION with npm pack and extracts the linux libraries,
-# each checked against its pinned SHA-256 before it is used.
-install_onnxruntime() {
-  if [ -n "${EDGELLM_ORT_LIBRARY:-}" ]; then
-    [ -f "$EDGELLM_ORT_LIBRARY" ] || die "EDGELLM_ORT_LIBRARY=$EDGELLM_ORT_LIBRARY does not exist"
-    log "using ONNX Runtime from EDGELLM_ORT_LIBRARY=$EDGELLM_ORT_LIBRARY"
-  fi
-  local all_ok=1 arch
-  for arch in x64 arm64; do
-    local so="$NATIVE/onnxruntime/linux-$arch/libonnxruntime.so.1"
-    if [ ! -f "$so" ] || [ "$(sha256_of "$so")" != "${ORT_SO_SHA256[$arch]}" ]; then all_ok=0; fi
-  done
-  if [ "$all_ok" = 1 ]; then log "ONNX Runtime $ORT_VERSION present (SHA-256 verified)"; return; fi
-
-  command -v npm >/dev/null 2>&1 || die "npm is needed to fetch onnxruntime-node@$ORT_VERSION (apt-get install npm)"
-  mkdir -p "$CACHE"
-  local tgz="$CACHE/onnxruntime-node-$ORT_VERSION.tgz"
-  if [ ! -f "$tgz" ] || [ "$(sha256_of "$tgz")" != "$ORT_TGZ_SHA256" ]; then
-    log "fetching onnxruntime-node@$ORT_VERSION (npm pack)"
-    rm -f "$tgz"
-    (cd "$CACHE" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
-  fi
-  [ "$(sha256_of "$tgz")" = "$ORT_TGZ_SHA256" ] || die "onnxruntime-node-$ORT_VERSION.tgz has SHA-256 $(sha256_of "$tgz"), expected $ORT_TGZ_SHA256"
-  local tmp; tmp="$(mktemp -d)"
-  tar -xzf "$tgz" -C "$tmp" package/bin/napi-v6/linux
-  for arch in x64 arm64; do
-    local src="$tmp/package/bin/napi-v6/linux/$arch/libonnxruntime.so.1"
-    local got; got="$(sha256_of "$src")"
-    [ "$got" = "${ORT_SO_SHA256[$arch]}" ] || { rm -rf "$tmp"; die "libonnxruntime.so.1 ($arch) has SHA-256 $got, expected ${ORT_SO_SHA256[$arch]}"; }
-    mkdir -p "$NATIVE/onnxruntime/linux-$arch"
-    install -m 0644 "$src" "$NATIVE/onnxruntime/linux-$arch/libonnxruntime.so.1.tmp"
-    mv -f "$NATIVE/onnxruntime/linux-$arch/libonnxruntime.so.1.tmp" "$NATIVE/onnxruntime/linux-$arch/libonnxruntime.so.1"
-  done
-  rm -rf "$tmp"
-  log "ONNX Runtime $ORT_VERSION installed into .native/ (SHA-256 verified)"
+# ONNX Runtime comes from the NuGet package Microsoft.ML.OnnxRuntime (restored by the build, linux-x64 and
+# linux-arm64 inside). Another build is only checked here; the app loads it at start-up.
+check_onnxruntime_override() {
+  log "ONNX Runtime: Microsoft.ML.OnnxRuntime for linux-$(machine_arch) (NuGet)"
+  [ -n "${EDGELLM_ORT_LIBRARY:-}" ] || return 0
+  [ -f "$EDGELLM_ORT_LIBRARY" ] || die "EDGELLM_ORT_LIBRARY=$EDGELLM_ORT_LIBRARY does not exist"
+  log "using ONNX Runtime from EDGELLM_ORT_LIBRARY=$EDGELLM_ORT_LIBRARY"
 }
 
 build_solution() {
@@ -137,7 +96,7 @@ run_tests() {
 
 install_apt_packages
 install_dotnet
-install_onnxruntime
+check_onnxruntime_override
 [ "$MODE" = test ] && [ -x "$REPO/tests/setup-test-assets.sh" ] && "$REPO/tests/setup-test-assets.sh"
 build_solution
 

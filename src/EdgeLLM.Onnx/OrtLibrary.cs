@@ -5,11 +5,17 @@ using EdgeLLM.Onnx.Native;
 namespace EdgeLLM.Onnx;
 
 /// <summary>
-/// Finds and loads <c>libonnxruntime</c> once per process and binds its C API (version 30, ONNX Runtime 1.30).
-/// Order: an explicit path, then <c>EDGELLM_ORT_LIBRARY</c>, then the app's own
-/// <c>runtimes/&lt;rid&gt;/native/libonnxruntime.so.1</c>, then the system loader. Another ONNX Runtime
-/// build (CUDA/TensorRT on Jetson, QNN, OpenVINO) is used by pointing the explicit path or the variable at it.
+/// Finds and loads <c>libonnxruntime</c> once per process and binds its C API (version 30: ONNX Runtime 1.30 or newer).
+/// Order: an explicit path, then <c>EDGELLM_ORT_LIBRARY</c>, then the library of the official
+/// <c>Microsoft.ML.OnnxRuntime</c> package (<c>runtimes/&lt;rid&gt;/native/libonnxruntime.so</c> next to the app,
+/// or flat beside it in a RID-specific publish), then the system loader. Another ONNX Runtime build
+/// (CUDA/TensorRT on Jetson, QNN, OpenVINO) is used by pointing the explicit path or the variable at it.
 /// </summary>
+/// <remarks>
+/// Every ONNX Runtime build carries the soname <c>libonnxruntime.so.1</c>. ONNX Runtime GenAI <c>dlopen</c>s that
+/// name, and the dynamic loader answers a name already loaded with the loaded object, so loading the chosen
+/// library here before GenAI's first call makes both executors share one ONNX Runtime per process.
+/// </remarks>
 public static unsafe class OrtLibrary
 {
     /// <summary>The C API version EdgeLLM was built against (ONNX Runtime 1.30).</summary>
@@ -84,8 +90,8 @@ public static unsafe class OrtLibrary
                 }
             }
             throw new OnnxRuntimeNotFoundException(
-                $"ONNX Runtime 1.30 (libonnxruntime.so.1) could not be loaded. Looked at:{tried}\n" +
-                $"Run ./install.sh to fetch the pinned build, or set {EnvironmentVariable} (or EdgeLLM:Onnx:LibraryPath) to a libonnxruntime.so of version 1.30 or newer.");
+                $"ONNX Runtime 1.30 or newer (libonnxruntime.so.1) could not be loaded. Looked at:{tried}\n" +
+                $"Build with the Microsoft.ML.OnnxRuntime package restored (./install.sh), or set {EnvironmentVariable} (or EdgeLLM:Onnx:LibraryPath) to a libonnxruntime.so of version 1.30 or newer.");
         }
     }
 
@@ -100,12 +106,13 @@ public static unsafe class OrtLibrary
         {
             yield return (fromEnv, $"{EnvironmentVariable}");
         }
-        yield return (Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeIdentifier, "native", "libonnxruntime.so.1"), "the app's runtimes folder");
+        yield return (Path.Combine(AppContext.BaseDirectory, "runtimes", RuntimeIdentifier, "native", "libonnxruntime.so"), "the Microsoft.ML.OnnxRuntime package");
+        yield return (Path.Combine(AppContext.BaseDirectory, "libonnxruntime.so"), "the Microsoft.ML.OnnxRuntime package, RID-specific publish");
         yield return ("libonnxruntime.so.1", "system loader");
         yield return ("libonnxruntime.so", "system loader");
     }
 
-    /// <summary><c>linux-x64</c> or <c>linux-arm64</c>: the folder the install step fills.</summary>
+    /// <summary><c>linux-x64</c> or <c>linux-arm64</c>: the package's native folder for this machine.</summary>
     public static string RuntimeIdentifier => RuntimeInformation.ProcessArchitecture switch
     {
         Architecture.X64 => "linux-x64",

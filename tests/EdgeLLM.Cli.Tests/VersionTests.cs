@@ -12,7 +12,7 @@ public class VersionTests
         var text = output.ToString();
         Assert.Equal(0, code);
         Assert.Contains("EdgeLLM 0.1.0", text);
-        Assert.Contains("ONNX Runtime 1.30.0", text);
+        Assert.Contains("ONNX Runtime 1.31.1", text);
         Assert.Matches(@"Execution providers: .*CPUExecutionProvider", text);
     }
 

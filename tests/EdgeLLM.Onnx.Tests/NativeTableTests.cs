@@ -6,11 +6,11 @@ namespace EdgeLLM.Onnx.Tests;
 public unsafe class NativeTableTests
 {
     [Fact]
-    public void The_pinned_library_reports_version_1_30_0()
+    public void The_library_of_the_Microsoft_ML_OnnxRuntime_package_is_loaded_and_reports_version_1_31_1()
     {
         OrtLibrary.EnsureLoaded();
-        Assert.Equal("1.30.0", OrtLibrary.Version);
-        Assert.EndsWith("libonnxruntime.so.1", OrtLibrary.LibraryPath);
+        Assert.Equal("1.31.1", OrtLibrary.Version);
+        Assert.EndsWith(Path.Combine("runtimes", OrtLibrary.RuntimeIdentifier, "native", "libonnxruntime.so"), OrtLibrary.LibraryPath);
     }
 
     [Fact]

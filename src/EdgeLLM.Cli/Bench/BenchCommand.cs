@@ -8,9 +8,10 @@ namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
 /// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--warmup N] [--json] [--compare-peer]
-/// [--concurrency 1,2,4,8]</c>: load time, prefill and decode speed, time to first token, peak RSS and the share of
-/// decode time outside ONNX Runtime's Run for one stream; aggregate and per-stream speed and latency for N streams
-/// batched by one engine; and optionally the same single-stream run in transformers.js.
+/// [--concurrency 1,2,4,8] [--arrivals N]</c>: load time, prefill and decode speed, time to first token, peak RSS and the
+/// share of decode time outside the native run for one stream; aggregate and per-stream speed and latency for N
+/// streams batched by one executor; first-token latency when requests arrive one after another while a batch runs;
+/// and optionally the same runs on the peers: transformers.js (single stream) and ONNX Runtime GenAI (everything).
 /// </summary>
 internal static class BenchCommand
 {
@@ -22,14 +23,15 @@ internal static class BenchCommand
         var runs = new Option<int>("--runs") { Description = "Measured runs (medians are reported)", DefaultValueFactory = _ => 3 };
         var warmup = new Option<int>("--warmup") { Description = "Unmeasured runs first", DefaultValueFactory = _ => 1 };
         var json = CommonOptions.Json("Print the report as JSON");
-        var comparePeer = new Option<bool>("--compare-peer") { Description = "Also run transformers.js (node) on the same model and prompt, and print the ratios" };
+        var comparePeer = new Option<bool>("--compare-peer") { Description = "Also run transformers.js (node) and ONNX Runtime GenAI on the same model and prompt ids, and print the ratios" };
+        var arrivals = new Option<int>("--arrivals") { Description = "Requests arriving one after another while a batch runs; reports first-token latency p50/p95 per executor", DefaultValueFactory = _ => 0 };
         var peerModules = new Option<string?>("--peer-node-modules") { Description = $"node_modules with @huggingface/transformers (default: <repo>/{PeerBench.DefaultNodeModules})" };
         var node = new Option<string>("--node") { Description = "The node executable", DefaultValueFactory = _ => "node" };
         var concurrency = new Option<string?>("--concurrency") { Description = "Concurrent stream counts to measure, e.g. 1,2,4,8" };
         var threads = CommonOptions.Threads();
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, threads,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -46,6 +48,7 @@ internal static class BenchCommand
                     Warmup = parse.GetValue(warmup),
                     Threads = parse.GetValue(threads),
                     Concurrency = ParseLevels(parse.GetValue(concurrency)),
+                    Arrivals = parse.GetValue(arrivals),
                     ComparePeer = parse.GetValue(comparePeer),
                     PeerNodeModules = parse.GetValue(peerModules),
                     Node = parse.GetValue(node) ?? "node",
@@ -77,26 +80,54 @@ internal static class BenchCommand
 
     private static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
     {
-        var batch = Math.Max(1, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max());
-        await using var session = EngineSession.Open(settings.Model, new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) }, settings.Threads);
+        var (report, plan, mainTokens, kind) = await RunMainAsync(settings, progress, cancellationToken).ConfigureAwait(false);
+        if (!settings.ComparePeer || kind == ExecutorKind.GenAi)
+        {
+            return report;
+        }
+        // The main session is gone before GenAI loads, so the two never compete for cores or memory.
+        var genai = await GenAiPeerBench.RunAsync(settings, plan, mainTokens, progress, cancellationToken).ConfigureAwait(false);
+        if (genai.Error is { } error)
+        {
+            await progress.WriteLineAsync($"bench: ONNX Runtime GenAI did not run: {error}").ConfigureAwait(false);
+        }
+        return report with { GenAi = genai };
+    }
+
+    /// <summary>The configured executor's runs, and transformers.js beside them.</summary>
+    private static async Task<(BenchReport Report, BenchPlan Plan, IReadOnlyList<int> Tokens, ExecutorKind Kind)> RunMainAsync(
+        BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
+    {
+        var batch = Math.Max(1, Math.Max(settings.Arrivals, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max()));
+        var engineOptions = new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) };
+        await using var session = EngineSession.Open(settings.Model, engineOptions, settings.Threads);
         var prompt = BenchPrompt.Build(session.Model, settings.PromptTokens);
         if (prompt.Ids.Length + settings.GenTokens > session.Model.MaxSequenceLength)
         {
             throw CliException.BadRequest($"--prompt-tokens {prompt.Ids.Length} + --gen-tokens {settings.GenTokens} exceed the model's {session.Model.MaxSequenceLength} positions");
         }
         var bench = new EngineBench(session, prompt, settings);
-        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}, single stream...").ConfigureAwait(false);
+        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id} on {bench.Runtime}, single stream...").ConfigureAwait(false);
         var single = await bench.SingleStreamAsync(cancellationToken).ConfigureAwait(false);
+        // Arrivals spread over one single-stream request: each comes while the earlier ones still decode.
+        var plan = new BenchPlan(engineOptions, prompt, settings.Concurrency, TimeSpan.FromMilliseconds(single.TotalMs / Math.Max(1, settings.Arrivals)));
         var levels = new List<ConcurrencyLevelResult>();
+        var possible = plan.Levels(session).ToList();
         foreach (var level in settings.Concurrency)
         {
-            if (level > session.Engine.GetStats().BatchCapacity)
+            if (!possible.Contains(level))
             {
                 await progress.WriteLineAsync($"bench: {level} streams skipped: this model decodes at most {session.Engine.GetStats().BatchCapacity} at once (growing KV cache)").ConfigureAwait(false);
                 continue;
             }
             await progress.WriteLineAsync($"bench: {level} concurrent streams...").ConfigureAwait(false);
             levels.Add(await bench.ConcurrentAsync(level, cancellationToken).ConfigureAwait(false));
+        }
+        ArrivalResult? arrivals = null;
+        if (settings.Arrivals > 0)
+        {
+            await progress.WriteLineAsync($"bench: {settings.Arrivals} staggered arrivals...").ConfigureAwait(false);
+            arrivals = await bench.ArrivalsAsync(settings.Arrivals, plan.ArrivalInterval, cancellationToken).ConfigureAwait(false);
         }
         PeerComparison? peer = null;
         if (settings.ComparePeer)
@@ -108,14 +139,18 @@ internal static class BenchCommand
                 await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
             }
         }
-        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer);
+        var report = new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer)
+        {
+            Arrivals = arrivals,
+        };
+        return (report, plan, bench.LastTokenIds, session.Engine.Kind);
     }
 
     private static void Validate(BenchSettings s)
     {
-        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0)
+        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64)
         {
-            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup and --threads 0 or more");
+            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup and --threads 0 or more, --arrivals 0 to 64");
         }
     }
 

@@ -5,6 +5,15 @@ internal sealed record BenchReport(
     string Model, string ModelDirectory, string ExecutionProvider, int Threads, SingleStreamResult Single,
     IReadOnlyList<ConcurrencyLevelResult> Concurrency, PeerComparison? Peer)
 {
+    /// <summary>First-token latency of the main run under staggered arrivals (<c>--arrivals</c>).</summary>
+    public ArrivalResult? Arrivals { get; init; }
+
+    /// <summary>ONNX Runtime GenAI on the same model and prompt ids (<c>--compare-peer</c>).</summary>
+    public ExecutorPeerResult? GenAi { get; init; }
+
+    /// <summary>The main run's decode tokens/s over GenAI's.</summary>
+    public double? GenAiDecodeRatio => GenAi?.Single is { DecodeTokensPerSecond: > 0 } g ? Single.DecodeTokensPerSecond / g.DecodeTokensPerSecond : null;
+
     /// <summary>Aggregate tokens/s of the most streams measured over one stream's (8 over 1 with the default levels).</summary>
     public double? ScalingRatio
     {

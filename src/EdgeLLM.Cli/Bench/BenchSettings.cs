@@ -19,6 +19,10 @@ internal sealed record BenchSettings
     /// <summary>Concurrent stream counts to measure; empty: single stream only.</summary>
     public IReadOnlyList<int> Concurrency { get; init; } = [];
 
+    /// <summary>Requests arriving one after another while a batch runs (first-token latency); 0: not measured.</summary>
+    public int Arrivals { get; init; }
+
+    /// <summary>Also run transformers.js and ONNX Runtime GenAI on the same model and prompt ids.</summary>
     public bool ComparePeer { get; init; }
 
     /// <summary>A node_modules holding @huggingface/transformers; null: the tokenizer conformance tests' one.</summary>

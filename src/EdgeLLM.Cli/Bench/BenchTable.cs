@@ -17,7 +17,18 @@ internal static class BenchTable
         {
             AddSingle(single, peer);
         }
+        if (r.GenAi?.Single is { } genai)
+        {
+            AddSingle(single, genai);
+        }
         console.Write(single);
+        if (r.GenAi is { } g)
+        {
+            console.WriteLine(g.Single is { } gs
+                ? string.Create(CultureInfo.InvariantCulture,
+                    $"{r.Single.Runtime} / {gs.Runtime}: decode {r.GenAiDecodeRatio:F2}x, prefill {Ratio(r.Single.PrefillTokensPerSecond, gs.PrefillTokensPerSecond)}, TTFT {Ratio(gs.TtftMs, r.Single.TtftMs)} faster; first {g.MatchingTokens} generated tokens identical")
+                : $"ONNX Runtime GenAI: not run: {g.Error}");
+        }
         if (r.Peer is { } p)
         {
             if (p.Peer is { } pp)
@@ -32,10 +43,15 @@ internal static class BenchTable
         }
         if (r.Concurrency.Count > 0)
         {
-            var table = new Table().AddColumns("streams", "aggregate tok/s", "per-stream tok/s", "latency p50 ms", "latency p95 ms", "mean batch", "step ms");
+            var table = new Table().AddColumns("runtime", "streams", "aggregate tok/s", "per-stream tok/s", "latency p50 ms", "latency p95 ms", "mean batch", "step ms", "aggregate ratio");
             foreach (var c in r.Concurrency)
             {
-                table.AddRow(N(c.Streams), F(c.AggregateTokensPerSecond), F(c.PerStreamTokensPerSecond), F(c.LatencyP50Ms), F(c.LatencyP95Ms), F(c.MeanBatch, "F2"), F(c.MeanStepMs, "F3"));
+                AddLevel(table, r.Single.Runtime, c, "-");
+            }
+            foreach (var c in r.GenAi?.Concurrency ?? [])
+            {
+                var own = r.Concurrency.FirstOrDefault(o => o.Streams == c.Streams);
+                AddLevel(table, r.GenAi!.Single!.Runtime, c, own is null ? "-" : Ratio(own.AggregateTokensPerSecond, c.AggregateTokensPerSecond));
             }
             console.Write(table);
             if (r.ScalingRatio is { } ratio)
@@ -43,6 +59,27 @@ internal static class BenchTable
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregate {r.Concurrency.Max(c => c.Streams)} streams / 1 stream: {ratio:F2}x"));
             }
         }
+        WriteArrivals(console, r);
+    }
+
+    private static void AddLevel(Table table, string runtime, ConcurrencyLevelResult c, string ratio) => table.AddRow(
+        Markup.Escape(runtime), N(c.Streams), F(c.AggregateTokensPerSecond), F(c.PerStreamTokensPerSecond), F(c.LatencyP50Ms), F(c.LatencyP95Ms), F(c.MeanBatch, "F2"), F(c.MeanStepMs, "F3"), ratio);
+
+    private static void WriteArrivals(IAnsiConsole console, BenchReport r)
+    {
+        if (r.Arrivals is null)
+        {
+            return;
+        }
+        var table = new Table().AddColumns("runtime", "arrivals", "every ms", "first token p50 ms", "first token p95 ms", "first token max ms");
+        foreach (var a in new[] { r.Arrivals, r.GenAi?.Arrivals })
+        {
+            if (a is not null)
+            {
+                table.AddRow(Markup.Escape(a.Runtime), N(a.Requests), F(a.IntervalMs), F(a.TtftP50Ms), F(a.TtftP95Ms), F(a.TtftMaxMs));
+            }
+        }
+        console.Write(table);
     }
 
     private static void AddSingle(Table table, SingleStreamResult s) => table.AddRow(

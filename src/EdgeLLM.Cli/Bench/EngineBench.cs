@@ -4,10 +4,18 @@ using EdgeLLM.Runtime.Scheduling;
 
 namespace EdgeLLM.Cli.Bench;
 
-/// <summary>Times EdgeLLM's engine: one stream (prefill, first token, decode, time outside ORT's Run) and N streams at once.</summary>
+/// <summary>
+/// Times one executor (EdgeLLM's loop or ONNX Runtime GenAI's engine): one stream (prefill, first token, decode, time
+/// outside the native run), N streams at once, and requests arriving one after another while a batch runs.
+/// </summary>
 internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, BenchSettings settings)
 {
     private int _sequence;
+
+    /// <summary>Who runs the requests, as the report names it.</summary>
+    public string Runtime => session.Engine.Kind == ExecutorKind.GenAi
+        ? $"ONNX Runtime GenAI {EdgeLLM.Runtime.Executors.GenAi.GenAiExecutor.GenAiVersion}"
+        : $"EdgeLLM {Commands.VersionAction.ProductVersion}";
 
     /// <summary>Greedy token ids of the last single-stream run (compared with the peer's).</summary>
     public IReadOnlyList<int> LastTokenIds { get; private set; } = [];
@@ -31,7 +39,7 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
             LastTokenIds = result.TokenIds;
         }
         return new SingleStreamResult(
-            $"EdgeLLM {Commands.VersionAction.ProductVersion}",
+            Runtime,
             session.LoadTime.TotalMilliseconds,
             prompt.Ids.Length,
             runs[0].Usage.CompletionTokens,
@@ -72,6 +80,27 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
         }
         return new ConcurrencyLevelResult(streams, Stats.Median(aggregate), Stats.Median(perStream),
             Stats.Percentile(latencies, 50), Stats.Percentile(latencies, 95), batchSum / runs, stepMsSum / runs);
+    }
+
+    /// <summary>
+    /// <paramref name="requests"/> requests arriving every <paramref name="interval"/>, so that each comes while the
+    /// earlier ones decode: the time to first token shows whether a request joins the running batch (continuous) or
+    /// waits for it to end (static).
+    /// </summary>
+    public async Task<ArrivalResult> ArrivalsAsync(int requests, TimeSpan interval, CancellationToken cancellationToken)
+    {
+        var tasks = new Task<GenerationResult>[requests];
+        for (var i = 0; i < requests; i++)
+        {
+            if (i > 0)
+            {
+                await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
+            }
+            tasks[i] = RunOneAsync(cancellationToken);
+        }
+        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var ttft = results.Select(r => r.Usage.TimeToFirstTokenMs).ToList();
+        return new ArrivalResult(Runtime, requests, interval.TotalMilliseconds, Stats.Percentile(ttft, 50), Stats.Percentile(ttft, 95), ttft.Max());
     }
 
     private async Task<GenerationResult[]> RoundAsync(int streams, CancellationToken cancellationToken)

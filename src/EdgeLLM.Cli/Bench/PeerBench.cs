@@ -5,7 +5,7 @@ using System.Text.Json;
 namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
-/// Runs transformers.js (node, onnxruntime-node: the same ONNX Runtime build) on the same model files and prompt ids
+/// Runs transformers.js (node, onnxruntime-node 1.30 from npm) on the same model files and prompt ids
 /// through <c>Peer/transformersjs-bench.mjs</c>, greedy with a fixed completion length, and reads back its timings.
 /// Every way it can fail becomes a <see cref="PeerComparison"/> error naming the cause, never an exception.
 /// </summary>
@@ -98,17 +98,23 @@ internal static class PeerBench
                 Median(x => x.GetProperty("total_ms").GetDouble()),
                 null, null, null);
             var ids = runs[^1].GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()).ToList();
-            var matching = 0;
-            while (matching < ids.Count && matching < edgeTokens.Count && ids[matching] == edgeTokens[matching])
-            {
-                matching++;
-            }
-            return new PeerComparison(peer, null, matching);
+            return new PeerComparison(peer, null, Matching(ids, edgeTokens));
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
             return PeerComparison.Failed($"cannot read transformers.js's output ({e.Message}): {LastLines(output)}");
         }
+    }
+
+    /// <summary>How many leading tokens two runs agree on.</summary>
+    public static int Matching(IReadOnlyList<int> a, IReadOnlyList<int> b)
+    {
+        var n = 0;
+        while (n < a.Count && n < b.Count && a[n] == b[n])
+        {
+            n++;
+        }
+        return n;
     }
 
     private static string LastLines(string text)

@@ -1,9 +1,11 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Cli.Common;
 using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Energy;
+using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Runtime.Thermal;
 
 namespace EdgeLLM.Cli.Commands;
@@ -22,7 +24,8 @@ internal sealed record DoctorReport(
     double? Watts,
     IReadOnlyList<(string Name, string Type, double? Celsius, bool Watched)> Zones,
     double? Celsius,
-    ThermalState ThermalState)
+    ThermalState ThermalState,
+    ExecutorKind Executor)
 {
     private static readonly TimeSpan MeterWindow = TimeSpan.FromMilliseconds(250);
 
@@ -50,9 +53,18 @@ internal sealed record DoctorReport(
         using var thermal = new ThermalMonitor(profile.Thermal, root);
         var zones = thermal.Zones.Select(z => (z.Name, z.Type, z.ReadCelsius(), thermal.WatchedZones.Contains(z))).ToList();
         var state = thermal.Update();
+        ExecutorKinds.TryParse(CliSettings.ConfiguredExecutor ?? profile.Executor, out var executor);
         return new DoctorReport(detection, catalog.Directory, version, error, available, ProviderPlan.For(profile, available),
-            choice.Meter.Source, choice.Meter.IsEstimate, choice.Reason, watts, zones, thermal.LastCelsius, state);
+            choice.Meter.Source, choice.Meter.IsEstimate, choice.Reason, watts, zones, thermal.LastCelsius, state, executor);
     }
+
+    /// <summary>How the executor batches here, said plainly: GenAI's engine batches statically unless the model
+    /// enables <c>engine.dynamic_batching</c>, whose paged attention kernel is CUDA-only.</summary>
+    private string BatchingNote => Executor == ExecutorKind.GenAi
+        ? "static batching: a request that arrives while a batch runs waits for the whole batch (GenAI batches continuously only with engine.dynamic_batching and its CUDA PagedAttention kernel)"
+        : "continuous batching: a request joins the running batch at the next token";
+
+    private string BatchingMode => Executor == ExecutorKind.GenAi ? "static" : "continuous";
 
     public void WriteText(TextWriter o)
     {
@@ -70,6 +82,7 @@ internal sealed record DoctorReport(
             o.WriteLine($"  {(c.Name == Plan.Chosen ? "->" : "  ")} {c.Name}: {(c.Available ? "in this build (loading can still fail and fall back)" : c.Reason)}");
         }
         o.WriteLine($"  chosen: {Plan.Chosen}{(Plan.Chosen == Plan.Candidates[0].Name ? "" : $" (fallback: {Plan.Candidates[0].Name} {Plan.Candidates[0].Reason})")}");
+        o.WriteLine($"Executor: {ExecutorKinds.ToName(Executor)} ({BatchingNote})");
         o.WriteLine(Invariant($"Budgets: memory {Size(p.MemoryBudgetBytes)}, KV cache {Size(p.KvCacheBudgetBytes)}, {p.MaxConcurrentSequences} concurrent sequences, {p.MaxQueuedRequests} queued, threads {(p.Threads == 0 ? "auto" : p.Threads.ToString(CultureInfo.InvariantCulture))}, systemd MemoryMax={p.SystemdMemoryMax}"));
         o.WriteLine(Invariant($"Energy meter: {MeterSource}{(MeterIsEstimate ? " (estimate)" : "")}: {MeterReason}"));
         o.WriteLine(Invariant($"  power now: {(Watts is { } w ? $"{w:F2} W" : "unknown")}; rolling budget: {(p.Energy.RollingBudgetJPerHour > 0 ? $"{p.Energy.RollingBudgetJPerHour:F0} J/h{(p.Energy.ExemptHighPriority ? ", high priority exempt" : "")}" : "off")}; per-request default: {(p.Energy.PerRequestDefaultJ is { } j ? $"{j:F0} J" : "none")}"));
@@ -123,6 +136,11 @@ internal sealed record DoctorReport(
             }
             w.WriteEndArray();
             w.WriteString("chosen", Plan.Chosen);
+            w.WriteEndObject();
+            w.WriteStartObject("executor");
+            w.WriteString("name", ExecutorKinds.ToName(Executor));
+            w.WriteString("batching", BatchingMode);
+            w.WriteString("note", BatchingNote);
             w.WriteEndObject();
             w.WriteStartObject("budgets");
             w.WriteNumber("memory_bytes", p.MemoryBudgetBytes);

@@ -13,7 +13,7 @@ internal static class CompletionPrinter
     /// <param name="output">Where text deltas go (flushed each time); null to print nothing.</param>
     /// <param name="cancellationToken">Ends the completion at the next token boundary (finish reason cancelled).</param>
     /// <exception cref="CliException">The engine refused the request or failed.</exception>
-    public static async Task<GenerationResult> StreamAsync(InferenceEngine engine, GenerationRequest request, TextWriter? output, CancellationToken cancellationToken)
+    public static async Task<GenerationResult> StreamAsync(IInferenceExecutor engine, GenerationRequest request, TextWriter? output, CancellationToken cancellationToken)
     {
         try
         {

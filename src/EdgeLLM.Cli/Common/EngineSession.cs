@@ -6,7 +6,7 @@ namespace EdgeLLM.Cli.Common;
 /// <summary>A loaded model and the engine serving it, disposed together (engine first), for one CLI command.</summary>
 internal sealed class EngineSession : IAsyncDisposable
 {
-    private EngineSession(LanguageModel model, InferenceEngine engine, TimeSpan loadTime)
+    private EngineSession(LanguageModel model, IInferenceExecutor engine, TimeSpan loadTime)
     {
         Model = model;
         Engine = engine;
@@ -15,21 +15,28 @@ internal sealed class EngineSession : IAsyncDisposable
 
     public LanguageModel Model { get; }
 
-    public InferenceEngine Engine { get; }
+    public IInferenceExecutor Engine { get; }
 
-    /// <summary>How long opening the model took (files, tokenizer, ONNX Runtime session).</summary>
+    /// <summary>How long opening the model took (files, tokenizer, ONNX Runtime or GenAI sessions).</summary>
     public TimeSpan LoadTime { get; }
 
-    /// <summary>Finds and loads a model (exit code 3 on failure) and starts an engine on it.</summary>
-    public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null)
+    /// <summary>Finds and loads a model (exit code 3 on failure) and starts an executor on it: <paramref name="executor"/>,
+    /// or the configured one (<see cref="CliModelLoader.Executor"/>).</summary>
+    public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null, ExecutorKind? executor = null)
     {
+        var kind = executor ?? CliModelLoader.Executor();
         var directory = CliModelLoader.ResolveDirectory(model, stateDirectory);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var loaded = CliModelLoader.Load(directory, threads);
-        var loadTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
+        var loaded = CliModelLoader.Load(directory, kind, threads);
         try
         {
-            return new EngineSession(loaded, new InferenceEngine(loaded, engineOptions), loadTime);
+            var engine = ExecutorFactory.Create(kind, loaded, engineOptions, CliModelLoader.StderrLogs);
+            return new EngineSession(loaded, engine, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+        catch (ModelLoadException e)
+        {
+            loaded.Dispose();
+            throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the model: {e.Message}", e);
         }
         catch
         {

@@ -22,6 +22,13 @@ public sealed record DeviceProfile
     /// <summary>Execution providers in order of preference; each falls back to the next, and finally to CPU.</summary>
     public IReadOnlyList<ProviderOptions> ExecutionProviders { get; init; } = [];
 
+    /// <summary>
+    /// The executor that runs models here: <c>edgellm</c> (EdgeLLM's own loop, continuous batching on CPU) or
+    /// <c>genai</c> (ONNX Runtime GenAI, for the builds and model packages of CUDA, QNN and OpenVINO devices).
+    /// <c>EdgeLLM:Engine:Executor</c> overrides it.
+    /// </summary>
+    public string Executor { get; init; } = "edgellm";
+
     /// <summary>ONNX Runtime intra-op threads; 0 lets ONNX Runtime choose.</summary>
     public int Threads { get; init; }
 

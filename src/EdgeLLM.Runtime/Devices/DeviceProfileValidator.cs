@@ -36,6 +36,7 @@ internal static class DeviceProfileValidator
                 errors.Add($"execution_providers[{i}].options is missing (use {{}} for none)");
             }
         }
+        Check(errors, Scheduling.ExecutorKinds.TryParse(p.Executor, out _), "executor", $"'{p.Executor}' is not one of edgellm, genai");
         Check(errors, p.Threads >= 0, "threads", "must be 0 (ONNX Runtime chooses) or more");
         Check(errors, p.MemoryBudgetBytes > 0, "memory_budget_bytes", "must be positive");
         Check(errors, p.KvCacheBudgetBytes > 0, "kv_cache_budget_bytes", "must be positive");

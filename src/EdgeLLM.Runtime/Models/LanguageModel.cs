@@ -16,9 +16,9 @@ namespace EdgeLLM.Runtime.Models;
 /// </summary>
 public sealed class LanguageModel : IDisposable
 {
-    private readonly DecoderSession _session;
+    private readonly DecoderSession? _session;
 
-    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template, DecoderSession session,
+    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template, DecoderSession? session,
         string provider, IReadOnlyList<ProviderAttempt> attempts, ModelLoadOptions options)
     {
         Directory = directory;
@@ -28,9 +28,11 @@ public sealed class LanguageModel : IDisposable
         _session = session;
         ExecutionProvider = provider;
         ProviderAttempts = attempts;
+        LoadOptions = options;
         Identity = ModelIdentity.Read(directory);
         var d = config.Model.Decoder;
-        KvLayout = new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, session.KvType);
+        // Without a session of our own the KV element type is unknown: float32 sizes budgets from above.
+        KvLayout = new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, session?.KvType ?? TensorElementType.Float);
         SharedKvBuffer = options.SharedKvBuffer ?? config.Search.PastPresentShareBuffer;
         var limit = Math.Min(config.Model.ContextLength, config.Search.MaxLength);
         MaxSequenceLength = options.MaxSequenceLength > 0 ? Math.Min(options.MaxSequenceLength, limit) : limit;
@@ -54,6 +56,9 @@ public sealed class LanguageModel : IDisposable
     public string ExecutionProvider { get; }
 
     public IReadOnlyList<ProviderAttempt> ProviderAttempts { get; }
+
+    /// <summary>The options the model was opened with (threads, KV style, length, providers), for executors that open their own sessions.</summary>
+    public ModelLoadOptions LoadOptions { get; }
 
     public KvCacheLayout KvLayout { get; }
 
@@ -104,6 +109,11 @@ public sealed class LanguageModel : IDisposable
                 throw new ModelLoadException($"{directory}: chat template: {e.Message}", e);
             }
         }
+        if (!options.OpenDecoderSession)
+        {
+            var named = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers).Select(p => ExecutionProviderSelector.Canonical(p.Name)).FirstOrDefault() ?? "CPUExecutionProvider";
+            return new LanguageModel(directory, config, tokenizer, template, null, named, [], options);
+        }
         var (session, provider, attempts) = ExecutionProviderSelector.Open(directory, config, options, logger);
         return new LanguageModel(directory, config, tokenizer, template, session, provider, attempts, options);
     }
@@ -136,7 +146,8 @@ public sealed class LanguageModel : IDisposable
     public int[] EncodePrompt(string prompt, bool fromTemplate) => Tokenizer.Encode(prompt, addSpecialTokens: !fromTemplate);
 
     internal IDecodeBatch CreateBatch(int capacity) =>
+        _session is null ? throw new InvalidOperationException($"{Identity.Id} was opened without a decoder session (ModelLoadOptions.OpenDecoderSession is false)") :
         SharedKvBuffer ? new SharedKvBatch(_session, capacity, MaxSequenceLength) : new GrowingKvBatch(_session, MaxSequenceLength);
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose() => _session?.Dispose();
 }

@@ -18,6 +18,12 @@ public sealed record ModelLoadOptions
     /// <summary>Providers to try before CPU, e.g. from the device profile; the model's own provider_options come after these.</summary>
     public IReadOnlyList<ProviderOptions> Providers { get; init; } = [];
 
+    /// <summary>
+    /// False when another executor (ONNX Runtime GenAI) runs the decoder: the model's configuration, tokenizer and
+    /// chat template are read but EdgeLLM opens no session of its own, so the weights are mapped only once.
+    /// </summary>
+    public bool OpenDecoderSession { get; init; } = true;
+
     /// <summary>An explicit libonnxruntime path (<c>EdgeLLM:Onnx:LibraryPath</c>).</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 }

@@ -41,7 +41,7 @@ public sealed record SmokeSuite(int MaxNewTokens, IReadOnlyList<SmokeSuite.Case>
     }
 
     /// <summary>Runs every case greedily; returns null when all match, else what differed in the first failing case.</summary>
-    public async Task<string?> RunAsync(InferenceEngine engine, CancellationToken cancellationToken)
+    public async Task<string?> RunAsync(IInferenceExecutor engine, CancellationToken cancellationToken)
     {
         foreach (var c in Cases)
         {

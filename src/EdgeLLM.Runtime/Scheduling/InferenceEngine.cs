@@ -18,7 +18,7 @@ namespace EdgeLLM.Runtime.Scheduling;
 /// one batched decode step advances every active sequence, and finished ones leave. Results stream back as
 /// <see cref="GenerationUpdate"/>s; every accepted request ends in exactly one final update or an error.
 /// </summary>
-public sealed partial class InferenceEngine : IAsyncDisposable
+public sealed partial class InferenceEngine : IInferenceExecutor
 {
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
     private readonly LanguageModel _model;
@@ -71,6 +71,12 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     }
 
     public LanguageModel Model => _model;
+
+    /// <inheritdoc />
+    public ExecutorKind Kind => ExecutorKind.EdgeLLM;
+
+    /// <inheritdoc />
+    public BatchingMode Batching => BatchingMode.Continuous;
 
     public bool IsAcceptingRequests => _accepting;
 
@@ -183,48 +189,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         {
             throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
         }
-        if (request.Model is { } wanted && wanted != _model.Identity.Id)
-        {
-            throw new GenerationException(GenerationErrorCode.ModelUnavailable, $"model '{wanted}' is not served here; this device serves '{_model.Identity.Id}'");
-        }
-        if (request.Prompt is not null && request.Messages is not null)
-        {
-            throw new GenerationException(GenerationErrorCode.BadRequest, "give either prompt or messages, not both");
-        }
-        if (request.Prompt is { Length: 0 } || request.Messages is { Count: 0 })
-        {
-            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt is empty");
-        }
-        var text = _model.RenderPrompt(request);
-        var ids = _model.EncodePrompt(text, fromTemplate: request.Messages is not null);
-        if (ids.Length == 0)
-        {
-            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt has no tokens");
-        }
-        if (ids.Length >= _model.MaxSequenceLength)
-        {
-            throw new GenerationException(GenerationErrorCode.ContextOverflow,
-                $"the prompt has {ids.Length} tokens; the model's context holds {_model.MaxSequenceLength}, leaving no room to generate");
-        }
-        if (request.MaxTokens is <= 0)
-        {
-            throw new GenerationException(GenerationErrorCode.BadRequest, $"max_tokens must be 1 or more, not {request.MaxTokens}");
-        }
-        if (_options.Admission?.Refuse(request) is { } refused)
-        {
-            throw refused;
-        }
-        var sampling = SamplingFor(request);
-        if (sampling.Problem() is { } problem)
-        {
-            throw new GenerationException(GenerationErrorCode.BadRequest, problem);
-        }
-        var room = _model.MaxSequenceLength - ids.Length;
-        var maxTokens = Math.Min(request.MaxTokens ?? _options.DefaultMaxTokens ?? room, room);
-        var pending = new PendingRequest(request, ids, sampling, maxTokens, Interlocked.Increment(ref _sequence))
-        {
-            LimitedByContext = (request.MaxTokens ?? _options.DefaultMaxTokens ?? int.MaxValue) > room,
-        };
+        var pending = RequestPreparer.Prepare(_model, _options, request, Interlocked.Increment(ref _sequence));
         lock (_gate)
         {
             if (_queue.Count >= _options.MaxQueuedRequests)
@@ -245,24 +210,6 @@ public sealed partial class InferenceEngine : IAsyncDisposable
         }
         Wake();
         return pending;
-    }
-
-    /// <summary>The request's sampling fields over the model's search defaults; temperature 0 means greedy.</summary>
-    private SamplingOptions SamplingFor(GenerationRequest r)
-    {
-        var s = _model.Config.Search;
-        var temperature = r.Temperature ?? s.Temperature;
-        var doSample = r.Temperature is { } t ? t > 0 : s.DoSample;
-        return new SamplingOptions
-        {
-            DoSample = doSample,
-            Temperature = temperature,
-            TopK = r.TopK ?? s.TopK,
-            TopP = r.TopP ?? s.TopP,
-            MinP = r.MinP ?? 0f,
-            RepetitionPenalty = r.RepetitionPenalty ?? s.RepetitionPenalty,
-            Seed = r.Seed,
-        };
     }
 
     private void Wake()

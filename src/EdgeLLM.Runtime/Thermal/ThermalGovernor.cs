@@ -12,12 +12,12 @@ namespace EdgeLLM.Runtime.Thermal;
 public sealed partial class ThermalGovernor
 {
     private readonly ThermalMonitor _monitor;
-    private readonly InferenceEngine _engine;
+    private readonly IInferenceExecutor _engine;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
 
     /// <summary>Creates the governor; the interval defaults to 2 seconds (thermal zones move over seconds, not milliseconds).</summary>
-    public ThermalGovernor(ThermalMonitor monitor, InferenceEngine engine, TimeSpan? interval = null, ILogger<ThermalGovernor>? logger = null, TimeProvider? time = null)
+    public ThermalGovernor(ThermalMonitor monitor, IInferenceExecutor engine, TimeSpan? interval = null, ILogger<ThermalGovernor>? logger = null, TimeProvider? time = null)
     {
         _monitor = monitor;
         _engine = engine;

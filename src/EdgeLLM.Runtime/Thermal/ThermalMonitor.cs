@@ -104,7 +104,7 @@ public sealed class ThermalMonitor : IDisposable
     }
 
     /// <summary>Sets the engine's batch limit and admission for <paramref name="state"/>.</summary>
-    public void Apply(InferenceEngine engine, ThermalState state)
+    public void Apply(IInferenceExecutor engine, ThermalState state)
     {
         // BatchLimit clamps to the engine's capacity, so int.MaxValue restores the full batch.
         engine.BatchLimit = state == ThermalState.Normal ? int.MaxValue : _limits.ThrottleBatch;

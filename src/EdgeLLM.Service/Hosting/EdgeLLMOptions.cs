@@ -43,6 +43,10 @@ public sealed class EngineSettings
 {
     public int? MaxBatchSize { get; set; }
 
+    /// <summary><c>edgellm</c> or <c>genai</c>; overrides the device profile's <c>executor</c> (<c>EDGELLM__ENGINE__EXECUTOR</c>).</summary>
+    public string? Executor { get; set; }
+
+
     public int? MaxQueuedRequests { get; set; }
 
     public int? Threads { get; set; }

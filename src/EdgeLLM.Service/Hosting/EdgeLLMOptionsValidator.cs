@@ -1,3 +1,4 @@
+using EdgeLLM.Runtime.Scheduling;
 using Microsoft.Extensions.Options;
 
 namespace EdgeLLM.Service.Hosting;
@@ -19,6 +20,10 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         if (o.Engine.MaxBatchSize is < 1 or > 256)
         {
             failures.Add($"EdgeLLM:Engine:MaxBatchSize must be between 1 and 256, not {o.Engine.MaxBatchSize}");
+        }
+        if (o.Engine.Executor is { } executor && !ExecutorKinds.TryParse(executor, out _))
+        {
+            failures.Add($"EdgeLLM:Engine:Executor must be edgellm or genai, not '{executor}'");
         }
         if (o.Engine.MaxQueuedRequests is < 1)
         {

@@ -4,11 +4,11 @@ using EdgeLLM.Runtime.Scheduling;
 namespace EdgeLLM.Service.Hosting;
 
 /// <summary>A model and the engine serving it; disposed together.</summary>
-public sealed class LoadedModel(LanguageModel model, InferenceEngine engine, long kvBytes) : IAsyncDisposable
+public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes) : IAsyncDisposable
 {
     public LanguageModel Model { get; } = model;
 
-    public InferenceEngine Engine { get; } = engine;
+    public IInferenceExecutor Engine { get; } = engine;
 
     /// <summary>Weights plus the KV cache of every slot: what <c>/v1/models</c> reports as <c>memory_bytes</c>.</summary>
     public long MemoryBytes => Model.WeightsBytes + kvBytes;

@@ -52,7 +52,7 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
 
     /// <summary>The engine to send a request to.</summary>
     /// <exception cref="GenerationException">model_unavailable before the first model is loaded.</exception>
-    public InferenceEngine RequireEngine() =>
+    public IInferenceExecutor RequireEngine() =>
         _current?.Engine ?? throw new GenerationException(GenerationErrorCode.ModelUnavailable, "no model is loaded yet; try again shortly");
 
     /// <summary>Loads <paramref name="directory"/> and makes it the serving model.</summary>

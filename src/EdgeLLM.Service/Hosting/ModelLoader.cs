@@ -34,14 +34,14 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
                     $"weights {model.WeightsBytes} + minimum KV cache {perSequence} for one sequence of {model.MaxSequenceLength} positions + runtime {plan.RuntimeBytes}"));
             }
             var slots = BatchSlots(model, perSequence);
-            var engine = new InferenceEngine(model, new EngineOptions
+            var engine = ExecutorFactory.Create(plan.Executor, model, new EngineOptions
             {
                 MaxBatchSize = slots,
                 MaxQueuedRequests = plan.MaxQueuedRequests,
                 PrefixCacheBytes = plan.PrefixCacheBytes,
                 EnergyMeter = plan.EnergyMeter,
                 Admission = plan.Admission,
-            }, loggerFactory.CreateLogger<InferenceEngine>());
+            }, loggerFactory);
             var kvBytes = model.SharedKvBuffer ? perSequence * engine.GetStats().BatchCapacity : perSequence;
             return new LoadedModel(model, engine, kvBytes);
         }

@@ -13,6 +13,9 @@ public sealed record ServingPlan
     /// <summary>The device profile's id (reported in status and telemetry).</summary>
     public string DeviceProfile { get; init; } = "generic-cpu";
 
+    /// <summary>The executor that runs models: the profile's <c>executor</c>, overridden by <c>EdgeLLM:Engine:Executor</c>.</summary>
+    public ExecutorKind Executor { get; init; } = ExecutorKind.EdgeLLM;
+
     /// <summary>Execution providers in order of preference; CPU is always tried last.</summary>
     public IReadOnlyList<ProviderOptions> Providers { get; init; } = [];
 
@@ -58,6 +61,7 @@ public sealed record ServingPlan
     /// <summary>Load options for <see cref="LanguageModel.Load"/>.</summary>
     public ModelLoadOptions LoadOptions => new()
     {
+        OpenDecoderSession = Executor == ExecutorKind.EdgeLLM,
         IntraOpThreads = Threads,
         MaxSequenceLength = MaxSequenceLength,
         Providers = Providers,

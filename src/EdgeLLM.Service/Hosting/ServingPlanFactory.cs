@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Energy;
+using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Service.Metrics;
 using Microsoft.Extensions.Logging;
 
@@ -18,9 +19,11 @@ public static partial class ServingPlanFactory
         LogProfile(logger, profile.Id, string.Join("; ", detection.Findings));
         var meter = EnergyMeterFactory.Create(profile, fsRoot, time, logger);
         var engine = options.Engine;
+        ExecutorKinds.TryParse(engine.Executor ?? profile.Executor, out var executor);
         return new ServingPlan
         {
             DeviceProfile = profile.Id,
+            Executor = executor,
             Providers = profile.ExecutionProviders,
             Threads = engine.Threads ?? profile.Threads,
             MemoryBudgetBytes = profile.MemoryBudgetBytes,

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Ota;
 
@@ -74,6 +75,12 @@ public sealed class ServiceMetrics(ModelHost host, IDeviceReadings device)
         {
             var id = current.Model.Identity;
             w.Sample("edgellm_model_info", $"{PrometheusWriter.Label("model", id.Id)},{PrometheusWriter.Label("version", id.Version)},{PrometheusWriter.Label("quantization", id.Quantization)},{PrometheusWriter.Label("execution_provider", current.Model.ExecutionProvider)}", 1);
+        }
+        // Static batching (GenAI's engine on CPU) makes a request that arrives during a batch wait for all of it.
+        w.Family("edgellm_executor_info", "gauge", "The executor serving the model and how it batches (static: late requests wait for the running batch).");
+        if (current is not null)
+        {
+            w.Sample("edgellm_executor_info", $"{PrometheusWriter.Label("executor", ExecutorKinds.ToName(current.Engine.Kind))},{PrometheusWriter.Label("batching", current.Engine.Batching == BatchingMode.Static ? "static" : "continuous")}", 1);
         }
         w.Single("edgellm_queue_depth", "gauge", "Requests waiting for a batch slot.", stats?.Queued ?? 0);
         w.Single("edgellm_in_flight", "gauge", "Requests decoding now.", stats?.InFlight ?? 0);

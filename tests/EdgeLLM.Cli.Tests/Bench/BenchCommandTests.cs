@@ -74,6 +74,32 @@ public class BenchCommandTests
         Assert.Contains("transformers.js did not run", error);
     }
 
+    [Fact]
+    public async Task Compare_peer_runs_onnxruntime_genai_on_the_same_prompt_ids_and_arrivals_report_first_token_latency_for_both_executors()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "6", "--prompt-tokens", "12",
+            "--concurrency", "1,2", "--arrivals", "3", "--json", "--compare-peer", "--peer-node-modules", "/nonexistent"]);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var root = doc.RootElement;
+        var genai = root.GetProperty("gen_ai");
+        Assert.True(genai.GetProperty("error").ValueKind == JsonValueKind.Null, genai.GetProperty("error").ToString());
+        var single = genai.GetProperty("single");
+        Assert.StartsWith("ONNX Runtime GenAI 0.18.0", single.GetProperty("runtime").GetString());
+        Assert.Equal(root.GetProperty("single").GetProperty("prompt_tokens").GetInt32(), single.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(6, single.GetProperty("generated_tokens").GetInt32());
+        Assert.True(root.GetProperty("gen_ai_decode_ratio").GetDouble() > 0);
+        Assert.Equal([1, 2], genai.GetProperty("concurrency").EnumerateArray().Select(l => l.GetProperty("streams").GetInt32()));
+        // Greedy on the same prompt ids: the executors agree at least up to the first end-of-sequence.
+        Assert.True(genai.GetProperty("matching_tokens").GetInt32() >= 1);
+        foreach (var arrivals in new[] { root.GetProperty("arrivals"), genai.GetProperty("arrivals") })
+        {
+            Assert.Equal(3, arrivals.GetProperty("requests").GetInt32());
+            Assert.True(arrivals.GetProperty("ttft_p95_ms").GetDouble() >= arrivals.GetProperty("ttft_p50_ms").GetDouble());
+            Assert.True(arrivals.GetProperty("ttft_p50_ms").GetDouble() > 0);
+        }
+    }
+
     [PeerFact]
     public async Task Compare_peer_runs_transformersjs_on_the_same_model_and_prompt()
     {

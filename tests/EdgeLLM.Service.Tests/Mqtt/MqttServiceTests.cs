@@ -63,6 +63,8 @@ public sealed class MqttServiceTests : IAsyncLifetime
         return RunningService.StartAsync(settings, keepState: true);
     }
 
+    private static Dictionary<string, string> OnExecutor(string executor) => new() { ["EdgeLLM:Engine:Executor"] = executor };
+
     private Task PublishAsync(string payload, string topic = "edgellm/dev1/request") =>
         _sensor.PublishAsync(topic, Encoding.UTF8.GetBytes(payload)).AsTask();
 
@@ -115,10 +117,12 @@ public sealed class MqttServiceTests : IAsyncLifetime
         await WaitForAsync(() => _received.Last(m => m.Topic == "edgellm/dev1/status").PayloadAsString() == "{\"state\":\"offline\"}", "status offline");
     }
 
-    [Fact]
-    public async Task A_request_published_while_the_service_is_down_is_answered_after_it_starts()
+    [Theory]
+    [InlineData("edgellm")]
+    [InlineData("genai")]
+    public async Task A_request_published_while_the_service_is_down_is_answered_after_it_starts(string executor)
     {
-        await using (await StartServiceAsync())
+        await using (await StartServiceAsync(OnExecutor(executor)))
         {
             await WaitOnlineAsync();
         }
@@ -126,7 +130,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
         await PublishAsync(JsonSerializer.Serialize(new { id = "while-down", messages = new[] { new { role = "user", content = c.UserMessage } } }));
         await Task.Delay(300);
         Assert.Empty(Finals());
-        await using (await StartServiceAsync())
+        await using (await StartServiceAsync(OnExecutor(executor)))
         {
             await WaitForAsync(() => Finals().Count == 1, "the final of the request sent while down");
             var final = Assert.Single(Finals());
@@ -184,10 +188,12 @@ public sealed class MqttServiceTests : IAsyncLifetime
         Assert.Equal("length", Finals().Single(f => f.GetProperty("id").GetString() == "after").GetProperty("finish_reason").GetString());
     }
 
-    [Fact]
-    public async Task Reply_to_and_mqtt5_response_topic_route_the_answer()
+    [Theory]
+    [InlineData("edgellm")]
+    [InlineData("genai")]
+    public async Task Reply_to_and_mqtt5_response_topic_route_the_answer(string executor)
     {
-        await using var service = await StartServiceAsync();
+        await using var service = await StartServiceAsync(OnExecutor(executor));
         await WaitOnlineAsync();
         await PublishAsync("{\"id\":\"rt\",\"prompt\":\"hello\",\"max_tokens\":2,\"reply_to\":\"replies/sensor-7\"}");
         await _sensor.PublishAsync(new MqttMessage

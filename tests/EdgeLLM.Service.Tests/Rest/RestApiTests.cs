@@ -6,12 +6,16 @@ using EdgeLLM.Service.Tests.Hosting;
 
 namespace EdgeLLM.Service.Tests.Rest;
 
-/// <summary>Contract section 3 over a real socket with the default model.</summary>
-public sealed class RestApiTests : IAsyncLifetime
+/// <summary>Contract section 3 over a real socket with the default model, on EdgeLLM's own executor
+/// (<see cref="GenAiRestApiTests"/> runs every test again on ONNX Runtime GenAI's).</summary>
+public class RestApiTests : IAsyncLifetime
 {
     private RunningService _service = null!;
 
-    public async Task InitializeAsync() => _service = await RunningService.StartAsync();
+    /// <summary>The <c>EdgeLLM:Engine:Executor</c> the service runs with.</summary>
+    protected virtual string Executor => "edgellm";
+
+    public async Task InitializeAsync() => _service = await RunningService.StartAsync(new Dictionary<string, string> { ["EdgeLLM:Engine:Executor"] = Executor });
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 
@@ -163,6 +167,7 @@ public sealed class RestApiTests : IAsyncLifetime
         Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"length\"} 1", text);
         Assert.Contains("edgellm_request_duration_seconds_count{transport=\"http\"} 1", text);
         Assert.Matches("edgellm_tokens_total\\{kind=\"completion\"\\} [1-9]", text);
+        Assert.Contains($"edgellm_executor_info{{executor=\"{Executor}\",batching=\"{(Executor == "genai" ? "static" : "continuous")}\"}} 1", text);
         foreach (var gauge in new[] { "edgellm_queue_depth", "edgellm_batch_size", "edgellm_kv_cache_bytes", "edgellm_memory_rss_bytes", "edgellm_energy_joules_total", "edgellm_ready 1" })
         {
             Assert.Contains(gauge, text);

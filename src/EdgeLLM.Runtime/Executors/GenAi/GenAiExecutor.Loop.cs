@@ -1,0 +1,405 @@
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using EdgeLLM.Runtime.Executors.GenAi.Native;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Scheduling;
+
+namespace EdgeLLM.Runtime.Executors.GenAi;
+
+public sealed partial class GenAiExecutor
+{
+    // OgaEngineEventFlags and OgaFinishReason values from ort_genai_c.h.
+    private const uint FlagToken = 1, FlagTurnFinished = 2, FlagFailed = 8;
+    private const uint FinishEos = 1, FinishStopString = 2, FinishMaxGenerated = 3, FinishMaxSession = 4, FinishCancelled = 5;
+
+    /// <summary>The owner thread: creates the engine, admits, runs, and destroys the engine, all on this one thread.</summary>
+    private void Run()
+    {
+        OgaEngineHandle? engine = null;
+        OgaEventBufferHandle? buffer = null;
+        try
+        {
+            try
+            {
+                OgaResult.Check(OgaNative.OgaCreateEngine(_ogaModel!, out var e), "OgaCreateEngine");
+                engine = new OgaEngineHandle(e);
+                // The engine retains the model; our handle is not needed any more.
+                _ogaModel!.Dispose();
+                _ogaModel = null;
+                OgaResult.Check(OgaNative.OgaCreateEngineEventBuffer(engine, EventCapacity, out var b), "OgaCreateEngineEventBuffer");
+                buffer = new OgaEventBufferHandle(b);
+                _ready.TrySetResult(ReadCapabilities(engine));
+            }
+            catch (Exception e)
+            {
+                _ready.TrySetException(e);
+                return;
+            }
+            while (!_shutdown)
+            {
+                Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
+                if (_cancelRequested)
+                {
+                    _cancelRequested = false;
+                    HandleCancellations();
+                }
+                Admit(engine);
+                if (_active.Count == 0)
+                {
+                    if (!_accepting)
+                    {
+                        _drained.TrySetResult();
+                    }
+                    _wake.Wait(IdleTick);
+                    continue;
+                }
+                Step(engine, buffer);
+                RemoveFinished();
+            }
+            foreach (var s in _active)
+            {
+                Finish(s, FinishReason.Cancelled);
+            }
+            RemoveFinished();
+            CancelQueued();
+        }
+        catch (Exception e)
+        {
+            LogEngineFailed(_logger, e);
+            foreach (var s in _active)
+            {
+                if (!s.Finished)
+                {
+                    s.Finished = true;
+                    Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"the GenAI engine failed: {e.Message}", e));
+                }
+            }
+            RemoveFinished();
+            _accepting = false;
+            CancelQueued();
+        }
+        finally
+        {
+            buffer?.Dispose();
+            engine?.Dispose();
+            _drained.TrySetResult();
+            _stopped.TrySetResult();
+        }
+    }
+
+    private (int Capacity, BatchingMode Batching) ReadCapabilities(OgaEngineHandle engine)
+    {
+        OgaResult.Check(OgaNative.OgaEngineGetCapabilities(engine, out var capabilities), "OgaEngineGetCapabilities");
+        try
+        {
+            var capacity = (int)Math.Clamp((long)OgaNative.OgaEngineCapabilitiesGetConfiguredMaxBatchSize(capabilities), 1, Math.Max(1, _options.MaxBatchSize));
+            // A dynamic (paged, continuous) scheduler has a token budget; the static one reports zero.
+            var batching = OgaNative.OgaEngineCapabilitiesGetMaxScheduledTokens(capabilities) == 0 ? BatchingMode.Static : BatchingMode.Continuous;
+            return (capacity, batching);
+        }
+        finally
+        {
+            OgaNative.OgaDestroyEngineCapabilities(capabilities);
+        }
+    }
+
+    /// <summary>Hands waiting requests to GenAI while there is room, highest priority first; deadlines are checked here.</summary>
+    private void Admit(OgaEngineHandle engine)
+    {
+        while (_active.Count < _batchLimit && !_admissionPaused)
+        {
+            PendingRequest? pending;
+            lock (_gate)
+            {
+                if (!_queue.TryDequeue(out pending, out _))
+                {
+                    return;
+                }
+            }
+            if (pending.Cancelled)
+            {
+                CompleteWithoutRunning(pending, FinishReason.Cancelled);
+                continue;
+            }
+            if (pending.Request.StartDeadline is { } deadline && _time.GetUtcNow() > deadline)
+            {
+                Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
+                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
+                continue;
+            }
+            GenAiSequence sequence;
+            try
+            {
+                sequence = GenAiTurns.Begin(engine, pending, _model.Tokenizer.CreateStream());
+            }
+            catch (GenAiException e)
+            {
+                Fail(pending, new GenerationException(GenerationErrorCode.BadRequest, $"ONNX Runtime GenAI refused the request: {e.NativeMessage}", e));
+                continue;
+            }
+            _active.Add(sequence);
+            _byRequest[sequence.Request.DangerousGetHandle()] = sequence;
+            Volatile.Write(ref _activeCount, _active.Count);
+            Interlocked.Add(ref _promptTokens, pending.PromptIds.Length);
+        }
+    }
+
+    /// <summary>One <c>OgaEngineRun</c> (a prefill or a batched decode step), then its events.</summary>
+    // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Step(OgaEngineHandle engine, OgaEventBufferHandle buffer)
+    {
+        var n = _active.Count;
+        var joules = MeterJoules();
+        var started = Stopwatch.GetTimestamp();
+        OgaResult.Check(OgaNative.OgaEngineRun(engine, buffer), "OgaEngineRun");
+        var ran = Stopwatch.GetTimestamp();
+        var elapsed = Stopwatch.GetElapsedTime(started, ran);
+        var share = StepJoules(joules, elapsed) / n;
+        for (var i = 0; i < n; i++)
+        {
+            _active[i].EnergyJ += share;
+        }
+        var tokens = 0;
+        var count = (int)OgaNative.OgaEngineEventBufferGetCount(buffer);
+        for (var i = 0; i < count; i++)
+        {
+            var e = OgaNative.OgaEngineEventBufferGet(buffer, (nuint)i);
+            OgaResult.Check(OgaNative.OgaEngineEventGetFlags(e, out var flags), "OgaEngineEventGetFlags");
+            OgaResult.Check(OgaNative.OgaEngineEventGetRequest(e, out var request), "OgaEngineEventGetRequest");
+            if (!_byRequest.TryGetValue(request, out var s) || s.Finished)
+            {
+                continue;
+            }
+            if ((flags & FlagToken) != 0)
+            {
+                OgaResult.Check(OgaNative.OgaEngineEventGetToken(e, out var token), "OgaEngineEventGetToken");
+                tokens++;
+                Accept(s, token);
+            }
+            if (s.Finished)
+            {
+                continue;
+            }
+            if ((flags & FlagFailed) != 0)
+            {
+                OgaResult.Check(OgaNative.OgaEngineEventGetErrorCode(e, out var code), "OgaEngineEventGetErrorCode");
+                s.Finished = true;
+                Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI failed the request (error code {code})"));
+            }
+            else if ((flags & FlagTurnFinished) != 0)
+            {
+                OgaResult.Check(OgaNative.OgaEngineEventGetFinishReason(e, out var reason), "OgaEngineEventGetFinishReason");
+                FinishTurn(s, reason);
+            }
+        }
+        var kv = 0L;
+        for (var i = 0; i < n; i++)
+        {
+            var s = _active[i];
+            kv += _model.KvLayout.BytesPerSequence(s.Pending.PromptIds.Length + s.Generated.Count);
+            if (s.Finished)
+            {
+                continue;
+            }
+            if (s.Pending.Cancelled)
+            {
+                Finish(s, FinishReason.Cancelled);
+            }
+            else if (s.Pending.Request.EnergyBudgetJ is { } cap && s.EnergyJ >= cap)
+            {
+                Finish(s, FinishReason.Budget);
+            }
+        }
+        Interlocked.Exchange(ref _kvBytesInUse, kv);
+        if (tokens > 0)
+        {
+            _lastBatch = n;
+            _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (tokens / Math.Max(1e-6, elapsed.TotalSeconds));
+            Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
+        }
+        Interlocked.Add(ref _runTicks, ran - started);
+        Interlocked.Add(ref _stepTicks, Stopwatch.GetTimestamp() - started);
+        Interlocked.Increment(ref _steps);
+    }
+
+    private void FinishTurn(GenAiSequence s, uint reason)
+    {
+        switch (reason)
+        {
+            case FinishEos or FinishStopString:
+                Finish(s, FinishReason.Stop);
+                break;
+            case FinishMaxGenerated:
+                Finish(s, FinishReason.Length, contextExhausted: s.Pending.LimitedByContext);
+                break;
+            case FinishMaxSession:
+                Finish(s, FinishReason.Length, contextExhausted: true);
+                break;
+            case FinishCancelled:
+                Finish(s, FinishReason.Cancelled);
+                break;
+            default:
+                s.Finished = true;
+                Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI ended the request with finish reason {reason}"));
+                break;
+        }
+    }
+
+    private double MeterJoules() => _options.EnergyMeter?.ReadJoules() ?? 0;
+
+    /// <summary>Joules the device used while the run went, charged to the requests in it (as EdgeLLM's loop does).</summary>
+    private double StepJoules(double before, TimeSpan busy)
+    {
+        if (_options.EnergyMeter is not { } meter)
+        {
+            return 0;
+        }
+        meter.RecordBusy(busy);
+        return Math.Max(0, meter.ReadJoules() - before);
+    }
+
+    /// <summary>Takes a generated token: end of sequence (GenAI finishes the turn), text, stop strings.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Accept(GenAiSequence s, int token)
+    {
+        if (_model.EosTokenIds.Contains(token) && !s.Pending.Request.IgnoreEos)
+        {
+            return;
+        }
+        s.Generated.Add(token);
+        s.FirstTokenAt ??= _time.GetUtcNow();
+        Interlocked.Increment(ref _completionTokens);
+        _emit.Clear();
+        var stopped = s.Stops.Append(s.Stream.Next(token), _emit);
+        Emit(s, token);
+        if (stopped)
+        {
+            Finish(s, FinishReason.Stop, flush: false);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Emit(GenAiSequence s, int token)
+    {
+        if (_emit.Length == 0)
+        {
+            return;
+        }
+        var delta = _emit.ToString();
+        s.Text.Append(delta);
+        s.Pending.Output.Writer.TryWrite(new GenerationUpdate(delta, token));
+    }
+
+    private void Finish(GenAiSequence s, FinishReason reason, bool flush = true, bool contextExhausted = false)
+    {
+        if (s.Finished)
+        {
+            return;
+        }
+        s.Finished = true;
+        if (flush)
+        {
+            _emit.Clear();
+            var tail = s.Stream.Flush();
+            if (!s.Stops.Append(tail, _emit))
+            {
+                s.Stops.Flush(_emit);
+            }
+            Emit(s, -1);
+        }
+        var now = _time.GetUtcNow();
+        var received = s.Pending.Request.ReceivedAt;
+        var usage = new Usage(s.Pending.PromptIds.Length, s.Generated.Count, 0,
+            ((s.FirstTokenAt ?? now) - received).TotalMilliseconds, (now - received).TotalMilliseconds, s.EnergyJ);
+        var result = new GenerationResult(s.Pending.Request.Id, _model.Identity.Id, s.Text.ToString(), s.Generated.ToArray(), reason, usage)
+        {
+            ContextExhausted = contextExhausted,
+        };
+        s.Pending.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
+        s.Pending.Output.Writer.TryComplete();
+        Interlocked.Increment(ref _completed);
+        LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
+    }
+
+    /// <summary>Closes finished requests in the engine (a static batch keeps their rows until it ends) and forgets them.</summary>
+    private void RemoveFinished()
+    {
+        for (var i = _active.Count - 1; i >= 0; i--)
+        {
+            var s = _active[i];
+            if (!s.Finished)
+            {
+                continue;
+            }
+            _byRequest.Remove(s.Request.DangerousGetHandle());
+            s.Dispose();
+            _active.RemoveAt(i);
+        }
+        Volatile.Write(ref _activeCount, _active.Count);
+    }
+
+    private void HandleCancellations()
+    {
+        foreach (var s in _active)
+        {
+            if (s.Pending.Cancelled)
+            {
+                Finish(s, FinishReason.Cancelled);
+            }
+        }
+        RemoveFinished();
+        List<PendingRequest> keep;
+        List<PendingRequest> cancelled = [];
+        lock (_gate)
+        {
+            keep = new List<PendingRequest>(_queue.Count);
+            while (_queue.TryDequeue(out var p, out _))
+            {
+                (p.Cancelled ? cancelled : keep).Add(p);
+            }
+            foreach (var p in keep)
+            {
+                _queue.Enqueue(p, (-(int)p.Request.Priority, p.SequenceNumber));
+            }
+        }
+        foreach (var p in cancelled)
+        {
+            CompleteWithoutRunning(p, FinishReason.Cancelled);
+        }
+    }
+
+    private void CancelQueued()
+    {
+        List<PendingRequest> drained;
+        lock (_gate)
+        {
+            drained = new List<PendingRequest>(_queue.Count);
+            while (_queue.TryDequeue(out var p, out _))
+            {
+                drained.Add(p);
+            }
+        }
+        foreach (var p in drained)
+        {
+            CompleteWithoutRunning(p, FinishReason.Cancelled);
+        }
+    }
+
+    /// <summary>A request that never reached the engine still gets its one final answer.</summary>
+    private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
+    {
+        var total = (_time.GetUtcNow() - p.Request.ReceivedAt).TotalMilliseconds;
+        var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
+        p.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
+        p.Output.Writer.TryComplete();
+        Interlocked.Increment(ref _completed);
+    }
+
+    private void Fail(PendingRequest p, GenerationException e)
+    {
+        p.Output.Writer.TryComplete(e);
+        Interlocked.Increment(ref _failed);
+        LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
+    }
+}

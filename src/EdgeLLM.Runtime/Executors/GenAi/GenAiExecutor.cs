@@ -1,0 +1,270 @@
+using System.Reflection;
+using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using System.Text;
+using EdgeLLM.Runtime.Executors.GenAi.Native;
+using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Scheduling;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeLLM.Runtime.Executors.GenAi;
+
+/// <summary>
+/// Runs requests on ONNX Runtime GenAI's <c>Engine</c> (the C API's batching scheduler, bound in <c>Native/</c>
+/// because the managed package lacks it). EdgeLLM keeps what the service promises around it: its own priority
+/// queue (priorities, deadlines, <c>overloaded</c>, <c>over_budget</c> at admission), the prompt's token ids from the
+/// model's tokenizer and chat template, detokenizing and stop strings, usage, energy per step and cancellation. So
+/// a request gets the same answer as on EdgeLLM's own loop; only the decoder runs in GenAI. One owner thread makes
+/// every engine call, as GenAI requires.
+/// </summary>
+public sealed partial class GenAiExecutor : IInferenceExecutor
+{
+    private const int EventCapacity = 256;
+    private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
+    private readonly LanguageModel _model;
+    private readonly EngineOptions _options;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private readonly PriorityQueue<PendingRequest, (int Priority, long Sequence)> _queue = new();
+    private readonly Lock _gate = new();
+    private readonly SemaphoreSlim _wake = new(0);
+    private readonly List<GenAiSequence> _active = [];
+    private readonly Dictionary<IntPtr, GenAiSequence> _byRequest = [];
+    private readonly StringBuilder _emit = new();
+    private readonly Thread _thread;
+    private readonly TaskCompletionSource<(int Capacity, BatchingMode Batching)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private OgaModelHandle? _ogaModel;
+    private readonly int _capacity;
+    private volatile bool _accepting = true;
+    private volatile bool _cancelRequested;
+    private volatile bool _shutdown;
+    private volatile bool _admissionPaused;
+    private volatile int _batchLimit;
+    private int _activeCount;
+    private long _sequence;
+    private long _completed, _failed, _promptTokens, _completionTokens;
+    private int _lastBatch;
+    private double _tokensPerSecond;
+    private long _lastStepTicks;
+    private long _heartbeatTicks;
+    private long _steps;
+    private long _stepTicks;
+    private long _runTicks;
+    private long _kvBytesInUse;
+
+    /// <summary>Opens <paramref name="model"/>'s directory in GenAI and starts the engine's owner thread.</summary>
+    /// <param name="model">The model as EdgeLLM read it (tokenizer, template, limits); usually opened without a decoder session.</param>
+    /// <param name="options">Batch size (GenAI's static batch), queue, energy meter, admission policy.</param>
+    /// <param name="logger">Start, finish and failure logs.</param>
+    /// <param name="time">The clock for deadlines, latencies and the heartbeat.</param>
+    /// <exception cref="GenAiException">GenAI could not load the model or create its engine; the message is GenAI's.</exception>
+    public GenAiExecutor(LanguageModel model, EngineOptions? options = null, ILogger<GenAiExecutor>? logger = null, TimeProvider? time = null)
+    {
+        _model = model;
+        _options = options ?? new EngineOptions();
+        _logger = (ILogger?)logger ?? NullLogger.Instance;
+        _time = time ?? TimeProvider.System;
+        _heartbeatTicks = _time.GetUtcNow().UtcTicks;
+        // GenAI dlopens libonnxruntime.so.1: the ORT EdgeLLM loaded (the package's or EDGELLM_ORT_LIBRARY) must be in
+        // the process first so that GenAI gets the same one.
+        Onnx.OrtLibrary.Load(model.LoadOptions.OnnxRuntimeLibrary);
+        GenAiRuntime.EnsureShutdownAtExit();
+        _ogaModel = GenAiModelOpener.Open(model, _options.MaxBatchSize);
+        _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-genai" };
+        _thread.Start();
+        try
+        {
+            (_capacity, Batching) = _ready.Task.GetAwaiter().GetResult();
+        }
+        catch
+        {
+            // The owner thread could not create the engine and has ended; nothing else holds the model.
+            _ogaModel?.Dispose();
+            _wake.Dispose();
+            throw;
+        }
+        _batchLimit = _capacity;
+        LogStarted(_logger, model.Identity.Id, _capacity, Batching, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
+    }
+
+    /// <summary>The ONNX Runtime GenAI release EdgeLLM was built with (e.g. <c>0.18.0</c>).</summary>
+    public static string GenAiVersion { get; } = typeof(GenAiExecutor).Assembly.GetCustomAttributes<AssemblyMetadataAttribute>()
+        .FirstOrDefault(a => a.Key == "OnnxRuntimeGenAIVersion")?.Value ?? "unknown";
+
+    /// <inheritdoc />
+    public ExecutorKind Kind => ExecutorKind.GenAi;
+
+    /// <inheritdoc />
+    public BatchingMode Batching { get; }
+
+    /// <inheritdoc />
+    public LanguageModel Model => _model;
+
+    /// <inheritdoc />
+    public bool IsAcceptingRequests => _accepting;
+
+    /// <inheritdoc />
+    public bool AdmissionPaused
+    {
+        get => _admissionPaused;
+        set
+        {
+            _admissionPaused = value;
+            Wake();
+        }
+    }
+
+    /// <inheritdoc />
+    public int BatchLimit
+    {
+        get => _batchLimit;
+        set => _batchLimit = Math.Clamp(value, 1, _capacity);
+    }
+
+    /// <inheritdoc />
+    public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+
+    /// <inheritdoc />
+    public EngineStats GetStats()
+    {
+        int queued;
+        lock (_gate)
+        {
+            queued = _queue.Count;
+        }
+        var perSequence = _model.KvLayout.BytesPerSequence(_model.MaxSequenceLength);
+        var idle = _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastStepTicks) > TimeSpan.TicksPerSecond * 5;
+        return new EngineStats
+        {
+            Queued = queued,
+            InFlight = Volatile.Read(ref _activeCount),
+            BatchCapacity = _capacity,
+            LastBatchSize = _lastBatch,
+            KvCacheBytes = _model.SharedKvBuffer ? perSequence * _capacity : perSequence,
+            KvBytesInUse = Interlocked.Read(ref _kvBytesInUse),
+            RequestsCompleted = Interlocked.Read(ref _completed),
+            RequestsFailed = Interlocked.Read(ref _failed),
+            PromptTokens = Interlocked.Read(ref _promptTokens),
+            CompletionTokens = Interlocked.Read(ref _completionTokens),
+            TokensPerSecond = idle ? 0 : _tokensPerSecond,
+            DecodeSteps = Interlocked.Read(ref _steps),
+            DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _stepTicks)),
+            DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _runTicks)),
+            LastHeartbeat = LastHeartbeat,
+        };
+    }
+
+    /// <inheritdoc />
+    public async IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    {
+        var pending = Submit(request, cancellationToken);
+        var done = false;
+        try
+        {
+            await foreach (var update in pending.Output.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                done = update.IsFinal;
+                yield return update;
+            }
+        }
+        finally
+        {
+            await pending.Registration.DisposeAsync().ConfigureAwait(false);
+            if (!done)
+            {
+                // The consumer stopped reading: free its row.
+                pending.Cancelled = true;
+                _cancelRequested = true;
+                Wake();
+            }
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
+    {
+        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
+        {
+            if (update.Result is { } result)
+            {
+                return result;
+            }
+        }
+        throw new GenerationException(GenerationErrorCode.Internal, "the GenAI executor ended a request without a final result");
+    }
+
+    private PendingRequest Submit(GenerationRequest request, CancellationToken cancellationToken)
+    {
+        if (!_accepting)
+        {
+            throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
+        }
+        var pending = RequestPreparer.Prepare(_model, _options, request, Interlocked.Increment(ref _sequence));
+        lock (_gate)
+        {
+            if (_queue.Count >= _options.MaxQueuedRequests)
+            {
+                throw new GenerationException(GenerationErrorCode.Overloaded, $"{_queue.Count} requests are already waiting; try again later");
+            }
+            _queue.Enqueue(pending, (-(int)request.Priority, pending.SequenceNumber));
+        }
+        if (cancellationToken.CanBeCanceled)
+        {
+            pending.Registration = cancellationToken.Register(static state =>
+            {
+                var (executor, p) = ((GenAiExecutor, PendingRequest))state!;
+                p.Cancelled = true;
+                executor._cancelRequested = true;
+                executor.Wake();
+            }, (this, pending));
+        }
+        Wake();
+        return pending;
+    }
+
+    private void Wake()
+    {
+        if (_wake.CurrentCount == 0)
+        {
+            _wake.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public async Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default)
+    {
+        _accepting = false;
+        CancelQueued();
+        Wake();
+        try
+        {
+            await _drained.Task.WaitAsync(drain, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException)
+        {
+            // Drain time is up: what still runs ends cancelled below.
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The caller stopped waiting for the drain.
+        }
+        _shutdown = true;
+        Wake();
+        await _stopped.Task.ConfigureAwait(false);
+    }
+
+    /// <inheritdoc />
+    public async ValueTask DisposeAsync()
+    {
+        if (!_stopped.Task.IsCompleted)
+        {
+            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        }
+        _ogaModel?.Dispose();
+        _wake.Dispose();
+    }
+}

@@ -1,0 +1,68 @@
+using EdgeLLM.Runtime.Executors.GenAi.Native;
+using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Tokenizers;
+
+namespace EdgeLLM.Runtime.Executors.GenAi;
+
+/// <summary>Starts a request in GenAI's engine: an <c>OgaRequest</c> and one turn over the prompt's token ids.</summary>
+internal static unsafe class GenAiTurns
+{
+    /// <summary>
+    /// Creates the request and begins its turn with the request's limits and sampling. Only options that change
+    /// the outcome are set, because GenAI's admission rejects an option the resolved policy would ignore (a
+    /// temperature on a greedy turn). Seeds are not passed: GenAI reseeds only under dynamic batching.
+    /// </summary>
+    /// <exception cref="GenAiException">GenAI refused the request or an option; the message is GenAI's.</exception>
+    public static GenAiSequence Begin(OgaEngineHandle engine, PendingRequest pending, TokenizerStream stream)
+    {
+        OgaResult.Check(OgaNative.OgaEngineCreateRequest(engine, IntPtr.Zero, out var r), "OgaEngineCreateRequest");
+        var request = new OgaRequestHandle(r);
+        try
+        {
+            OgaResult.Check(OgaNative.OgaRequestCreateTurnOptions(request, out var o), "OgaRequestCreateTurnOptions");
+            using var options = new OgaTurnOptionsHandle(o);
+            Configure(options, pending);
+            ulong turn;
+            fixed (int* ids = pending.PromptIds)
+            {
+                OgaResult.Check(OgaNative.OgaRequestBeginTurn(request, options, ids, (ulong)pending.PromptIds.Length, out turn), "OgaRequestBeginTurn");
+            }
+            return new GenAiSequence(pending, request, turn, stream);
+        }
+        catch
+        {
+            request.Dispose();
+            throw;
+        }
+    }
+
+    private static void Configure(OgaTurnOptionsHandle options, PendingRequest pending)
+    {
+        var maxTokens = (ulong)pending.MaxTokens;
+        OgaResult.Check(OgaNative.OgaTurnOptionsSetMaxGeneratedTokens(options, maxTokens), "OgaTurnOptionsSetMaxGeneratedTokens");
+        if (pending.Request.IgnoreEos)
+        {
+            // GenAI masks end-of-sequence until this many tokens: the fixed-length run benchmarks ask for.
+            OgaResult.Check(OgaNative.OgaTurnOptionsSetMinGeneratedTokens(options, maxTokens), "OgaTurnOptionsSetMinGeneratedTokens");
+        }
+        var s = pending.Sampling;
+        var sample = s.DoSample && s.Temperature > 0;
+        OgaResult.Check(OgaNative.OgaTurnOptionsSetDoSample(options, sample), "OgaTurnOptionsSetDoSample");
+        if (sample)
+        {
+            OgaResult.Check(OgaNative.OgaTurnOptionsSetTemperature(options, s.Temperature), "OgaTurnOptionsSetTemperature");
+            if (s.TopP is > 0 and < 1)
+            {
+                OgaResult.Check(OgaNative.OgaTurnOptionsSetTopP(options, s.TopP), "OgaTurnOptionsSetTopP");
+            }
+            if (s.TopK > 0)
+            {
+                OgaResult.Check(OgaNative.OgaTurnOptionsSetTopK(options, s.TopK), "OgaTurnOptionsSetTopK");
+            }
+        }
+        if (s.RepetitionPenalty is > 0 and not 1f)
+        {
+            OgaResult.Check(OgaNative.OgaTurnOptionsSetRepetitionPenalty(options, s.RepetitionPenalty), "OgaTurnOptionsSetRepetitionPenalty");
+        }
+    }
+}
