@@ -12,7 +12,8 @@ namespace EdgeLLM.Service.Ota;
 /// </summary>
 internal static class OtaModelInfo
 {
-    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true };
+    // Relaxed escaping keeps the file as a person wrote it ("->", not "\u003E"); it is read as JSON, never embedded in HTML.
+    private static readonly JsonSerializerOptions Indented = new() { WriteIndented = true, Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     /// <summary>
     /// The bytes to pack as the bundle's <c>edgellm_model.json</c>: null when the directory's file already names
