@@ -75,7 +75,10 @@ public sealed class ServiceOtaTests : IDisposable
         }));
         using var doc = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
         Assert.Equal(c.Text, doc.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
-        Assert.Contains("edgellm_ota_phase{model=\"iot-assist\",version=\"2026.12.1\",phase=\"active\"} 1", await service.Http.GetStringAsync("/metrics"));
+        var metrics = await service.Http.GetStringAsync("/metrics");
+        Assert.Contains("edgellm_ota_phase{model=\"iot-assist\",version=\"2026.12.1\",phase=\"active\"} 1", metrics);
+        Assert.Contains("edgellm_model_info{model=\"iot-assist\",version=\"2026.12.1\",", metrics);
+        Assert.Equal("2026.12.1", service.Host.Current!.Model.Identity.Version);
 
         // The same manifest again is a no-op: still active, same version.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/ota") { Content = new ByteArrayContent(signed) };
