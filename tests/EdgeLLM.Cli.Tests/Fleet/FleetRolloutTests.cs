@@ -98,6 +98,16 @@ public sealed class FleetRolloutTests : IAsyncLifetime
                 Assert.Equal(rows[device.Id].GetProperty("model_version").GetString(), models.RootElement.GetProperty("data")[0].GetProperty("version").GetString());
             }
 
+            // And `models list` on an updated device names the active version by the manifest's version too.
+            var updated = devices.First(d => inside.Contains(d.Id));
+            var list = await InProcess.RunAsync(["models", "list", "--json", "--state-dir", updated.StateDirectory]);
+            Assert.True(list.ExitCode == 0, list.Error);
+            using (var listed = JsonDocument.Parse(list.Output))
+            {
+                var active = Assert.Single(listed.RootElement.EnumerateArray(), m => m.GetProperty("ota").GetString() == "active");
+                Assert.Equal(NewVersion, active.GetProperty("version").GetString());
+            }
+
             var table = await InProcess.RunAsync(["fleet", "status", "--broker", $"{_broker.Host}:{_broker.Port}"]);
             Assert.Contains($"rollout iot-assist@{NewVersion}: 4 devices: 2 active, 0 in progress, 0 rejected, 0 rolled back, 2 not in the rollout percent", table.Output);
         }
