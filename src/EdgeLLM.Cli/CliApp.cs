@@ -27,6 +27,7 @@ public static class CliApp
         root.Subcommands.Add(Models.ModelsCommand.Create());
         root.Subcommands.Add(Bench.BenchCommand.Create());
         root.Subcommands.Add(Ota.OtaCommand.Create());
+        root.Subcommands.Add(Fleet.FleetCommand.Create());
         root.Subcommands.Add(DoctorAction.Create());
         return root;
     }

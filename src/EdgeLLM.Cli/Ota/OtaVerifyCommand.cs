@@ -1,5 +1,4 @@
 using System.CommandLine;
-using System.Security.Cryptography;
 using EdgeLLM.Service.Ota;
 
 namespace EdgeLLM.Cli.Ota;
@@ -23,33 +22,10 @@ internal static class OtaVerifyCommand
         command.SetAction(async (parse, cancellationToken) =>
         {
             var console = parse.InvocationConfiguration;
-            OtaManifest parsed;
-            try
+            var check = await OtaManifestCheck.RunAsync(parse.GetRequiredValue(manifest), parse.GetRequiredValue(key), cancellationToken).ConfigureAwait(false);
+            if (check.Manifest is not { } parsed)
             {
-                parsed = OtaManifest.Parse(await File.ReadAllBytesAsync(parse.GetRequiredValue(manifest), cancellationToken).ConfigureAwait(false));
-            }
-            catch (Exception e) when (e is OtaManifestException or IOException or UnauthorizedAccessException)
-            {
-                return await OtaCliErrors.FailAsync(console, $"not verified: {e.Message}").ConfigureAwait(false);
-            }
-
-            var keyPath = parse.GetRequiredValue(key);
-            OtaSignatureVerification verification;
-            try
-            {
-                using var keys = Directory.Exists(keyPath)
-                    ? OtaTrustedKeySet.LoadDirectory(keyPath)
-                    : new OtaTrustedKeySet([OtaTrustedKey.FromPemFile(keyPath)], source: keyPath);
-                verification = OtaSignatureVerifier.Verify(parsed, keys);
-            }
-            catch (Exception e) when (e is CryptographicException or IOException or UnauthorizedAccessException)
-            {
-                return await OtaCliErrors.FailAsync(console, $"not verified: {e.Message}").ConfigureAwait(false);
-            }
-
-            if (!verification.IsValid)
-            {
-                return await OtaCliErrors.FailAsync(console, $"not verified: {verification.Reason}").ConfigureAwait(false);
+                return await OtaCliErrors.FailAsync(console, $"not verified: {check.Problem}").ConfigureAwait(false);
             }
 
             if (parse.GetValue(bundle) is { } bundlePath)
@@ -62,7 +38,7 @@ internal static class OtaVerifyCommand
                 }
             }
 
-            await console.Output.WriteLineAsync($"verified: {parsed} ({verification.Reason})").ConfigureAwait(false);
+            await console.Output.WriteLineAsync($"verified: {parsed} ({check.Note})").ConfigureAwait(false);
             return 0;
         });
         return command;

@@ -5,7 +5,9 @@ namespace EdgeLLM.Service.Ota;
 
 /// <summary>
 /// One OTA status update, published retained on <c>{root}/{device}/ota/status</c> as
-/// <c>{"model","version","phase","progress","error"}</c> (see <see cref="ToJson"/>).
+/// <c>{"model","version","phase","progress","error","code"}</c> (see <see cref="ToJson"/>). <c>code</c> is an extension
+/// of the contract (docs/OTA.md): the machine-readable reason of <c>error</c>, so that fleet tools tell a device
+/// outside a rollout's percent (<c>not_in_rollout</c>) from one that refused the update without parsing text.
 /// </summary>
 /// <param name="Model">The manifest's model id (empty when the manifest could not be read).</param>
 /// <param name="Version">The manifest's version (empty when the manifest could not be read).</param>
@@ -17,7 +19,10 @@ public sealed record OtaStatus(string Model, string Version, OtaPhase Phase, dou
     /// <summary>The phase as written in the JSON (<c>downloading</c>, …, <c>rolled_back</c>, <c>rejected</c>).</summary>
     public string PhaseName => ToWireName(Phase);
 
-    /// <summary>Writes the contract's JSON object; <c>error</c> is null when there is none.</summary>
+    /// <summary>The snake_case code that starts <see cref="Error"/> (<c>not_in_rollout</c>, <c>sha256_mismatch</c>, …), or null.</summary>
+    public string? Code => Error is { } error && error.IndexOf(':', StringComparison.Ordinal) is var colon and > 0 ? error[..colon] : null;
+
+    /// <summary>Writes the contract's JSON object; <c>error</c> and <c>code</c> are null when there is none.</summary>
     public string ToJson()
     {
         using var buffer = new MemoryStream();
@@ -35,6 +40,15 @@ public sealed record OtaStatus(string Model, string Version, OtaPhase Phase, dou
             else
             {
                 writer.WriteString("error", Error);
+            }
+
+            if (Code is { } code)
+            {
+                writer.WriteString("code", code);
+            }
+            else
+            {
+                writer.WriteNull("code");
             }
 
             writer.WriteEndObject();

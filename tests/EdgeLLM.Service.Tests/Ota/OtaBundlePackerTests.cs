@@ -92,6 +92,38 @@ public sealed class OtaBundlePackerTests : IDisposable
     }
 
     [Fact]
+    public async Task A_version_flag_is_written_into_the_bundles_edgellm_model_json_keeping_its_other_fields()
+    {
+        var model = TestModelDirectory.Create(Path.Combine(_root, "m"), "2026.11.22");
+        File.WriteAllText(Path.Combine(model, "edgellm_model.json"), """{"id":"iot-test","version":"2026.11.22","quantization":"int4"}""");
+
+        var packed = await OtaBundlePacker.PackAsync(new OtaPackRequest(model, Path.Combine(_root, "out")) { Version = "2099.1.1" }, CancellationToken.None);
+        var extracted = await OtaBundleExtractor.ExtractAsync(packed.BundlePath, Path.Combine(_root, "x"), new OtaBundleLimits(1L << 30, 100, 1000), null, CancellationToken.None);
+
+        using var info = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(extracted, "edgellm_model.json")));
+        Assert.Equal("iot-test", info.RootElement.GetProperty("id").GetString());
+        Assert.Equal("2099.1.1", info.RootElement.GetProperty("version").GetString());
+        Assert.Equal("int4", info.RootElement.GetProperty("quantization").GetString());
+        Assert.Equal("2099.1.1", packed.Manifest.Version);
+        // The model directory itself is left as it was.
+        Assert.Contains("2026.11.22", File.ReadAllText(Path.Combine(model, "edgellm_model.json")));
+    }
+
+    [Fact]
+    public async Task A_directory_without_edgellm_model_json_gets_one_in_the_bundle()
+    {
+        var model = TestModelDirectory.Create(Path.Combine(_root, "plain"), "1.0.0");
+        File.Delete(Path.Combine(model, "edgellm_model.json"));
+
+        var packed = await OtaBundlePacker.PackAsync(new OtaPackRequest(model, Path.Combine(_root, "out")) { Version = "5.0" }, CancellationToken.None);
+        var extracted = await OtaBundleExtractor.ExtractAsync(packed.BundlePath, Path.Combine(_root, "x"), new OtaBundleLimits(1L << 30, 100, 1000), null, CancellationToken.None);
+
+        using var info = JsonDocument.Parse(File.ReadAllBytes(Path.Combine(extracted, "edgellm_model.json")));
+        Assert.Equal(("plain", "5.0"), (info.RootElement.GetProperty("id").GetString(), info.RootElement.GetProperty("version").GetString()));
+        Assert.Equal(packed.FileCount, TestModelDirectory.RelativeFiles(extracted).Count + 1); // + the extra/ directory entry
+    }
+
+    [Fact]
     public async Task Flags_for_url_runtime_rollout_and_downgrade_go_into_the_manifest()
     {
         var model = TestModelDirectory.Create(Path.Combine(_root, "m"), "2.0.0");

@@ -139,6 +139,31 @@ public sealed class OtaUpdaterFaultTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bundle_whose_model_metadata_names_another_version_than_its_manifest_is_rejected()
+    {
+        // Packed as 1.2.0 (so its edgellm_model.json says 1.2.0), announced as 1.3.0: the device would report 1.2.0.
+        var bundle = await _rig.PublishAsync("1.2.0", m => m["version"] = "1.3.0");
+
+        var result = await _updater.SubmitAsync(bundle.Manifest, CancellationToken.None);
+
+        AssertRejected(result, OtaErrorCode.MetadataMismatch, "edgellm_model.json names iot-test@1.2.0, the manifest iot-test@1.3.0");
+        Assert.Equal("metadata_mismatch", result.Status.Code);
+        Assert.DoesNotContain(_rig.Validator.Requests, r => r.Candidate.Version == "1.3.0");
+        Assert.False(Directory.Exists(Path.Combine(_rig.StateDirectory, "models", "iot-test", "versions", "1.3.0")));
+    }
+
+    [Fact]
+    public async Task A_bundle_whose_model_metadata_names_another_model_is_rejected()
+    {
+        var bundle = _rig.PublishRaw("1.2.0", await CraftedBundle.StartingLikeAModel()
+            .File("edgellm_model.json", """{"id":"other-model","version":"1.2.0"}""").BuildAsync());
+
+        var result = await _updater.SubmitAsync(bundle.Manifest, CancellationToken.None);
+
+        AssertRejected(result, OtaErrorCode.MetadataMismatch, "names other-model@1.2.0, the manifest iot-test@1.2.0");
+    }
+
+    [Fact]
     public async Task A_missing_bundle_is_rejected_without_retries()
     {
         var bundle = _rig.PublishRaw("1.2.0", [1, 2, 3]);

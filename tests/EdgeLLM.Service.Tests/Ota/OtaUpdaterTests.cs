@@ -68,6 +68,25 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_bundle_without_model_metadata_is_installed_naming_the_manifests_model_and_version()
+    {
+        var bundle = _rig.PublishRaw("1.4.0", await CraftedBundle.StartingLikeAModel().File("model.onnx", "weights").BuildAsync());
+        var staged = Path.Combine(_rig.SourcesDirectory, "crafted-1.4.0");
+        Directory.CreateDirectory(staged);
+        File.WriteAllText(Path.Combine(staged, "genai_config.json"), "{\"model\":{\"type\":\"llama\"}}");
+        File.WriteAllText(Path.Combine(staged, "model.onnx"), "weights");
+        File.WriteAllText(Path.Combine(staged, "edgellm_model.json"), "{\n  \"id\": \"iot-test\",\n  \"version\": \"1.4.0\"\n}\n");
+        _rig.Validator.RegisterSource("1.4.0", staged);
+        var updater = _rig.CreateUpdater();
+
+        var result = await updater.SubmitAsync(bundle.Manifest, CancellationToken.None);
+
+        Assert.Equal(OtaPhase.Active, result.Status.Phase);
+        var installed = Runtime.Models.ModelIdentity.Read(updater.ActiveModel!.Directory);
+        Assert.Equal(("iot-test", "1.4.0"), (installed.Id, installed.Version));
+    }
+
+    [Fact]
     public async Task A_restart_after_confirmation_serves_the_new_version()
     {
         var bundle = await _rig.PublishAsync("1.1.0");
@@ -86,7 +105,7 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Status_json_has_exactly_the_contract_fields()
+    public async Task Status_json_has_exactly_the_contract_fields_and_the_code_extension()
     {
         var bundle = await _rig.PublishAsync("1.1.0");
         var updater = _rig.CreateUpdater();
@@ -95,10 +114,11 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
 
         using var json = System.Text.Json.JsonDocument.Parse(_rig.Status.All[^1].ToJson());
         var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["model", "version", "phase", "progress", "error"], names);
+        Assert.Equal(["model", "version", "phase", "progress", "error", "code"], names);
         Assert.Equal("active", json.RootElement.GetProperty("phase").GetString());
         Assert.Equal(1, json.RootElement.GetProperty("progress").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("error").ValueKind);
+        Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("code").ValueKind);
     }
 
     [Fact]
@@ -178,6 +198,11 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
         Assert.Equal(OtaErrorCode.NotInRollout, result.ErrorCode);
         Assert.Contains($"device '{_rig.DeviceId}' is in bucket", result.Status.Error);
         Assert.Contains("nothing was downloaded", result.Status.Error);
+        using (var json = System.Text.Json.JsonDocument.Parse(result.Status.ToJson()))
+        {
+            Assert.Equal("not_in_rollout", json.RootElement.GetProperty("code").GetString());
+        }
+
         Assert.Equal(0, _rig.Server.RequestsFor(bundle.BundleName));
         Assert.Equal(_rig.DefaultModel, updater.ActiveModel);
     }

@@ -36,15 +36,17 @@ public sealed class ServiceOtaTests : IDisposable
     }
 
     [Fact]
-    public async Task An_honest_update_posted_to_the_admin_api_ends_active_and_answers_with_the_new_version()
+    public async Task An_update_packed_with_a_new_version_ends_active_and_serves_and_reports_the_manifests_version()
     {
         var key = OtaKeyPair.Generate();
         var trusted = Path.Combine(_root, "trusted-keys");
         Directory.CreateDirectory(trusted);
         await File.WriteAllTextAsync(Path.Combine(trusted, "fleet.pub.pem"), key.PublicKeyPem);
         await using var server = await BundleServer.StartAsync();
+        // The default model directory as it is (its edgellm_model.json says 2026.11.22), packed as another version:
+        // the device must serve and report the manifest's version, not the directory's.
         var packed = await OtaBundlePacker.PackAsync(
-            new OtaPackRequest(NewVersionOfTheDefaultModel("2026.12.1"), Path.Combine(_root, "bundles")) { Url = server.BaseAddress.AbsoluteUri },
+            new OtaPackRequest(DefaultModelSmoke.Directory, Path.Combine(_root, "bundles")) { Version = "2026.12.1", Url = server.BaseAddress.AbsoluteUri },
             CancellationToken.None);
         var url = server.Add(packed.BundlePath);
         var manifest = JsonNode.Parse(await File.ReadAllBytesAsync(packed.ManifestPath))!.AsObject();
@@ -73,7 +75,10 @@ public sealed class ServiceOtaTests : IDisposable
         }));
         using var doc = JsonDocument.Parse(await answer.Content.ReadAsStringAsync());
         Assert.Equal(c.Text, doc.RootElement.GetProperty("choices")[0].GetProperty("message").GetProperty("content").GetString());
-        Assert.Contains("edgellm_ota_phase{model=\"iot-assist\",version=\"2026.12.1\",phase=\"active\"} 1", await service.Http.GetStringAsync("/metrics"));
+        var metrics = await service.Http.GetStringAsync("/metrics");
+        Assert.Contains("edgellm_ota_phase{model=\"iot-assist\",version=\"2026.12.1\",phase=\"active\"} 1", metrics);
+        Assert.Contains("edgellm_model_info{model=\"iot-assist\",version=\"2026.12.1\",", metrics);
+        Assert.Equal("2026.12.1", service.Host.Current!.Model.Identity.Version);
 
         // The same manifest again is a no-op: still active, same version.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/ota") { Content = new ByteArrayContent(signed) };

@@ -9,7 +9,9 @@ namespace EdgeLLM.Service.Ota;
 /// Packs one model directory into an OTA bundle (<c>&lt;model&gt;-&lt;version&gt;.tar.gz</c>) and writes its unsigned
 /// manifest (<c>&lt;model&gt;-&lt;version&gt;.json</c>) beside it. The bundle holds the directory's files at the archive's
 /// root, in ordinal order, as ustar entries with fixed owner, mode and time, so the same directory always
-/// packs to the same bytes (and the same SHA-256).
+/// packs to the same bytes (and the same SHA-256). The bundle's <c>edgellm_model.json</c> always names the manifest's
+/// model id and version (written in, or added, when the directory's says otherwise), because a device serves and
+/// reports the version its metadata names and refuses a bundle whose metadata disagrees with its manifest.
 /// </summary>
 public static class OtaBundlePacker
 {
@@ -63,11 +65,18 @@ public static class OtaBundlePacker
         }
 
         var files = CollectFiles(modelDirectory);
+        var modelInfo = OtaModelInfo.ForBundle(modelDirectory, model, version);
+        if (modelInfo is not null && !files.Contains(ModelInfoFile))
+        {
+            files.Add(ModelInfoFile);
+            files.Sort(StringComparer.Ordinal);
+        }
+
         Directory.CreateDirectory(request.OutputDirectory);
         var baseName = $"{model}-{version}";
         var bundlePath = Path.GetFullPath(Path.Combine(request.OutputDirectory, baseName + ".tar.gz"));
         var manifestPath = Path.GetFullPath(Path.Combine(request.OutputDirectory, baseName + ".json"));
-        await WriteBundleAsync(modelDirectory, files, bundlePath, cancellationToken).ConfigureAwait(false);
+        await WriteBundleAsync(modelDirectory, files, modelInfo, bundlePath, cancellationToken).ConfigureAwait(false);
 
         var (size, sha256) = await HashFileAsync(bundlePath, cancellationToken).ConfigureAwait(false);
         var url = request.Url switch
@@ -120,7 +129,7 @@ public static class OtaBundlePacker
         return entries;
     }
 
-    private static async Task WriteBundleAsync(string root, List<string> entries, string bundlePath, CancellationToken cancellationToken)
+    private static async Task WriteBundleAsync(string root, List<string> entries, byte[]? modelInfo, string bundlePath, CancellationToken cancellationToken)
     {
         var temporary = bundlePath + ".tmp";
         try
@@ -132,7 +141,7 @@ public static class OtaBundlePacker
                 {
                     foreach (var name in entries)
                     {
-                        await WriteEntryAsync(tar, root, name, cancellationToken).ConfigureAwait(false);
+                        await WriteEntryAsync(tar, root, name, name == ModelInfoFile ? modelInfo : null, cancellationToken).ConfigureAwait(false);
                     }
                 }
 
@@ -149,7 +158,7 @@ public static class OtaBundlePacker
         }
     }
 
-    private static async Task WriteEntryAsync(TarWriter tar, string root, string name, CancellationToken cancellationToken)
+    private static async Task WriteEntryAsync(TarWriter tar, string root, string name, byte[]? replacement, CancellationToken cancellationToken)
     {
         if (name.Length > 255)
         {
@@ -173,7 +182,9 @@ public static class OtaBundlePacker
             return;
         }
 
-        await using var data = new FileStream(Path.Combine(root, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
+        await using Stream data = replacement is not null
+            ? new MemoryStream(replacement, writable: false)
+            : new FileStream(Path.Combine(root, name), FileMode.Open, FileAccess.Read, FileShare.Read, 1 << 16, useAsync: true);
         entry.DataStream = data;
         await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
     }

@@ -42,6 +42,9 @@ public enum OtaErrorCode
     /// <summary><c>storage_error</c>: writing failed (disk full, permissions).</summary>
     StorageError,
 
+    /// <summary><c>metadata_mismatch</c>: the bundle's <c>edgellm_model.json</c> names another model id or version than the manifest.</summary>
+    MetadataMismatch,
+
     /// <summary><c>memory_budget</c>: weights plus minimum KV cache exceed the budget.</summary>
     MemoryBudget,
 

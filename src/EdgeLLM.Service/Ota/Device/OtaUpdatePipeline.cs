@@ -66,6 +66,7 @@ internal sealed class OtaUpdatePipeline
             var (stagingRoot, stagedModel) = await StageAsync(manifest, bundle, cancellationToken).ConfigureAwait(false);
             try
             {
+                CheckModelInfo(manifest, stagedModel);
                 await TestAsync(manifest, stagedModel, cancellationToken).ConfigureAwait(false);
                 return await SwitchAsync(manifest, stagedModel, bundle, cancellationToken).ConfigureAwait(false);
             }
@@ -255,6 +256,25 @@ internal sealed class OtaUpdatePipeline
                 InvalidDataException => new OtaUpdateException(OtaErrorCode.UnsafeBundle, $"not a gzip-compressed tar archive: {e.Message}", e),
                 _ => new OtaUpdateException(OtaErrorCode.StorageError, $"extracting into {_store.StagingDirectory}: {e.Message}", e),
             };
+        }
+    }
+
+    /// <summary>The version served and reported everywhere is read from the model's own metadata: it must be the manifest's.</summary>
+    private static void CheckModelInfo(OtaManifest manifest, string stagedModel)
+    {
+        string? mismatch;
+        try
+        {
+            mismatch = OtaModelInfo.Reconcile(stagedModel, manifest.Model, manifest.Version);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            throw new OtaUpdateException(OtaErrorCode.StorageError, $"writing {OtaBundlePacker.ModelInfoFile} into {stagedModel}: {e.Message}", e);
+        }
+
+        if (mismatch is not null)
+        {
+            throw new OtaUpdateException(OtaErrorCode.MetadataMismatch, mismatch);
         }
     }
 
