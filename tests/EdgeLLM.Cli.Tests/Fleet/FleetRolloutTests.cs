@@ -11,6 +11,7 @@ namespace EdgeLLM.Cli.Tests.Fleet;
 /// group with <c>ota publish</c> as a 50 % rollout, taken by real service instances on the real broker, and read
 /// back with <c>fleet status --json</c>.
 /// </summary>
+[Collection(FleetRolloutCollection.Name)]
 public sealed class FleetRolloutTests : IAsyncLifetime
 {
     private const string Group = "lab";
