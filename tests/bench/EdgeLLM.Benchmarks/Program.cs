@@ -1,10 +1,19 @@
 using BenchmarkDotNet.Running;
 using EdgeLLM.Benchmarks;
 
-// `tokenizer` runs the side-by-side comparison with transformers.js; anything else goes to BenchmarkDotNet.
+// `tokenizer` runs the side-by-side comparison with transformers.js, `package-conformance` holds
+// Microsoft.ML.Tokenizers to the conformance corpus; anything else goes to BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "tokenizer")
 {
     return TokenizerThroughput.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "package-conformance")
+{
+    return PackageComparison.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "package-vocabulary")
+{
+    return PackageVocabularyCheck.Run(args[1..]);
 }
 BenchmarkSwitcher.FromAssembly(typeof(TokenizerThroughput).Assembly).Run(args);
 return 0;
