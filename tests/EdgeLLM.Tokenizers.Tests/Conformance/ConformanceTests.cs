@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
 
@@ -5,13 +6,38 @@ namespace EdgeLLM.Tokenizers.Tests.Conformance;
 
 /// <summary>
 /// Every string of the committed corpus, encoded and decoded by EdgeLLM, against what transformers.js
-/// (the reference implementation, run by make-references.mjs) produced from the same tokenizer files.
+/// (the reference implementation, run by make-references.mjs) produced from the same tokenizer files: on the
+/// production path (Microsoft.ML.Tokenizers for the byte-level files it takes) and on EdgeLLM's own BPE.
 /// </summary>
 public class ConformanceTests
 {
     private static readonly string[] Corpus = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Conformance", "corpus.json")))!;
 
-    public static TheoryData<string> Tokenizers() => ["llama3", "qwen3", "llama2", "gemma3", "gpt2", "iot-assist"];
+    private static readonly ConcurrentDictionary<(string Name, bool AllowPackage), Tokenizer> Loaded = new();
+
+    /// <summary>Every tokenizer with references, as production loads it (byte-level ones through Microsoft.ML.Tokenizers).</summary>
+    public static TheoryData<string> Tokenizers() => ["llama3", "llama3_2", "qwen3", "qwen2_5", "llama2", "gemma2", "gemma3", "gpt2", "iot-assist"];
+
+    /// <summary>The production path of every tokenizer, and EdgeLLM's own BPE for the byte-level ones the package
+    /// takes over (the own path stays conformant: it is what any other byte-level file gets).</summary>
+    public static TheoryData<string, bool> Paths()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in (string[])["llama3", "llama3_2", "qwen3", "qwen2_5", "llama2", "gemma2", "gemma3", "gpt2", "iot-assist"])
+        {
+            data.Add(name, true);
+        }
+        foreach (var name in (string[])["llama3", "llama3_2", "qwen3", "qwen2_5", "gpt2", "iot-assist"])
+        {
+            data.Add(name, false);
+        }
+        return data;
+    }
+
+    // Loading the large vocabularies dominates this class's time, so each is loaded once (the theory cases of a
+    // class run one after another, so no tokenizer is shared between threads here).
+    private static Tokenizer Load(string name, bool allowPackage = true) =>
+        Loaded.GetOrAdd((name, allowPackage), k => Tokenizer.FromDirectory(TokenizerAssets.Directory(k.Name), k.AllowPackage));
 
     private sealed record Reference(int[] Ids, int[] Plain, string Decoded, string DecodedSkipping);
 
@@ -39,10 +65,10 @@ public class ConformanceTests
     private static string Escape(string s) => JsonSerializer.Serialize(s);
 
     [Theory]
-    [MemberData(nameof(Tokenizers))]
-    public void Encoding_gives_the_same_ids_as_transformers_js_for_the_whole_corpus(string name)
+    [MemberData(nameof(Paths))]
+    public void Encoding_gives_the_same_ids_as_transformers_js_for_the_whole_corpus(string name, bool allowPackage)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name, allowPackage);
         var references = LoadReferences(name);
         var failures = new StringBuilder();
         var failed = 0;
@@ -62,10 +88,10 @@ public class ConformanceTests
     }
 
     [Theory]
-    [MemberData(nameof(Tokenizers))]
-    public void Decoding_gives_the_same_text_as_transformers_js_for_the_whole_corpus(string name)
+    [MemberData(nameof(Paths))]
+    public void Decoding_gives_the_same_text_as_transformers_js_for_the_whole_corpus(string name, bool allowPackage)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name, allowPackage);
         var references = LoadReferences(name);
         var failures = new StringBuilder();
         var failed = 0;
@@ -89,7 +115,7 @@ public class ConformanceTests
     [MemberData(nameof(Tokenizers))]
     public void Streaming_deltas_add_up_to_the_full_decoding_and_never_split_a_character(string name)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name);
         var references = LoadReferences(name);
         for (var i = 0; i < Corpus.Length; i++)
         {
@@ -110,7 +136,7 @@ public class ConformanceTests
     [MemberData(nameof(Tokenizers))]
     public void The_byte_level_stream_gives_the_same_deltas_as_decoding_the_window_twice(string name)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name);
         var references = LoadReferences(name);
         var random = new Random(20261128);
         var sequences = references.SelectMany(r => new[] { r.Ids, r.Plain }).ToList();
