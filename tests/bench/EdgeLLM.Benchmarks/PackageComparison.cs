@@ -4,13 +4,14 @@ using EdgeLLM.Benchmarks.Package;
 namespace EdgeLLM.Benchmarks;
 
 /// <summary>
-/// Which Microsoft.ML.Tokenizers classes can be built from each conformance tokenizer's files, and how many
-/// corpus strings each disagrees on with the transformers.js references (with one example of each kind).
+/// Which Microsoft.ML.Tokenizers classes can be built from each conformance tokenizer's files, how long that
+/// takes (the Tiktoken row is EdgeLLM's production load: its own tables plus the package's), and how many corpus
+/// strings each disagrees on with the transformers.js references (with one example of each kind).
 ///   dotnet run -c Release --project tests/bench/EdgeLLM.Benchmarks -- package-conformance [NAME ...]
 /// </summary>
 internal static class PackageComparison
 {
-    public static readonly string[] Names = ["gpt2", "llama3", "qwen3", "iot-assist", "llama2", "gemma3"];
+    public static readonly string[] Names = ["gpt2", "llama3", "llama3_2", "qwen3", "qwen2_5", "iot-assist", "llama2", "gemma2", "gemma3"];
 
     public static int Run(string[] args)
     {
@@ -18,6 +19,9 @@ internal static class PackageComparison
         foreach (var name in args.Length > 0 ? args : Names)
         {
             var dir = Paths.TokenizerDirectory(name);
+            var ownWatch = Stopwatch.StartNew();
+            EdgeLLM.Tokenizers.Tokenizer.FromDirectory(dir, allowPackage: false);
+            Console.WriteLine($"{name}: EdgeLLM's own BPE loads in {ownWatch.Elapsed.TotalMilliseconds:F0} ms");
             var candidates = PackageTokenizer.Candidates(dir);
             if (candidates.Count == 0)
             {

@@ -21,7 +21,7 @@ public class PackageTokenizerBenchmarks
     private Tokenizer _edge = null!;
     private Tokenizer _package = null!;
 
-    [Params("gpt2", "llama3", "qwen3", "iot-assist")]
+    [Params("gpt2", "llama3", "llama3_2", "qwen3", "qwen2_5", "iot-assist")]
     public string Name { get; set; } = "";
 
     [GlobalSetup]

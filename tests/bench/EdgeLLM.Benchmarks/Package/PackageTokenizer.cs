@@ -16,11 +16,11 @@ namespace EdgeLLM.Benchmarks.Package;
 /// </summary>
 internal sealed class PackageTokenizer
 {
-    private readonly Func<string, IReadOnlyList<int>> _encode;
+    private readonly Func<string, bool, IReadOnlyList<int>> _encode;
     private readonly Func<IEnumerable<int>, bool, string?> _decode;
     private readonly bool _cleanUp;
 
-    private PackageTokenizer(PackageApi api, MlTokenizer? inner, IReadOnlyCollection<string> addedTokens, Func<string, IReadOnlyList<int>> encode,
+    private PackageTokenizer(PackageApi api, MlTokenizer? inner, IReadOnlyCollection<string> addedTokens, Func<string, bool, IReadOnlyList<int>> encode,
         Func<IEnumerable<int>, bool, string?> decode, bool cleanUp)
     {
         AddedTokens = addedTokens;
@@ -74,6 +74,7 @@ internal sealed class PackageTokenizer
         var vocab = model.GetProperty("vocab").EnumerateObject().ToDictionary(p => p.Name, p => p.Value.GetInt32(), StringComparer.Ordinal);
         var added = root.GetProperty("added_tokens").EnumerateArray().ToDictionary(a => a.GetProperty("content").GetString()!, a => a.GetProperty("id").GetInt32(), StringComparer.Ordinal);
         var normalizer = NormalizerOf(root);
+        var template = Template(root);
         var preTokenizer = new RegexPreTokenizer(new Regex(SplitPattern(root), RegexOptions.Compiled | RegexOptions.CultureInvariant), added);
         switch (api)
         {
@@ -87,7 +88,7 @@ internal sealed class PackageTokenizer
                     PreTokenizer = preTokenizer,
                     Normalizer = normalizer,
                 });
-                return new PackageTokenizer(api, bpe, added.Keys, t => bpe.EncodeToIds(t), (ids, skip) => bpe.Decode(ids, considerSpecialTokens: !skip), config.CleanUpTokenizationSpaces);
+                return new PackageTokenizer(api, bpe, added.Keys, (t, special) => WithTemplate(bpe.EncodeToIds(t), special ? template : null), (ids, skip) => bpe.Decode(ids, considerSpecialTokens: !skip), config.CleanUpTokenizationSpaces);
             }
             case PackageApi.Tiktoken:
             {
@@ -97,7 +98,7 @@ internal sealed class PackageTokenizer
                 {
                     throw new NotSupportedException("the file is outside what EdgeLLM maps onto TiktokenTokenizer");
                 }
-                return new PackageTokenizer(api, null, added.Keys, t => production.Encode(t, addSpecialTokens: false),
+                return new PackageTokenizer(api, null, added.Keys, (t, special) => production.Encode(t, special),
                     (ids, skip) => production.Decode([.. ids], skip), cleanUp: false);
             }
             case PackageApi.CodeGen:
@@ -105,7 +106,7 @@ internal sealed class PackageTokenizer
                 var vocabJson = JsonSerializer.SerializeToUtf8Bytes(vocab);
                 var merges = Encoding.UTF8.GetBytes("#version: 0.2\n" + string.Join('\n', Merges(model)) + "\n");
                 var codeGen = CodeGenTokenizer.Create(new MemoryStream(vocabJson), new MemoryStream(merges), addPrefixSpace: false, addBeginOfSentence: false, addEndOfSentence: false);
-                return new PackageTokenizer(api, codeGen, added.Keys, t => codeGen.EncodeToIds(t),
+                return new PackageTokenizer(api, codeGen, added.Keys, (t, special) => WithTemplate(codeGen.EncodeToIds(t), special ? template : null),
                     (ids, skip) => codeGen.Decode(ids, hasPrefixSpace: false, considerSpecialTokens: !skip), config.CleanUpTokenizationSpaces);
             }
             default:
@@ -113,7 +114,41 @@ internal sealed class PackageTokenizer
         }
     }
 
-    public int[] Encode(string text) => [.. _encode(text)];
+    /// <summary>The ids of <paramref name="text"/>; with <paramref name="addSpecialTokens"/>, wrapped in the BOS/EOS
+    /// of the file's TemplateProcessing post-processor, which the package classes do not read.</summary>
+    public int[] Encode(string text, bool addSpecialTokens) => [.. _encode(text, addSpecialTokens)];
+
+    private static IReadOnlyList<int> WithTemplate(IReadOnlyList<int> ids, (int[] Before, int[] After)? template) =>
+        template is { } t ? [.. t.Before, .. ids, .. t.After] : ids;
+
+    /// <summary>The special token ids TemplateProcessing puts before and after a single sequence.</summary>
+    private static (int[] Before, int[] After) Template(JsonElement root)
+    {
+        var before = new List<int>();
+        var after = new List<int>();
+        var post = root.TryGetProperty("post_processor", out var p) ? p : default;
+        if (post.ValueKind == JsonValueKind.Object && post.GetProperty("type").GetString() == "Sequence")
+        {
+            post = post.GetProperty("processors").EnumerateArray().FirstOrDefault(x => x.GetProperty("type").GetString() == "TemplateProcessing");
+        }
+        if (post.ValueKind == JsonValueKind.Object && post.GetProperty("type").GetString() == "TemplateProcessing")
+        {
+            var seen = false;
+            foreach (var step in post.GetProperty("single").EnumerateArray())
+            {
+                if (step.TryGetProperty("SpecialToken", out var special))
+                {
+                    var ids = post.GetProperty("special_tokens").GetProperty(special.GetProperty("id").GetString()!).GetProperty("ids");
+                    (seen ? after : before).AddRange(ids.EnumerateArray().Select(i => i.GetInt32()));
+                }
+                else
+                {
+                    seen = true;
+                }
+            }
+        }
+        return ([.. before], [.. after]);
+    }
 
     public string Decode(IEnumerable<int> ids, bool skipSpecialTokens)
     {
