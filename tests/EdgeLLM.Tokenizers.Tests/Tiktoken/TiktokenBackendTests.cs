@@ -1,3 +1,4 @@
+using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace EdgeLLM.Tokenizers.Tests.Tiktoken;
@@ -8,6 +9,7 @@ namespace EdgeLLM.Tokenizers.Tests.Tiktoken;
 /// can only read as a tokenizer.model protobuf, and byte-level files outside the measured shape stay on EdgeLLM's
 /// own BPE, which still encodes them as before.
 /// </summary>
+[Collection(LoadedTokenizers.Collection)]
 public class TiktokenBackendTests
 {
     [Theory]
@@ -22,13 +24,13 @@ public class TiktokenBackendTests
     [InlineData("gemma3", false)]
     public void The_measured_byte_level_families_use_the_package_and_sentencepiece_ones_do_not(string name, bool expected)
     {
-        Assert.Equal(expected, Tokenizer.FromDirectory(TokenizerAssets.Directory(name)).UsesPackage);
+        Assert.Equal(expected, LoadedTokenizers.Get(name).UsesPackage);
     }
 
     [Fact]
     public void The_package_can_be_turned_off_for_a_file_it_would_take()
     {
-        Assert.False(Tokenizer.FromDirectory(TokenizerAssets.Directory("iot-assist"), allowPackage: false).UsesPackage);
+        Assert.False(LoadedTokenizers.Get("iot-assist", allowPackage: false).UsesPackage);
     }
 
     public static TheoryData<string> Changes() =>
@@ -81,8 +83,8 @@ public class TiktokenBackendTests
     [Fact]
     public void Both_paths_give_the_same_ids_and_text_for_added_tokens_inside_text()
     {
-        var package = Tokenizer.FromDirectory(TokenizerAssets.Directory("qwen3"));
-        var own = Tokenizer.FromDirectory(TokenizerAssets.Directory("qwen3"), allowPackage: false);
+        var package = LoadedTokenizers.Get("qwen3");
+        var own = LoadedTokenizers.Get("qwen3", allowPackage: false);
         const string text = "<|im_start|>user\nLights on<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nDone.<|im_end|>";
         Assert.True(package.UsesPackage);
         Assert.Equal(own.Encode(text), package.Encode(text));
@@ -91,5 +93,36 @@ public class TiktokenBackendTests
         Assert.Equal(text, package.Decode(ids, skipSpecialTokens: false));
         // <think> is an added token but not a special one, so skipping special tokens keeps it.
         Assert.Contains("<think>", package.Decode(ids, skipSpecialTokens: true));
+    }
+
+    [Theory]
+    [InlineData("llama3")]
+    [InlineData("llama3_2")]
+    [InlineData("qwen3")]
+    [InlineData("qwen2_5")]
+    [InlineData("iot-assist")]
+    public void Rendered_chat_templates_encode_and_decode_the_same_on_both_paths(string family)
+    {
+        // The texts apply_chat_template produced in transformers.js (Templates/Data/references.json): special
+        // tokens between turns, the template's own whitespace, BOS written into the text.
+        using var references = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Templates", "Data", "references.json")));
+        var package = LoadedTokenizers.Get(family);
+        var own = LoadedTokenizers.Get(family, allowPackage: false);
+        Assert.True(package.UsesPackage);
+        var texts = 0;
+        foreach (var c in references.RootElement.GetProperty("templates").GetProperty(family).GetProperty("cases").EnumerateArray())
+        {
+            if (!c.TryGetProperty("text", out var rendered))
+            {
+                continue;
+            }
+            var text = rendered.GetString()!;
+            var ids = package.Encode(text, addSpecialTokens: false);
+            Assert.Equal(own.Encode(text, addSpecialTokens: false), ids);
+            Assert.Equal(own.Decode(ids, skipSpecialTokens: false), package.Decode(ids, skipSpecialTokens: false));
+            Assert.Equal(own.Decode(ids, skipSpecialTokens: true), package.Decode(ids, skipSpecialTokens: true));
+            texts++;
+        }
+        Assert.Equal(20, texts);
     }
 }
