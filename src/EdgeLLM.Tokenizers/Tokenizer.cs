@@ -97,11 +97,18 @@ public sealed class Tokenizer
 
     /// <summary>Loads <c>tokenizer.json</c> with <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
     /// <c>chat_template.jinja</c> from a model directory.</summary>
-    public static Tokenizer FromDirectory(string directory) => FromFile(
-        Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
-        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"));
+    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, allowPackage: true);
 
-    public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null)
+    /// <summary>Loads a model directory; <paramref name="allowPackage"/> false keeps every file on EdgeLLM's own BPE
+    /// (the conformance tests and the benchmark hold both paths to the references).</summary>
+    internal static Tokenizer FromDirectory(string directory, bool allowPackage) => FromFile(
+        Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
+        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), allowPackage);
+
+    public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null) =>
+        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, allowPackage: true);
+
+    private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, bool allowPackage)
     {
         string json;
         try
@@ -112,17 +119,10 @@ public sealed class Tokenizer
         {
             throw new TokenizerLoadException($"{tokenizerJsonPath}: cannot be read: {e.Message}", e);
         }
-        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath));
+        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
     }
 
     public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: true);
-
-    /// <summary>Loads a model directory; <paramref name="allowPackage"/> false keeps every file on EdgeLLM's own BPE
-    /// (the conformance tests and the benchmark hold both paths to the references).</summary>
-    internal static Tokenizer FromDirectory(string directory, bool allowPackage) => FromJson(
-        File.ReadAllText(Path.Combine(directory, "tokenizer.json")),
-        TokenizerConfig.Load(Path.Combine(directory, "tokenizer_config.json"), Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja")),
-        allowPackage);
 
     internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, bool allowPackage)
     {
