@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.ML.Tokenizers;
-using MlTokenizer = Microsoft.ML.Tokenizers.Tokenizer;
 
 namespace EdgeLLM.Benchmarks.Package;
 
@@ -20,21 +19,14 @@ internal sealed class PackageTokenizer
     private readonly Func<IEnumerable<int>, bool, string?> _decode;
     private readonly bool _cleanUp;
 
-    private PackageTokenizer(PackageApi api, MlTokenizer? inner, IReadOnlyCollection<string> addedTokens, Func<string, bool, IReadOnlyList<int>> encode,
+    private PackageTokenizer(IReadOnlyCollection<string> addedTokens, Func<string, bool, IReadOnlyList<int>> encode,
         Func<IEnumerable<int>, bool, string?> decode, bool cleanUp)
     {
         AddedTokens = addedTokens;
-        Api = api;
-        Inner = inner;
         _encode = encode;
         _decode = decode;
         _cleanUp = cleanUp;
     }
-
-    public PackageApi Api { get; }
-
-    /// <summary>The package's tokenizer; null for <see cref="PackageApi.Tiktoken"/>, which EdgeLLM's Tokenizer holds.</summary>
-    public MlTokenizer? Inner { get; }
 
     /// <summary>The contents of the file's added tokens.</summary>
     public IReadOnlyCollection<string> AddedTokens { get; }
@@ -88,7 +80,7 @@ internal sealed class PackageTokenizer
                     PreTokenizer = preTokenizer,
                     Normalizer = normalizer,
                 });
-                return new PackageTokenizer(api, bpe, added.Keys, (t, special) => WithTemplate(bpe.EncodeToIds(t), special ? template : null), (ids, skip) => bpe.Decode(ids, considerSpecialTokens: !skip), config.CleanUpTokenizationSpaces);
+                return new PackageTokenizer(added.Keys, (t, special) => WithTemplate(bpe.EncodeToIds(t), special ? template : null), (ids, skip) => bpe.Decode(ids, considerSpecialTokens: !skip), config.CleanUpTokenizationSpaces);
             }
             case PackageApi.Tiktoken:
             {
@@ -98,7 +90,7 @@ internal sealed class PackageTokenizer
                 {
                     throw new NotSupportedException("the file is outside what EdgeLLM maps onto TiktokenTokenizer");
                 }
-                return new PackageTokenizer(api, null, added.Keys, (t, special) => production.Encode(t, special),
+                return new PackageTokenizer(added.Keys, (t, special) => production.Encode(t, special),
                     (ids, skip) => production.Decode([.. ids], skip), cleanUp: false);
             }
             case PackageApi.CodeGen:
@@ -106,7 +98,7 @@ internal sealed class PackageTokenizer
                 var vocabJson = JsonSerializer.SerializeToUtf8Bytes(vocab);
                 var merges = Encoding.UTF8.GetBytes("#version: 0.2\n" + string.Join('\n', Merges(model)) + "\n");
                 var codeGen = CodeGenTokenizer.Create(new MemoryStream(vocabJson), new MemoryStream(merges), addPrefixSpace: false, addBeginOfSentence: false, addEndOfSentence: false);
-                return new PackageTokenizer(api, codeGen, added.Keys, (t, special) => WithTemplate(codeGen.EncodeToIds(t), special ? template : null),
+                return new PackageTokenizer(added.Keys, (t, special) => WithTemplate(codeGen.EncodeToIds(t), special ? template : null),
                     (ids, skip) => codeGen.Decode(ids, hasPrefixSpace: false, considerSpecialTokens: !skip), config.CleanUpTokenizationSpaces);
             }
             default:
