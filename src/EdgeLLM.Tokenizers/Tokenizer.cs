@@ -7,19 +7,22 @@ using EdgeLLM.Tokenizers.Models;
 using EdgeLLM.Tokenizers.Normalizers;
 using EdgeLLM.Tokenizers.PostProcessors;
 using EdgeLLM.Tokenizers.PreTokenizers;
+using EdgeLLM.Tokenizers.Tiktoken;
 
 namespace EdgeLLM.Tokenizers;
 
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> tokenizer (BPE, byte-level or SentencePiece-style): added tokens are
 /// matched first, the rest is normalized, pre-tokenized and encoded by the model, and the post-processor adds
-/// BOS/EOS when asked. Safe to use from several threads.
+/// BOS/EOS when asked. Byte-level files of the measured shape are encoded and decoded by Microsoft.ML.Tokenizers
+/// (see <c>TiktokenBackend</c>); everything else by EdgeLLM's own BPE. Safe to use from several threads.
 /// </summary>
 public sealed class Tokenizer
 {
     private readonly INormalizer? _normalizer;
     private readonly IPreTokenizer? _preTokenizer;
     private readonly BpeModel _model;
+    private readonly TiktokenBackend? _tiktoken;
     private readonly IPostProcessor? _postProcessor;
     private readonly IDecoder? _decoder;
     private readonly AddedTokenMatcher _rawAdded;
@@ -30,7 +33,7 @@ public sealed class Tokenizer
     private static readonly byte[] AddedTokenMarker = new byte[1];
     private byte[]?[]? _byteLevelBytes;
 
-    private Tokenizer(JsonElement root, TokenizerConfig config)
+    private Tokenizer(JsonElement root, TokenizerConfig config, bool allowPackage)
     {
         Config = config;
         var model = JsonNodeReader.Get(root, "model", "(top level)");
@@ -79,7 +82,11 @@ public sealed class Tokenizer
                 _special[id] = true;
             }
         }
+        _tiktoken = allowPackage ? TiktokenBackend.TryCreate(root, _model, added) : null;
     }
+
+    /// <summary>True when Microsoft.ML.Tokenizers encodes and decodes for this file (see <c>TiktokenBackend</c>).</summary>
+    internal bool UsesPackage => _tiktoken is not null;
 
     public TokenizerConfig Config { get; }
 
@@ -90,11 +97,18 @@ public sealed class Tokenizer
 
     /// <summary>Loads <c>tokenizer.json</c> with <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
     /// <c>chat_template.jinja</c> from a model directory.</summary>
-    public static Tokenizer FromDirectory(string directory) => FromFile(
-        Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
-        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"));
+    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, allowPackage: true);
 
-    public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null)
+    /// <summary>Loads a model directory; <paramref name="allowPackage"/> false keeps every file on EdgeLLM's own BPE
+    /// (the conformance tests and the benchmark hold both paths to the references).</summary>
+    internal static Tokenizer FromDirectory(string directory, bool allowPackage) => FromFile(
+        Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
+        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), allowPackage);
+
+    public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null) =>
+        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, allowPackage: true);
+
+    private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, bool allowPackage)
     {
         string json;
         try
@@ -105,15 +119,17 @@ public sealed class Tokenizer
         {
             throw new TokenizerLoadException($"{tokenizerJsonPath}: cannot be read: {e.Message}", e);
         }
-        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath));
+        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
     }
 
-    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null)
+    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: true);
+
+    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, bool allowPackage)
     {
         try
         {
             using var doc = JsonDocument.Parse(tokenizerJson);
-            return new Tokenizer(doc.RootElement, config ?? TokenizerConfig.Empty);
+            return new Tokenizer(doc.RootElement, config ?? TokenizerConfig.Empty, allowPackage);
         }
         catch (JsonException e)
         {
@@ -136,6 +152,25 @@ public sealed class Tokenizer
     public void Encode(string text, List<int> ids, bool addSpecialTokens = true)
     {
         var start = ids.Count;
+        if (_tiktoken is not null)
+        {
+            _tiktoken.Encode(text, ids);
+        }
+        else
+        {
+            EncodeOwn(text, ids);
+        }
+        if (addSpecialTokens && _postProcessor is not null)
+        {
+            var tail = ids.GetRange(start, ids.Count - start);
+            _postProcessor.Process(tail);
+            ids.RemoveRange(start, ids.Count - start);
+            ids.AddRange(tail);
+        }
+    }
+
+    private void EncodeOwn(string text, List<int> ids)
+    {
         var segments = new List<Segment>();
         _rawAdded.Split(text, atStart: true, segments);
         var normalizedSegments = new List<Segment>();
@@ -175,16 +210,29 @@ public sealed class Tokenizer
                 }
             }
         }
-        if (addSpecialTokens && _postProcessor is not null)
-        {
-            var tail = ids.GetRange(start, ids.Count - start);
-            _postProcessor.Process(tail);
-            ids.RemoveRange(start, ids.Count - start);
-            ids.AddRange(tail);
-        }
     }
 
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true)
+    {
+        var text = _tiktoken is not null ? DecodePackage(ids, skipSpecialTokens) : DecodeOwn(ids, skipSpecialTokens);
+        return Config.CleanUpTokenizationSpaces ? CleanUp(text) : text;
+    }
+
+    private string DecodePackage(ReadOnlySpan<int> ids, bool skipSpecialTokens)
+    {
+        // The same ids are dropped as on the own path: unknown ones always, special ones when asked.
+        var kept = new List<int>(ids.Length);
+        foreach (var id in ids)
+        {
+            if ((uint)id < (uint)_idToToken.Length && _idToToken[id] is not null && !(skipSpecialTokens && _special[id]))
+            {
+                kept.Add(id);
+            }
+        }
+        return _tiktoken!.Decode(kept);
+    }
+
+    private string DecodeOwn(ReadOnlySpan<int> ids, bool skipSpecialTokens)
     {
         var tokens = new List<string>(ids.Length);
         foreach (var id in ids)
@@ -199,17 +247,12 @@ public sealed class Tokenizer
             }
             tokens.Add(_idToToken[id]);
         }
-        string text;
         if (_decoder is null)
         {
-            text = string.Join(' ', tokens);
+            return string.Join(' ', tokens);
         }
-        else
-        {
-            _decoder.Decode(tokens);
-            text = string.Concat(tokens);
-        }
-        return Config.CleanUpTokenizationSpaces ? CleanUp(text) : text;
+        _decoder.Decode(tokens);
+        return string.Concat(tokens);
     }
 
     /// <summary>A decoder for tokens as they are generated; see <see cref="TokenizerStream"/>.</summary>

@@ -50,6 +50,9 @@ internal sealed class BpeModel
             _byteTokens[b] = _vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
         }
         _merges = new Dictionary<long, (int, int)>();
+        var formed = new HashSet<int>();
+        var lastFormed = -1;
+        var ranksFollowIds = true;
         var rank = 0;
         foreach (var m in JsonNodeReader.Get(model, "merges", "model").EnumerateArray())
         {
@@ -78,10 +81,34 @@ internal sealed class BpeModel
             if (_vocab.TryGetValue(left, out var l) && _vocab.TryGetValue(right, out var r) && _vocab.TryGetValue(merged, out var id))
             {
                 _merges.TryAdd(Pack(l, r), (rank, id));
+                ranksFollowIds &= id >= lastFormed;
+                lastFormed = id;
+                formed.Add(id);
+            }
+            else
+            {
+                ranksFollowIds = false;
             }
             rank++;
         }
+        RanksFollowIds = ranksFollowIds;
+        UnmergedTokens = [.. _vocab.Where(p => p.Key.Length > 1 && !formed.Contains(p.Value)).Select(p => p.Key)];
     }
+
+    /// <summary>
+    /// Every merge forms a vocabulary token, and the merges come in the order of those tokens' ids: then the
+    /// lowest merge rank is the lowest id of the token formed, which is how tiktoken ranks.
+    /// </summary>
+    public bool RanksFollowIds { get; }
+
+    /// <summary>Tokens of more than one character that no merge forms (BPE can only reach them whole).</summary>
+    public IReadOnlyList<string> UnmergedTokens { get; }
+
+    /// <summary>No byte fallback, unknown token, subword prefix or word suffix: plain byte-level BPE.</summary>
+    public bool IsPlain => !_byteFallback && _unkId is null && string.IsNullOrEmpty(_prefix) && string.IsNullOrEmpty(_suffix);
+
+    /// <summary>A word found whole in the vocabulary is one token, whatever the merges say.</summary>
+    public bool IgnoresMerges => _ignoreMerges;
 
     public IReadOnlyDictionary<string, int> Vocab => _vocab;
 

@@ -6,7 +6,8 @@ namespace EdgeLLM.Tokenizers.PreTokenizers;
 internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) : IPreTokenizer
 {
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
-    private static readonly Regex Gpt2 = RegexFactory.CreateJavaScriptLiteral(Gpt2Pattern);
+    /// <summary>GPT-2's split, with JavaScript's <c>\s</c> as in the reference implementation.</summary>
+    internal static readonly Regex Gpt2 = RegexFactory.CreateJavaScriptLiteral(Gpt2Pattern);
     private readonly List<Piece> _scratch = [];
 
     public void PreTokenize(List<Piece> input, List<Piece> output)

@@ -5,13 +5,35 @@ namespace EdgeLLM.Tokenizers.Tests.Conformance;
 
 /// <summary>
 /// Every string of the committed corpus, encoded and decoded by EdgeLLM, against what transformers.js
-/// (the reference implementation, run by make-references.mjs) produced from the same tokenizer files.
+/// (the reference implementation, run by make-references.mjs) produced from the same tokenizer files: on the
+/// production path (Microsoft.ML.Tokenizers for the byte-level files it takes) and on EdgeLLM's own BPE.
 /// </summary>
+[Collection(LoadedTokenizers.Collection)]
 public class ConformanceTests
 {
     private static readonly string[] Corpus = JsonSerializer.Deserialize<string[]>(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Conformance", "corpus.json")))!;
 
-    public static TheoryData<string> Tokenizers() => ["llama3", "qwen3", "llama2", "gemma3", "gpt2", "iot-assist"];
+    /// <summary>Every tokenizer with references, as production loads it (byte-level ones through Microsoft.ML.Tokenizers).</summary>
+    public static TheoryData<string> Tokenizers() => ["llama3", "llama3_2", "qwen3", "qwen2_5", "llama2", "gemma2", "gemma3", "gpt2", "iot-assist"];
+
+    /// <summary>The production path of every tokenizer, and EdgeLLM's own BPE for the byte-level ones the package
+    /// takes over (the own path stays conformant: it is what any other byte-level file gets).</summary>
+    public static TheoryData<string, bool> Paths()
+    {
+        var data = new TheoryData<string, bool>();
+        foreach (var name in (string[])["llama3", "llama3_2", "qwen3", "qwen2_5", "llama2", "gemma2", "gemma3", "gpt2", "iot-assist"])
+        {
+            data.Add(name, true);
+        }
+        // Llama-3.2 and Qwen2.5 share their families' vocabularies and merges, so their own path adds little here.
+        foreach (var name in (string[])["llama3", "qwen3", "gpt2", "iot-assist"])
+        {
+            data.Add(name, false);
+        }
+        return data;
+    }
+
+    private static Tokenizer Load(string name, bool allowPackage = true) => LoadedTokenizers.Get(name, allowPackage);
 
     private sealed record Reference(int[] Ids, int[] Plain, string Decoded, string DecodedSkipping);
 
@@ -39,10 +61,10 @@ public class ConformanceTests
     private static string Escape(string s) => JsonSerializer.Serialize(s);
 
     [Theory]
-    [MemberData(nameof(Tokenizers))]
-    public void Encoding_gives_the_same_ids_as_transformers_js_for_the_whole_corpus(string name)
+    [MemberData(nameof(Paths))]
+    public void Encoding_gives_the_same_ids_as_transformers_js_for_the_whole_corpus(string name, bool allowPackage)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name, allowPackage);
         var references = LoadReferences(name);
         var failures = new StringBuilder();
         var failed = 0;
@@ -62,10 +84,10 @@ public class ConformanceTests
     }
 
     [Theory]
-    [MemberData(nameof(Tokenizers))]
-    public void Decoding_gives_the_same_text_as_transformers_js_for_the_whole_corpus(string name)
+    [MemberData(nameof(Paths))]
+    public void Decoding_gives_the_same_text_as_transformers_js_for_the_whole_corpus(string name, bool allowPackage)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name, allowPackage);
         var references = LoadReferences(name);
         var failures = new StringBuilder();
         var failed = 0;
@@ -89,7 +111,7 @@ public class ConformanceTests
     [MemberData(nameof(Tokenizers))]
     public void Streaming_deltas_add_up_to_the_full_decoding_and_never_split_a_character(string name)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name);
         var references = LoadReferences(name);
         for (var i = 0; i < Corpus.Length; i++)
         {
@@ -110,7 +132,7 @@ public class ConformanceTests
     [MemberData(nameof(Tokenizers))]
     public void The_byte_level_stream_gives_the_same_deltas_as_decoding_the_window_twice(string name)
     {
-        var tokenizer = Tokenizer.FromDirectory(TokenizerAssets.Directory(name));
+        var tokenizer = Load(name);
         var references = LoadReferences(name);
         var random = new Random(20261128);
         var sequences = references.SelectMany(r => new[] { r.Ids, r.Plain }).ToList();

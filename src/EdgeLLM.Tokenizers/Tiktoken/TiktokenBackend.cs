@@ -1,0 +1,117 @@
+using System.Text;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using EdgeLLM.Tokenizers.AddedTokens;
+using EdgeLLM.Tokenizers.Json;
+using EdgeLLM.Tokenizers.Models;
+using EdgeLLM.Tokenizers.PreTokenizers;
+using Microsoft.ML.Tokenizers;
+
+namespace EdgeLLM.Tokenizers.Tiktoken;
+
+/// <summary>
+/// Byte-level BPE encoded and decoded by Microsoft.ML.Tokenizers' <c>TiktokenTokenizer</c>, built from the
+/// file's own vocabulary (each token's bytes ranked by its id), Split regex and added tokens. It is used only
+/// for files shaped like the ones it was measured on (docs/ARCHITECTURE.md, "Tokenizers"): there it gives the
+/// reference's ids on the whole conformance corpus and is faster; anything else stays on EdgeLLM's own BPE.
+/// </summary>
+internal sealed class TiktokenBackend
+{
+    private readonly TiktokenTokenizer _tiktoken;
+
+    private TiktokenBackend(TiktokenTokenizer tiktoken) => _tiktoken = tiktoken;
+
+    /// <summary>
+    /// The package's tokenizer for <paramref name="root"/>, or null when the file needs something tiktoken does
+    /// not do the Hugging Face way (a normalizer other than NFC, a pre-tokenizer other than one Split regex
+    /// plus the byte alphabet, added tokens that strip spaces, merges out of id order).
+    /// </summary>
+    public static TiktokenBackend? TryCreate(JsonElement root, BpeModel model, IReadOnlyList<AddedToken> added)
+    {
+        if (!model.IsPlain || !model.RanksFollowIds || Type(root, "decoder") != "ByteLevel"
+            || added.Any(a => a.LStrip || a.RStrip || a.SingleWord))
+        {
+            return null;
+        }
+        // Tiktoken takes a whole piece found in the vocabulary as one token; BPE without ignore_merges agrees
+        // only if every such token is one merges can form (added tokens never reach the model).
+        if (!model.IgnoresMerges && model.UnmergedTokens.Any(t => !added.Any(a => a.Content == t)))
+        {
+            return null;
+        }
+        var normalizerType = Type(root, "normalizer");
+        if (normalizerType is not (null or "NFC"))
+        {
+            return null;
+        }
+        if (SplitRegex(root.GetProperty("pre_tokenizer")) is not { } regex)
+        {
+            return null;
+        }
+        var specials = new Dictionary<string, int>(StringComparer.Ordinal);
+        foreach (var a in added)
+        {
+            specials[a.Content] = a.Id;
+        }
+        using var vocabulary = new MemoryStream(RankedBytes(model));
+        var normalizer = normalizerType is null ? null : new NfcNormalizer();
+        try
+        {
+            return new TiktokenBackend(TiktokenTokenizer.Create(vocabulary, new RegexPreTokenizer(regex, specials), normalizer, specials));
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or FormatException)
+        {
+            // A vocabulary tiktoken rejects (two tokens with the same bytes, say) stays on EdgeLLM's own BPE.
+            return null;
+        }
+    }
+
+    /// <summary>Appends the ids of <paramref name="text"/> (added tokens included, no BOS/EOS).</summary>
+    public void Encode(string text, List<int> ids) => ids.AddRange(_tiktoken.EncodeToIds(text));
+
+    /// <summary>The text of ids that are all in the vocabulary or added tokens.</summary>
+    public string Decode(IEnumerable<int> ids) => _tiktoken.Decode(ids);
+
+    private static string? Type(JsonElement root, string section) =>
+        root.TryGetProperty(section, out var e) && e.ValueKind == JsonValueKind.Object ? JsonNodeReader.String(e, "type") : null;
+
+    /// <summary>GPT-2's regex for a splitting ByteLevel step, the pattern of a Split followed by a plain ByteLevel step.</summary>
+    private static Regex? SplitRegex(JsonElement pre)
+    {
+        if (pre.ValueKind != JsonValueKind.Object)
+        {
+            return null;
+        }
+        var type = JsonNodeReader.String(pre, "type");
+        if (type == "ByteLevel")
+        {
+            return !JsonNodeReader.Bool(pre, "add_prefix_space", false) && JsonNodeReader.Bool(pre, "use_regex", true) ? ByteLevelPreTokenizer.Gpt2 : null;
+        }
+        if (type != "Sequence" || !pre.TryGetProperty("pretokenizers", out var steps) || steps.GetArrayLength() != 2)
+        {
+            return null;
+        }
+        var split = steps[0];
+        var byteLevel = steps[1];
+        var isSplit = JsonNodeReader.String(split, "type") == "Split" && JsonNodeReader.String(split, "behavior") == "Isolated"
+            && !JsonNodeReader.Bool(split, "invert", false) && split.TryGetProperty("pattern", out var pattern)
+            && pattern.TryGetProperty("Regex", out var source) && source.ValueKind == JsonValueKind.String;
+        var plainByteLevel = JsonNodeReader.String(byteLevel, "type") == "ByteLevel"
+            && !JsonNodeReader.Bool(byteLevel, "add_prefix_space", false) && !JsonNodeReader.Bool(byteLevel, "use_regex", true);
+        return isSplit && plainByteLevel ? RegexFactory.Create(split.GetProperty("pattern").GetProperty("Regex").GetString()!) : null;
+    }
+
+    /// <summary>The vocabulary as a tiktoken file: each token's bytes in base64, then its id as the rank.</summary>
+    private static byte[] RankedBytes(BpeModel model)
+    {
+        var text = new StringBuilder(model.Vocab.Count * 16);
+        var bytes = new List<byte>(32);
+        foreach (var (token, id) in model.Vocab)
+        {
+            bytes.Clear();
+            ByteLevelAlphabet.AppendBytes(token, bytes);
+            text.Append(Convert.ToBase64String([.. bytes])).Append(' ').Append(id).Append('\n');
+        }
+        return Encoding.ASCII.GetBytes(text.ToString());
+    }
+}
