@@ -107,7 +107,7 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add("EdgeLLM:Mqtt:TlsCertFile and TlsKeyFile go together");
         }
-        foreach (var (key, path) in new[] { ("TlsCaFile", m.TlsCaFile), ("TlsCertFile", m.TlsCertFile), ("TlsKeyFile", m.TlsKeyFile) })
+        foreach (var (key, path) in new[] { ("TlsCaFile", m.TlsCaFile), ("TlsCertFile", m.TlsCertFile), ("TlsKeyFile", m.TlsKeyFile), ("ResponseSchemaFile", m.ResponseSchemaFile) })
         {
             if (path is not null && !File.Exists(path))
             {
