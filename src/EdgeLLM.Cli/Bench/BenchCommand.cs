@@ -8,9 +8,10 @@ namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
 /// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--warmup N] [--json] [--compare-peer]
-/// [--concurrency 1,2,4,8]</c>: load time, prefill and decode speed, time to first token, peak RSS and the share of
+/// [--concurrency 1,2,4,8] [--schema FILE [--schema-tokenizer DIR]]</c>: load time, prefill and decode speed, time to first token, peak RSS and the share of
 /// decode time outside ONNX Runtime's Run for one stream; aggregate and per-stream speed and latency for N streams
-/// batched by one engine; and optionally the same single-stream run in transformers.js.
+/// batched by one engine; optionally the same single-stream run in transformers.js; and with a schema, the time its
+/// token masks take per constrained token and their share of the decode step.
 /// </summary>
 internal static class BenchCommand
 {
@@ -27,9 +28,11 @@ internal static class BenchCommand
         var node = new Option<string>("--node") { Description = "The node executable", DefaultValueFactory = _ => "node" };
         var concurrency = new Option<string?>("--concurrency") { Description = "Concurrent stream counts to measure, e.g. 1,2,4,8" };
         var threads = CommonOptions.Threads();
+        var schema = SchemaOption.Create();
+        var schemaTokenizer = new Option<string?>("--schema-tokenizer") { Description = "With --schema: also time masks over this tokenizer's vocabulary (a directory with tokenizer.json), with random logits" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads, schema, schemaTokenizer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +52,8 @@ internal static class BenchCommand
                     ComparePeer = parse.GetValue(comparePeer),
                     PeerNodeModules = parse.GetValue(peerModules),
                     Node = parse.GetValue(node) ?? "node",
+                    Schema = SchemaOption.Load(parse.GetValue(schema)),
+                    SchemaTokenizer = parse.GetValue(schemaTokenizer),
                 };
                 Validate(settings);
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
@@ -108,7 +113,13 @@ internal static class BenchCommand
                 await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
             }
         }
-        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer);
+        ConstrainedResult? constrained = null;
+        if (settings.Schema is { } schema)
+        {
+            await progress.WriteLineAsync($"bench: under the schema {schema.Name}...").ConfigureAwait(false);
+            constrained = await ConstrainedBench.RunAsync(session, prompt, settings, schema, settings.SchemaTokenizer, cancellationToken).ConfigureAwait(false);
+        }
+        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer) { Constrained = constrained };
     }
 
     private static void Validate(BenchSettings s)

@@ -43,6 +43,21 @@ internal static class BenchTable
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregate {r.Concurrency.Max(c => c.Streams)} streams / 1 stream: {ratio:F2}x"));
             }
         }
+        if (r.Constrained is { } constrained)
+        {
+            WriteConstrained(console, constrained);
+        }
+    }
+
+    private static void WriteConstrained(IAnsiConsole console, ConstrainedResult c)
+    {
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"schema {c.Schema}: {c.Answers} answers, mean {c.MeanTokens:F1} tokens; mask {c.MaskMsPerToken:F3} ms per constrained token, {c.MaskShareOfStep:P1} of a {c.StepMsPerToken:F2} ms decode step"));
+        if (c.OtherTokenizer is not null)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"schema {c.Schema} over {Markup.Escape(c.OtherTokenizer)} ({c.OtherVocabSize} tokens, random logits): mask {c.OtherColdMaskMsPerToken:F3} ms per token cold, {c.OtherWarmMaskMsPerToken:F3} ms warm"));
+        }
     }
 
     private static void AddSingle(Table table, SingleStreamResult s) => table.AddRow(

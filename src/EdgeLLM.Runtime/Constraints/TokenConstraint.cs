@@ -170,6 +170,12 @@ public sealed class TokenConstraint
                 }
                 var baseIndex = w << 6;
                 var end = Math.Min(64, count - baseIndex);
+                if (word == 0)
+                {
+                    // Most of a narrow mask is empty words: one vectorised fill each.
+                    logits.Slice(baseIndex, Math.Max(0, end)).Fill(float.NegativeInfinity);
+                    continue;
+                }
                 for (var j = 0; j < end; j++)
                 {
                     if ((word & (1UL << j)) == 0)
