@@ -25,7 +25,7 @@ internal sealed class SchemaCompiler
     private static readonly HashSet<string> Supported = new(StringComparer.Ordinal)
     {
         "type", "properties", "required", "additionalProperties", "enum", "const", "minLength", "maxLength",
-        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "items", "minItems", "maxItems", "anyOf", "oneOf", "$ref",
+        "minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum", "items", "minItems", "maxItems", "anyOf", "oneOf", "$ref", "pattern",
     };
 
     private readonly JsonElement _root;
@@ -218,7 +218,7 @@ internal sealed class SchemaCompiler
     {
         "object" => Object(s, path, depth),
         "array" => Array(s, path, depth),
-        "string" => Track(new StringNode(Count(s, "minLength", path) ?? 0, Count(s, "maxLength", path) ?? int.MaxValue)),
+        "string" => String(s, path),
         "integer" => Number(s, integer: true, path),
         "number" => Number(s, integer: false, path),
         "boolean" => Track(new ChoiceNode([Track(new LiteralNode("true"u8.ToArray())), Track(new LiteralNode("false"u8.ToArray()))])),
@@ -226,6 +226,34 @@ internal sealed class SchemaCompiler
         "any" => Track(FreeJson.Value(FreeJson.DefaultDepth)),
         _ => throw new ConstraintException($"type \"{type}\" at {path} is not a JSON Schema type", "type", $"{path}/type"),
     };
+
+    private GrammarNode String(JsonElement s, string path)
+    {
+        if (!s.TryGetProperty("pattern", out var pattern))
+        {
+            return Track(new StringNode(Count(s, "minLength", path) ?? 0, Count(s, "maxLength", path) ?? int.MaxValue));
+        }
+        if (s.TryGetProperty("minLength", out _) || s.TryGetProperty("maxLength", out _))
+        {
+            throw new ConstraintException($"pattern beside minLength or maxLength at {path} is not supported (put the length in the pattern)", "pattern", $"{path}/pattern");
+        }
+        if (pattern.ValueKind != JsonValueKind.String)
+        {
+            throw new ConstraintException("pattern must be a string", "pattern", $"{path}/pattern");
+        }
+        RegexNode node;
+        try
+        {
+            node = RegexNode.Compile(pattern.GetString()!, quoted: true);
+        }
+        catch (ConstraintException e)
+        {
+            throw new ConstraintException(e.Message, "pattern", $"{path}/pattern", e);
+        }
+        return node.MinBytes == int.MaxValue
+            ? throw new ConstraintException($"pattern at {path} matches no JSON string without escapes", "pattern", $"{path}/pattern")
+            : Track(node);
+    }
 
     private GrammarNode Object(JsonElement s, string path, int depth)
     {

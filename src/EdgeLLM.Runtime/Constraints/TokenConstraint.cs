@@ -66,9 +66,16 @@ public sealed class TokenConstraint
         {
             ConstraintKind.JsonObject => FreeJson.Object(FreeJson.DefaultDepth),
             ConstraintKind.JsonSchema => SchemaCompiler.Compile(constraint.Schema ?? throw new ConstraintException("a json_schema constraint needs a schema", path: "#")),
+            ConstraintKind.Regex => RegexRoot(constraint.Pattern ?? throw new ConstraintException("a regex constraint needs a pattern", "pattern")),
             _ => throw new ConstraintException($"constraint kind {constraint.Kind} is not supported"),
         };
         return new TokenConstraint(constraint, root, trie);
+    }
+
+    private static RegexNode RegexRoot(string pattern)
+    {
+        var node = RegexNode.Compile(pattern, quoted: false);
+        return node.MinBytes == int.MaxValue ? throw new ConstraintException($"the pattern \"{pattern}\" matches no text", "pattern") : node;
     }
 
     /// <summary>A cursor at the start of an answer.</summary>

@@ -5,7 +5,7 @@ namespace EdgeLLM.Service.Contract;
 
 /// <summary>
 /// Reads OpenAI's <c>response_format</c>: <c>text</c> (no constraint), <c>json_object</c>, or <c>json_schema</c>
-/// with <c>{name, schema, strict}</c>. Whether EdgeLLM can enforce the schema is decided by the runtime, which refuses
+/// with <c>{name, schema, strict}</c>, or EdgeLLM's <c>regex</c> with <c>pattern</c>. Whether EdgeLLM can enforce the schema is decided by the runtime, which refuses
 /// unsupported keywords by name; <c>strict</c> changes nothing, since every constrained answer is held to the schema.
 /// </summary>
 internal static class ResponseFormatReader
@@ -38,8 +38,15 @@ internal static class ResponseFormatReader
                 }
                 var name = js.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
                 return OutputConstraint.ForSchema(schema.GetRawText(), name);
+            case "regex":
+                // EdgeLLM's extension: the whole answer matches a regular expression.
+                if (!v.TryGetProperty("pattern", out var pattern) || pattern.ValueKind != JsonValueKind.String || pattern.GetString() is not { Length: > 0 } text)
+                {
+                    throw new FieldException("response_format.pattern: required with type regex, a non-empty string");
+                }
+                return new OutputConstraint { Kind = ConstraintKind.Regex, Pattern = text };
             case var other:
-                throw new FieldException($"response_format.type: must be text, json_object or json_schema, found \"{other}\"");
+                throw new FieldException($"response_format.type: must be text, json_object, json_schema or regex, found \"{other}\"");
         }
     }
 }

@@ -102,6 +102,51 @@ public class TokenConstraintTests
         }
     }
 
+    [Theory]
+    [InlineData("[a-z]{2,6}-[0-9]{1,3}")]
+    [InlineData("(on|off|dim_[1-9][0-9]?)")]
+    [InlineData("\\d+(\\.\\d{1,2})?[cf]")]
+    [InlineData("[A-Z][a-z]* [^\\n]{0,20}!")]
+    public void Regex_answers_with_random_logits_match_the_whole_pattern(string pattern)
+    {
+        var constraint = TokenConstraint.Compile(new OutputConstraint { Kind = ConstraintKind.Regex, Pattern = pattern }, Tokenizer);
+        var logits = new float[Tokenizer.VocabSize];
+        var noise = SchemaSuiteTests.RandomNoise(4 * logits.Length);
+        var regex = new System.Text.RegularExpressions.Regex($"^(?:{pattern})$");
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var (text, _) = SchemaSuiteTests.RandomAnswer(constraint, Tokenizer, logits, noise, Eos, new Random(seed));
+            Assert.Matches(regex, text);
+        }
+    }
+
+    [Theory]
+    [InlineData("^[a-z]+_[0-9]{1,3}$")]
+    [InlineData("^(set|preheat)_[0-9]{2,3}(\\.5)?[cf]$")]
+    [InlineData("[0-9]")]
+    public void Schema_patterns_hold_the_strings_and_an_independent_validator_agrees(string pattern)
+    {
+        var schema = """{"type":"object","properties":{"v":{"type":"string","pattern":""" + JsonSerializer.Serialize(pattern) + """}},"required":["v"],"additionalProperties":false}""";
+        var constraint = Compile(schema);
+        var logits = new float[Tokenizer.VocabSize];
+        var noise = SchemaSuiteTests.RandomNoise(4 * logits.Length);
+        for (var seed = 0; seed < 20; seed++)
+        {
+            var (text, _) = SchemaSuiteTests.RandomAnswer(constraint, Tokenizer, logits, noise, Eos, new Random(seed));
+            Assert.True(SchemaValidator.IsValid(schema, text, out var why), $"{text}: {why}");
+        }
+    }
+
+    [Theory]
+    [InlineData("(?=a)b")]
+    [InlineData("a\\1")]
+    [InlineData("[é]")]
+    public void Unsupported_regex_features_are_refused(string pattern)
+    {
+        var e = Assert.Throws<ConstraintException>(() => TokenConstraint.Compile(new OutputConstraint { Kind = ConstraintKind.Regex, Pattern = pattern }, Tokenizer));
+        Assert.Equal("pattern", e.Keyword);
+    }
+
     [Fact]
     public void The_shortest_answer_is_counted_in_tokens()
     {

@@ -32,6 +32,14 @@ public class ConstraintFieldsTests
     }
 
     [Fact]
+    public void A_regex_format_reads_as_a_pattern_constraint()
+    {
+        var c = Read("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"regex","pattern":"(on|off)"}}""").Request!.Constraint!;
+        Assert.Equal(ConstraintKind.Regex, c.Kind);
+        Assert.Equal("(on|off)", c.Pattern);
+    }
+
+    [Fact]
     public void Tools_become_a_schema_of_calls_with_each_tools_parameters()
     {
         var p = Read("""{"messages":[{"role":"user","content":"x"}],"tools":""" + Tools + ""","tool_choice":"auto"}""");
