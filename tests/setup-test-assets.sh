@@ -36,4 +36,10 @@ if [ ! -f "$CONFORMANCE/node_modules/@huggingface/transformers/package.json" ]; 
   (cd "$CONFORMANCE" && npm ci --ignore-scripts --no-audit --no-fund --silent) \
     || echo "==> transformers.js could not be installed; the compare-peer test will say so and skip"
 fi
+# The official openai npm client, for the REST tool-call tests (RestToolCallTests); pinned by package-lock.json.
+OPENAI_CLIENT="$REPO/tests/EdgeLLM.Service.Tests/OpenAiClient"
+if [ ! -f "$OPENAI_CLIENT/node_modules/openai/package.json" ]; then
+  echo "==> installing the openai npm client for the REST tool-call tests (npm ci --ignore-scripts)"
+  (cd "$OPENAI_CLIENT" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+fi
 echo "==> test assets ready"

@@ -303,6 +303,32 @@ public sealed class Tokenizer
         return true;
     }
 
+    /// <summary>
+    /// The bytes a vocabulary token adds to the text, for matching tokens against byte-level constraints: exact for
+    /// byte-level tokenizers; for SentencePiece-style ones <c>▁</c> stands for a space and <c>&lt;0xNN&gt;</c> for a byte.
+    /// False for added and special tokens and ids with no token.
+    /// </summary>
+    public bool TryGetTokenBytes(int id, out byte[] bytes)
+    {
+        bytes = [];
+        if ((uint)id >= (uint)_idToToken.Length || _idToToken[id] is not { } token || _addedIds.ContainsKey(token))
+        {
+            return false;
+        }
+        if (IsByteLevel)
+        {
+            return TryGetByteLevelBytes(id, out bytes);
+        }
+        if (token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>'
+            && byte.TryParse(token.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var b))
+        {
+            bytes = [b];
+            return true;
+        }
+        bytes = Encoding.UTF8.GetBytes(token.Replace('\u2581', ' '));
+        return true;
+    }
+
     private static string CleanUp(string text) => text
         .Replace(" .", ".").Replace(" ?", "?").Replace(" !", "!").Replace(" ,", ",").Replace(" ' ", "'")
         .Replace(" n't", "n't").Replace(" 'm", "'m").Replace(" 's", "'s").Replace(" 've", "'ve").Replace(" 're", "'re");

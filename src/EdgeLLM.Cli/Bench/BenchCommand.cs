@@ -8,10 +8,11 @@ namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
 /// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--warmup N] [--json] [--compare-peer]
-/// [--concurrency 1,2,4,8] [--arrivals N]</c>: load time, prefill and decode speed, time to first token, peak RSS and the
-/// share of decode time outside the native run for one stream; aggregate and per-stream speed and latency for N
-/// streams batched by one executor; first-token latency when requests arrive one after another while a batch runs;
-/// and optionally the same runs on the peers: transformers.js (single stream) and ONNX Runtime GenAI (everything).
+/// [--concurrency 1,2,4,8] [--arrivals N] [--schema FILE [--schema-tokenizer DIR]]</c>: load time, prefill and decode speed, time to
+/// first token, peak RSS and the share of decode time outside the native run for one stream; aggregate and per-stream
+/// speed and latency for N streams batched by one executor; first-token latency when requests arrive one after another
+/// while a batch runs; optionally the same runs on the peers: transformers.js (single stream) and ONNX Runtime GenAI
+/// (everything); and with a schema, the time its token masks take per constrained token and their share of the decode step.
 /// </summary>
 internal static class BenchCommand
 {
@@ -29,9 +30,11 @@ internal static class BenchCommand
         var node = new Option<string>("--node") { Description = "The node executable", DefaultValueFactory = _ => "node" };
         var concurrency = new Option<string?>("--concurrency") { Description = "Concurrent stream counts to measure, e.g. 1,2,4,8" };
         var threads = CommonOptions.Threads();
+        var schema = SchemaOption.Create();
+        var schemaTokenizer = new Option<string?>("--schema-tokenizer") { Description = "With --schema: also time masks over this tokenizer's vocabulary (a directory with tokenizer.json), with random logits" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, threads,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, threads, schema, schemaTokenizer,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -52,6 +55,8 @@ internal static class BenchCommand
                     ComparePeer = parse.GetValue(comparePeer),
                     PeerNodeModules = parse.GetValue(peerModules),
                     Node = parse.GetValue(node) ?? "node",
+                    Schema = SchemaOption.Load(parse.GetValue(schema)),
+                    SchemaTokenizer = parse.GetValue(schemaTokenizer),
                 };
                 Validate(settings);
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
@@ -139,9 +144,16 @@ internal static class BenchCommand
                 await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
             }
         }
+        ConstrainedResult? constrained = null;
+        if (settings.Schema is { } schema)
+        {
+            await progress.WriteLineAsync($"bench: under the schema {schema.Name}...").ConfigureAwait(false);
+            constrained = await ConstrainedBench.RunAsync(session, prompt, settings, schema, settings.SchemaTokenizer, cancellationToken).ConfigureAwait(false);
+        }
         var report = new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer)
         {
             Arrivals = arrivals,
+            Constrained = constrained,
         };
         return (report, plan, bench.LastTokenIds, session.Engine.Kind);
     }

@@ -27,4 +27,7 @@ internal sealed record BenchReport(
 
     /// <summary>EdgeLLM's decode tokens/s over transformers.js's.</summary>
     public double? PeerDecodeRatio => Peer?.Peer is { DecodeTokensPerSecond: > 0 } p ? Single.DecodeTokensPerSecond / p.DecodeTokensPerSecond : null;
+
+    /// <summary>Constrained decoding under <c>--schema</c>; null when not asked for.</summary>
+    public ConstrainedResult? Constrained { get; init; }
 }

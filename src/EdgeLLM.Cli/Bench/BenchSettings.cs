@@ -29,4 +29,10 @@ internal sealed record BenchSettings
     public string? PeerNodeModules { get; init; }
 
     public string Node { get; init; } = "node";
+
+    /// <summary>A schema to measure constrained decoding under (<c>--schema</c>); null: not measured.</summary>
+    public EdgeLLM.Runtime.Constraints.OutputConstraint? Schema { get; init; }
+
+    /// <summary>Another tokenizer directory whose vocabulary's masks are timed too (<c>--schema-tokenizer</c>).</summary>
+    public string? SchemaTokenizer { get; init; }
 }

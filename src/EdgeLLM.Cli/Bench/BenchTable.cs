@@ -60,6 +60,10 @@ internal static class BenchTable
             }
         }
         WriteArrivals(console, r);
+        if (r.Constrained is { } constrained)
+        {
+            WriteConstrained(console, constrained);
+        }
     }
 
     private static void AddLevel(Table table, string runtime, ConcurrencyLevelResult c, string ratio) => table.AddRow(
@@ -80,6 +84,17 @@ internal static class BenchTable
             }
         }
         console.Write(table);
+    }
+
+    private static void WriteConstrained(IAnsiConsole console, ConstrainedResult c)
+    {
+        console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"schema {c.Schema}: {c.Answers} answers, mean {c.MeanTokens:F1} tokens; mask {c.MaskMsPerToken:F3} ms per constrained token, {c.MaskShareOfStep:P1} of a {c.StepMsPerToken:F2} ms decode step"));
+        if (c.OtherTokenizer is not null)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"schema {c.Schema} over {Markup.Escape(c.OtherTokenizer)} ({c.OtherVocabSize} tokens, random logits): mask {c.OtherColdMaskMsPerToken:F3} ms per token cold, {c.OtherWarmMaskMsPerToken:F3} ms warm"));
+        }
     }
 
     private static void AddSingle(Table table, SingleStreamResult s) => table.AddRow(

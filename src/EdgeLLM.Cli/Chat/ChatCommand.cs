@@ -6,7 +6,7 @@ using EdgeLLM.Runtime.Scheduling;
 namespace EdgeLLM.Cli.Chat;
 
 /// <summary>
-/// <c>edgellm chat [--model DIR|ID] [--system TEXT]</c>: a conversation on standard input, one user turn per line,
+/// <c>edgellm chat [--model DIR|ID] [--system TEXT] [--schema FILE]</c>: a conversation on standard input, one user turn per line,
 /// each reply streamed as it is generated. The history goes through the model's chat template every turn.
 /// <c>/reset</c> forgets the history, <c>/exit</c> (or end of input) quits. Works the same with piped input.
 /// </summary>
@@ -21,9 +21,10 @@ internal static class ChatCommand
         var temperature = new Option<float?>("--temperature", "-t") { Description = "Sampling temperature; 0 is greedy (default: the model's settings)" };
         var showPrompt = new Option<bool>("--show-prompt") { Description = "Print each turn's templated prompt on standard error" };
         var threads = CommonOptions.Threads();
+        var schema = SchemaOption.Create();
         var command = new Command("chat", "Chat with a model interactively (/reset clears the history, /exit quits).")
         {
-            model, system, maxTokens, temperature, showPrompt, threads,
+            model, system, maxTokens, temperature, showPrompt, threads, schema,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,6 +45,7 @@ internal static class ChatCommand
                     MaxTokens = parse.GetValue(maxTokens),
                     Temperature = parse.GetValue(temperature),
                     ShowPrompt = parse.GetValue(showPrompt),
+                    Constraint = SchemaOption.Load(parse.GetValue(schema)),
                     Interactive = input is null && !Console.IsInputRedirected,
                 };
                 return await loop.RunAsync(cancellationToken).ConfigureAwait(false);

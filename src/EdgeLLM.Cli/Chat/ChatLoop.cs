@@ -1,4 +1,5 @@
 using EdgeLLM.Cli.Common;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Generation;
 
 namespace EdgeLLM.Cli.Chat;
@@ -11,6 +12,9 @@ internal sealed class ChatLoop(EngineSession session, TextReader input, TextWrit
     public int? MaxTokens { get; init; }
 
     public float? Temperature { get; init; }
+
+    /// <summary>What every reply must be (<c>--schema</c>); null for free text.</summary>
+    public OutputConstraint? Constraint { get; init; }
 
     /// <summary>Print the templated prompt of each turn on standard error.</summary>
     public bool ShowPrompt { get; init; }
@@ -67,6 +71,7 @@ internal sealed class ChatLoop(EngineSession session, TextReader input, TextWrit
                 Messages = _history.ToArray(),
                 MaxTokens = MaxTokens,
                 Temperature = Temperature,
+                Constraint = Constraint,
             };
             if (ShowPrompt)
             {

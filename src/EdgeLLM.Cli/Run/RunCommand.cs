@@ -6,7 +6,7 @@ using EdgeLLM.Runtime.Scheduling;
 namespace EdgeLLM.Cli.Run;
 
 /// <summary>
-/// <c>edgellm run [--model DIR|ID] [--max-tokens N] [--temperature T] [--chat] [--json] "prompt"</c> (contract section 1):
+/// <c>edgellm run [--model DIR|ID] [--max-tokens N] [--temperature T] [--chat] [--json] [--schema FILE] "prompt"</c> (contract section 1):
 /// one completion, streamed to standard output as it is generated, or with <c>--json</c> one final message in the
 /// contract's shape. Exit codes: 0 ok, 2 bad request, 3 model unavailable, 1 other, 130 interrupted.
 /// </summary>
@@ -26,9 +26,10 @@ internal static class RunCommand
         var system = new Option<string?>("--system") { Description = "With --chat: a system message before the prompt" };
         var json = CommonOptions.Json("Print one JSON object (the contract's final message) instead of streaming text");
         var threads = CommonOptions.Threads();
+        var schema = SchemaOption.Create();
         var command = new Command("run", "Generate one completion for a prompt.")
         {
-            prompt, model, maxTokens, temperature, topP, topK, seed, stop, chat, system, json, threads,
+            prompt, model, maxTokens, temperature, topP, topK, seed, stop, chat, system, json, threads, schema,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +62,7 @@ internal static class RunCommand
                     TopK = parse.GetValue(topK),
                     Seed = parse.GetValue(seed),
                     Stop = parse.GetValue(stop) ?? [],
+                    Constraint = SchemaOption.Load(parse.GetValue(schema)),
                 };
                 await using var session = EngineSession.Open(parse.GetValue(model), new EngineOptions { MaxBatchSize = 1, PrefixCacheBytes = 0 }, parse.GetValue(threads));
                 var result = await CompletionPrinter.StreamAsync(session.Engine, request, asJson ? null : console.Output, cancellationToken).ConfigureAwait(false);

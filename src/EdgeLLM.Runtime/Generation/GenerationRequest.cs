@@ -1,3 +1,4 @@
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Sampling;
 
 namespace EdgeLLM.Runtime.Generation;
@@ -34,6 +35,10 @@ public sealed record GenerationRequest
     public ulong? Seed { get; init; }
 
     public IReadOnlyList<string> Stop { get; init; } = [];
+
+    /// <summary>What the answer must be (a JSON Schema, any JSON object, a pattern); null for free text. A constrained
+    /// answer is always complete and valid; stop strings do not apply to it.</summary>
+    public OutputConstraint? Constraint { get; init; }
 
     /// <summary>Keeps generating past end-of-sequence tokens until <see cref="MaxTokens"/> (benchmarks that need a
     /// fixed completion length; no transport sets it).</summary>

@@ -1,4 +1,5 @@
 using System.Text;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Sampling;
 using EdgeLLM.Tokenizers;
@@ -17,8 +18,12 @@ internal sealed class ActiveSequence
         pending.PromptIds.CopyTo(History, 0);
         HistoryLength = pending.PromptIds.Length;
         sampler.Reset(pending.Sampling);
-        Stops.Reset(pending.Request.Stop);
+        Constraint = pending.Constraint?.CreateCursor();
+        Stops.Reset(Constraint is null ? pending.Request.Stop : []);
     }
+
+    /// <summary>Where the answer stands in its constraint; null for free text.</summary>
+    public ConstraintCursor? Constraint { get; }
 
     public PendingRequest Pending { get; }
 

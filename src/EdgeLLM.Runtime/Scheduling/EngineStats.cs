@@ -42,4 +42,10 @@ public sealed record EngineStats
 
     /// <summary>The part of <see cref="DecodeStepTime"/> spent inside ONNX Runtime's Run.</summary>
     public TimeSpan DecodeOrtRunTime { get; init; }
+
+    /// <summary>Time spent masking constrained sequences' logits (building masks included).</summary>
+    public TimeSpan ConstraintMaskTime { get; init; }
+
+    /// <summary>Tokens chosen under a constraint.</summary>
+    public long ConstrainedTokens { get; init; }
 }

@@ -101,7 +101,7 @@ public sealed partial class InferenceEngine
             Volatile.Write(ref _active, _active + 1);
             Interlocked.Add(ref _promptTokens, prompt.Length);
             sequence.EnergyJ += StepJoules(prefillJoules, Stopwatch.GetElapsedTime(prefillStarted));
-            Accept(slot, sequence.Sampler.Next(_batch.Logits(slot), sequence.HistorySpan));
+            Accept(slot, Choose(slot, sequence));
         }
     }
 
@@ -137,7 +137,7 @@ public sealed partial class InferenceEngine
                 Finish(i, FinishReason.Budget);
                 continue;
             }
-            Accept(i, s.Sampler.Next(_batch.Logits(i), s.HistorySpan));
+            Accept(i, Choose(i, s));
         }
         // Whole-step time (run, sampling, detokenising, emitting) beside the batch's time inside ORT's Run.
         Interlocked.Add(ref _decodeStepTicks, Stopwatch.GetTimestamp() - started);
@@ -165,7 +165,7 @@ public sealed partial class InferenceEngine
     private void Accept(int slot, int token)
     {
         var s = _slots[slot]!;
-        if (_model.EosTokenIds.Contains(token) && !s.Pending.Request.IgnoreEos)
+        if (_model.EosTokenIds.Contains(token) && (!s.Pending.Request.IgnoreEos || s.Constraint is not null))
         {
             Finish(slot, FinishReason.Stop);
             return;
@@ -180,6 +180,10 @@ public sealed partial class InferenceEngine
         if (stopped)
         {
             Finish(slot, FinishReason.Stop, flush: false);
+        }
+        else if (s.Constraint is { } constraint && AnswerClosed(constraint, token))
+        {
+            Finish(slot, FinishReason.Stop);
         }
         else if (s.Generated.Count >= s.Pending.MaxTokens)
         {

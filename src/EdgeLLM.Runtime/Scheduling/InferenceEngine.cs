@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
 using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Engine;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.KvCache;
@@ -27,6 +28,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     private readonly TimeProvider _time;
     private readonly IDecodeBatch _batch;
     private readonly PrefixCache _prefixCache;
+    private readonly ConstraintCache _constraints;
     private readonly PriorityQueue<PendingRequest, (int Priority, long Sequence)> _queue = new();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _wake = new(0);
@@ -60,6 +62,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _time = time ?? TimeProvider.System;
         _batch = model.CreateBatch(Math.Max(1, _options.MaxBatchSize));
         _prefixCache = new PrefixCache(_options.PrefixCacheBytes, _options.PrefixCacheMinTokens);
+        _constraints = new ConstraintCache(model.Tokenizer);
         _slots = new ActiveSequence?[_batch.Capacity];
         _finished = new bool[_batch.Capacity];
         _stepTokens = new int[_batch.Capacity];
@@ -138,6 +141,8 @@ public sealed partial class InferenceEngine : IInferenceExecutor
             DecodeSteps = Interlocked.Read(ref _decodeSteps),
             DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _decodeStepTicks)),
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _batch.DecodeRunTicks),
+            ConstraintMaskTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maskTicks)),
+            ConstrainedTokens = Interlocked.Read(ref _maskedTokens),
             LastHeartbeat = LastHeartbeat,
         };
     }
@@ -190,6 +195,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
             throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
         }
         var pending = RequestPreparer.Prepare(_model, _options, request, Interlocked.Increment(ref _sequence));
+        pending.Constraint = CompileConstraint(request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
         lock (_gate)
         {
             if (_queue.Count >= _options.MaxQueuedRequests)

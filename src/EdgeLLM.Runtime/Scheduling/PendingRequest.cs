@@ -1,4 +1,5 @@
 using System.Threading.Channels;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Sampling;
 
@@ -28,6 +29,9 @@ internal sealed class PendingRequest
     public bool LimitedByContext { get; init; }
 
     public long SequenceNumber { get; }
+
+    /// <summary>The request's constraint, compiled for the model's tokenizer; null for free text.</summary>
+    public TokenConstraint? Constraint { get; set; }
 
     public Channel<GenerationUpdate> Output { get; } = Channel.CreateUnbounded<GenerationUpdate>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
 

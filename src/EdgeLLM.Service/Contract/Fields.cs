@@ -11,6 +11,9 @@ internal readonly struct Fields(JsonElement root)
 
     private static readonly HashSet<string> Roles = new(StringComparer.Ordinal) { "system", "user", "assistant", "tool", "developer" };
 
+    /// <summary>The request object itself, for readers of nested fields (response_format, tools).</summary>
+    public JsonElement Root => root;
+
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     private bool TryGet(string name, out JsonElement value) => root.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
@@ -137,24 +140,6 @@ internal readonly struct Fields(JsonElement root)
         "high" => RequestPriority.High,
         var other => throw new FieldException($"{name}: must be low, normal or high, found \"{other}\""),
     };
-
-    public bool ResponseFormatIsJson()
-    {
-        if (!TryGet("response_format", out var v))
-        {
-            return false;
-        }
-        if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
-        {
-            throw new FieldException("response_format: must be an object like {\"type\": \"json_object\"}");
-        }
-        return t.GetString() switch
-        {
-            "text" => false,
-            "json_object" => true,
-            var other => throw new FieldException($"response_format.type: must be text or json_object, found \"{other}\""),
-        };
-    }
 
     public List<PromptMessage> Messages(string name)
     {

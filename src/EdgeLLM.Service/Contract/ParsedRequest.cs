@@ -19,6 +19,9 @@ public sealed record ParsedRequest
 
     public bool JsonResponse { get; init; }
 
+    /// <summary>The tools the answer calls (OpenAI <c>tools</c>); the final then carries <c>tool_calls</c>.</summary>
+    public ToolChoice? Tools { get; init; }
+
     public GenerationException? Error { get; init; }
 
     public static ParsedRequest Fail(string? id, GenerationErrorCode code, string message, string? replyTo = null) =>

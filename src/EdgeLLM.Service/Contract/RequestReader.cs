@@ -1,5 +1,6 @@
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Generation;
 
 namespace EdgeLLM.Service.Contract;
@@ -18,9 +19,14 @@ public sealed class RequestReader
 
     private readonly int _maxPayloadBytes;
     private readonly TimeProvider _time;
+    private readonly OutputConstraint? _bound;
 
-    public RequestReader(int maxPayloadBytes, TimeProvider? time = null)
+    /// <param name="maxPayloadBytes">The largest body read.</param>
+    /// <param name="time">The clock for deadlines.</param>
+    /// <param name="bound">A constraint for requests that bring neither response_format nor tools (a schema bound to a topic).</param>
+    public RequestReader(int maxPayloadBytes, TimeProvider? time = null, OutputConstraint? bound = null)
     {
+        _bound = bound;
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(maxPayloadBytes);
         _maxPayloadBytes = maxPayloadBytes;
         _time = time ?? TimeProvider.System;
@@ -87,8 +93,8 @@ public sealed class RequestReader
         id ??= NewId();
         try
         {
-            var request = Build(fields, dialect, id, out var stream, out var json);
-            return new ParsedRequest { Id = id, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = json };
+            var request = Build(fields, dialect, id, out var stream, out var tools);
+            return new ParsedRequest { Id = id, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = request.Constraint is not null, Tools = tools };
         }
         catch (FieldException e)
         {
@@ -96,7 +102,7 @@ public sealed class RequestReader
         }
     }
 
-    private GenerationRequest Build(Fields f, RequestDialect dialect, string id, out bool stream, out bool json)
+    private GenerationRequest Build(Fields f, RequestDialect dialect, string id, out bool stream, out ToolChoice? tools)
     {
         var hasPrompt = f.Has("prompt");
         var hasMessages = f.Has("messages");
@@ -124,7 +130,7 @@ public sealed class RequestReader
             throw new FieldException("n: only 1 completion per request is supported");
         }
         stream = f.OptionalBool("stream") ?? false;
-        json = f.ResponseFormatIsJson();
+        var constraint = OutputConstraintReader.Read(f.Root, out tools) ?? _bound;
         var maxTokens = f.OptionalInt("max_tokens") ?? (dialect == RequestDialect.OpenAiChat ? f.OptionalInt("max_completion_tokens") : null);
         if (maxTokens is <= 0)
         {
@@ -155,6 +161,7 @@ public sealed class RequestReader
             RepetitionPenalty = f.OptionalFloat("repetition_penalty"),
             Seed = f.OptionalSeed("seed"),
             Stop = f.StopStrings("stop", MaxStopStrings),
+            Constraint = constraint,
             Priority = f.Priority("priority"),
             EnergyBudgetJ = energy,
             StartDeadline = deadlineMs is { } ms ? now.AddMilliseconds(ms) : null,

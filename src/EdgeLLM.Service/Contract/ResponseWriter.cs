@@ -17,14 +17,23 @@ public static class ResponseWriter
         w.WriteString("delta", delta);
     });
 
-    /// <summary><c>{"id","done":true,"model","text","finish_reason","usage":{...}}</c></summary>
-    public static byte[] Final(GenerationResult result) => Write(w =>
+    /// <summary>The finish reason of an answer that calls a tool.</summary>
+    public const string ToolCallsFinishReason = "tool_calls";
+
+    /// <summary><c>{"id","done":true,"model","text","finish_reason","usage":{...}}</c>, with <c>tool_calls</c> when the answer calls a tool.</summary>
+    public static byte[] Final(GenerationResult result, ToolCall? toolCall = null) => Write(w =>
     {
         w.WriteString("id", result.Id);
         w.WriteBoolean("done", true);
         w.WriteString("model", result.Model);
         w.WriteString("text", result.Text);
-        w.WriteString("finish_reason", WireFinishReason(result.FinishReason));
+        if (toolCall is not null)
+        {
+            w.WriteStartArray("tool_calls");
+            toolCall.Write(w);
+            w.WriteEndArray();
+        }
+        w.WriteString("finish_reason", toolCall is null ? WireFinishReason(result.FinishReason) : ToolCallsFinishReason);
         w.WritePropertyName("usage");
         WriteUsage(w, result.Usage);
     });

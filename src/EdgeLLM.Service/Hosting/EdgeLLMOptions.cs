@@ -113,6 +113,10 @@ public sealed class MqttFrontOptions
     public int MaxPayloadBytes { get; set; } = 65536;
 
     public int DedupWindowSeconds { get; set; } = 600;
+
+    /// <summary>A JSON Schema file every MQTT request (device and pool topics) is answered under unless it brings its own
+    /// <c>response_format</c> or <c>tools</c>: a device that only takes commands always answers a valid action.</summary>
+    public string? ResponseSchemaFile { get; set; }
 }
 
 /// <summary><c>EdgeLLM:Telemetry</c>.</summary>

@@ -120,7 +120,7 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add($"EdgeLLM:Mqtt:ProtocolVersion must be \"5\" or \"3.1.1\", not '{m.ProtocolVersion}'");
         }
-        foreach (var (key, path) in new[] { ("TlsCaFile", m.TlsCaFile), ("TlsCertFile", m.TlsCertFile), ("TlsKeyFile", m.TlsKeyFile) })
+        foreach (var (key, path) in new[] { ("TlsCaFile", m.TlsCaFile), ("TlsCertFile", m.TlsCertFile), ("TlsKeyFile", m.TlsKeyFile), ("ResponseSchemaFile", m.ResponseSchemaFile) })
         {
             if (path is not null && !File.Exists(path))
             {

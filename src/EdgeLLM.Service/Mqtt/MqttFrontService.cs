@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using EdgeLLM.Mqtt;
 using EdgeLLM.Mqtt.Topics;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
@@ -49,6 +50,11 @@ public sealed partial class MqttFrontService(
 
     private TopicNames Topics { get; } = new(options.Value.Mqtt.TopicRoot, options.Value.DeviceId ?? StatePaths.DefaultDeviceId(), options.Value.Mqtt.Pool);
 
+    /// <summary>The schema bound to the request topics (<c>EdgeLLM:Mqtt:ResponseSchemaFile</c>), read once at start.</summary>
+    private static OutputConstraint? BoundSchema(MqttFrontOptions mqtt) => mqtt.ResponseSchemaFile is { } file
+        ? OutputConstraint.ForSchema(File.ReadAllText(file), Path.GetFileNameWithoutExtension(file))
+        : null;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var settings = options.Value;
@@ -57,7 +63,7 @@ public sealed partial class MqttFrontService(
         _client = client;
         var outbox = new MqttClientOutbox(client);
         using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds));
-        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
+        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
         client.ConnectionChanged += (_, e) =>
         {
             if (e.State == MqttConnectionState.Connected)

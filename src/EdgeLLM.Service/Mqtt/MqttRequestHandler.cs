@@ -74,7 +74,7 @@ public sealed partial class MqttRequestHandler(
         {
             if (update.Result is { } result)
             {
-                return ResponseWriter.Final(result);
+                return ResponseWriter.Final(result, parsed.Tools is null ? null : ToolCall.FromAnswer(result.Text));
             }
             if (parsed.Stream && update.Delta.Length > 0)
             {

@@ -64,18 +64,19 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
                 await OpenAiError.WriteAsync(context, 500, "internal", "the engine ended the request without an answer").ConfigureAwait(false);
                 return;
             }
+            var tools = chat && parsed.Tools is not null;
             if (parsed.Stream)
             {
-                await StreamAsync(context, updates, chat, id, created, host.Current?.Model.Identity.Id ?? "").ConfigureAwait(false);
+                await StreamAsync(context, updates, chat, id, created, host.Current?.Model.Identity.Id ?? "", tools).ConfigureAwait(false);
             }
             else
             {
-                await AnswerAsync(context, updates, chat, id, created).ConfigureAwait(false);
+                await AnswerAsync(context, updates, chat, id, created, tools).ConfigureAwait(false);
             }
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created)
+    private static async Task AnswerAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created, bool tools)
     {
         try
         {
@@ -98,10 +99,12 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
             return;
         }
         context.Response.ContentType = "application/json";
-        await context.Response.Body.WriteAsync(OpenAiResponses.Completion(chat, id, created, result), context.RequestAborted).ConfigureAwait(false);
+        var call = tools ? ToolCall.FromAnswer(result.Text) : null;
+        await context.Response.Body.WriteAsync(OpenAiResponses.Completion(chat, id, created, result, call), context.RequestAborted).ConfigureAwait(false);
     }
 
-    private static async Task StreamAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created, string model)
+    /// <summary>SSE chunks; an answer that calls a tool holds its text back and sends the call as one tool-call delta before the last chunk.</summary>
+    private static async Task StreamAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created, string model, bool tools)
     {
         var response = context.Response;
         response.ContentType = "text/event-stream";
@@ -114,9 +117,15 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
             {
                 var update = updates.Current;
                 model = update.Result?.Model ?? model;
-                if (update.Delta.Length > 0 || update.Result is not null || first)
+                var delta = tools ? "" : update.Delta;
+                var call = tools && update.Result is { } done ? ToolCall.FromAnswer(done.Text) : null;
+                if (call is not null)
                 {
-                    await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, update.Delta, first, update.Result), context.RequestAborted).ConfigureAwait(false);
+                    await WriteEventAsync(response, OpenAiResponses.ToolCallChunk(id, created, model, call), context.RequestAborted).ConfigureAwait(false);
+                }
+                if (delta.Length > 0 || update.Result is not null || first)
+                {
+                    await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, delta, first, update.Result, call is not null), context.RequestAborted).ConfigureAwait(false);
                     first = false;
                 }
             }

@@ -7,7 +7,8 @@ namespace EdgeLLM.Service.Rest;
 /// <summary>OpenAI response bodies and stream chunks for chat and text completions.</summary>
 public static class OpenAiResponses
 {
-    public static byte[] Completion(bool chat, string id, long created, GenerationResult result) => ResponseWriter.Write(w =>
+    /// <summary>The whole answer; with <paramref name="toolCall"/> the message carries <c>tool_calls</c> and no content.</summary>
+    public static byte[] Completion(bool chat, string id, long created, GenerationResult result, ToolCall? toolCall = null) => ResponseWriter.Write(w =>
     {
         Header(w, chat ? "chat.completion" : "text_completion", id, created, result.Model);
         w.WriteStartArray("choices");
@@ -17,7 +18,17 @@ public static class OpenAiResponses
         {
             w.WriteStartObject("message");
             w.WriteString("role", "assistant");
-            w.WriteString("content", result.Text);
+            if (toolCall is null)
+            {
+                w.WriteString("content", result.Text);
+            }
+            else
+            {
+                w.WriteNull("content");
+                w.WriteStartArray("tool_calls");
+                toolCall.Write(w);
+                w.WriteEndArray();
+            }
             w.WriteEndObject();
         }
         else
@@ -25,15 +36,32 @@ public static class OpenAiResponses
             w.WriteString("text", result.Text);
             w.WriteNull("logprobs");
         }
-        w.WriteString("finish_reason", ResponseWriter.WireFinishReason(result.FinishReason));
+        w.WriteString("finish_reason", toolCall is null ? ResponseWriter.WireFinishReason(result.FinishReason) : ResponseWriter.ToolCallsFinishReason);
         w.WriteEndObject();
         w.WriteEndArray();
         w.WritePropertyName("usage");
         ResponseWriter.WriteUsage(w, result.Usage);
     });
 
+    /// <summary>The stream chunk that carries a tool call as one delta (name and all arguments).</summary>
+    public static byte[] ToolCallChunk(string id, long created, string model, ToolCall toolCall) => ResponseWriter.Write(w =>
+    {
+        Header(w, "chat.completion.chunk", id, created, model);
+        w.WriteStartArray("choices");
+        w.WriteStartObject();
+        w.WriteNumber("index", 0);
+        w.WriteStartObject("delta");
+        w.WriteStartArray("tool_calls");
+        toolCall.Write(w, index: 0);
+        w.WriteEndArray();
+        w.WriteEndObject();
+        w.WriteNull("finish_reason");
+        w.WriteEndObject();
+        w.WriteEndArray();
+    });
+
     /// <summary>A stream chunk; the last one (with <paramref name="result"/>) has the finish reason and usage.</summary>
-    public static byte[] Chunk(bool chat, string id, long created, string model, string delta, bool first, GenerationResult? result) => ResponseWriter.Write(w =>
+    public static byte[] Chunk(bool chat, string id, long created, string model, string delta, bool first, GenerationResult? result, bool toolCalls = false) => ResponseWriter.Write(w =>
     {
         Header(w, chat ? "chat.completion.chunk" : "text_completion", id, created, model);
         w.WriteStartArray("choices");
@@ -63,7 +91,7 @@ public static class OpenAiResponses
         }
         else
         {
-            w.WriteString("finish_reason", ResponseWriter.WireFinishReason(result.FinishReason));
+            w.WriteString("finish_reason", toolCalls ? ResponseWriter.ToolCallsFinishReason : ResponseWriter.WireFinishReason(result.FinishReason));
         }
         w.WriteEndObject();
         w.WriteEndArray();

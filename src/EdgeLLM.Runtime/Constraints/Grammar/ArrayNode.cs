@@ -1,0 +1,110 @@
+namespace EdgeLLM.Runtime.Constraints.Grammar;
+
+/// <summary>
+/// A JSON array of <see cref="MinItems"/> to <see cref="MaxItems"/> items, written compactly. Frame: phase 0 before
+/// <c>[</c>; 1 just after it; 2 after an item (<see cref="Frame.A"/> items so far); 3 closed.
+/// </summary>
+internal sealed class ArrayNode(GrammarNode items, int minItems, int maxItems) : GrammarNode
+{
+    private const int Open = 0, First = 1, AfterItem = 2, Closed = 3;
+
+    public GrammarNode Items { get; } = items;
+
+    public int MinItems { get; } = minItems;
+
+    public int MaxItems { get; } = maxItems;
+
+    public override void Feed(Frame f, byte b, FrameSink into)
+    {
+        switch (f.Phase)
+        {
+            case Open when b == '[':
+                into.Add(f with { Phase = First, A = 0 });
+                break;
+            case First:
+                if (b == ']' && MinItems == 0)
+                {
+                    into.Add(f with { Phase = Closed });
+                }
+                if (MaxItems > 0)
+                {
+                    // The byte starts the first item: enter it, then feed the byte to what was entered.
+                    var entered = new FrameSink();
+                    Items.Enter(f with { Phase = AfterItem, A = 1 }, entered);
+                    foreach (var s in entered.Stacks)
+                    {
+                        into.Step(s!, b);
+                    }
+                }
+                break;
+            case AfterItem:
+                if (b == ']' && f.A >= MinItems)
+                {
+                    into.Add(f with { Phase = Closed });
+                }
+                else if (b == ',' && f.A < MaxItems)
+                {
+                    Items.Enter(f with { A = f.A + 1 }, into);
+                }
+                break;
+        }
+    }
+
+    public override bool CanEnd(Frame f) => f.Phase == Closed;
+
+    private int ItemsAfter(long written)
+    {
+        var missing = Math.Max(0, MinItems - (int)written);
+        var total = 1;
+        for (var i = 0; i < missing; i++)
+        {
+            total = Add(Add(total, written + i > 0 ? 1 : 0), Items.MinBytes);
+        }
+        return total;
+    }
+
+    public override int Remaining(Frame f) => f.Phase switch
+    {
+        Open => MinBytes,
+        First => ItemsAfter(0),
+        AfterItem => ItemsAfter(f.A),
+        _ => 0,
+    };
+
+    public override void AppendCompletion(Frame f, List<byte> into)
+    {
+        long written;
+        switch (f.Phase)
+        {
+            case Open:
+                into.Add((byte)'[');
+                written = 0;
+                break;
+            case First:
+                written = 0;
+                break;
+            case AfterItem:
+                written = f.A;
+                break;
+            default:
+                return;
+        }
+        for (var i = written; i < MinItems; i++)
+        {
+            if (i > 0)
+            {
+                into.Add((byte)',');
+            }
+            Items.AppendShortest(into);
+        }
+        into.Add((byte)']');
+    }
+
+    public override bool UpdateMinBytes()
+    {
+        var min = Add(1, ItemsAfter(0));
+        var changed = min != MinBytes;
+        MinBytes = min;
+        return changed;
+    }
+}
