@@ -100,6 +100,9 @@ public sealed class MqttFrontOptions
     public int MaxPayloadBytes { get; set; } = 65536;
 
     public int DedupWindowSeconds { get; set; } = 600;
+
+    /// <summary>The most finals the dedup store keeps (and so its journal's bound); beyond it the oldest go first.</summary>
+    public int DedupMaxEntries { get; set; } = Mqtt.DedupStore.DefaultMaxEntries;
 }
 
 /// <summary><c>EdgeLLM:Telemetry</c>.</summary>

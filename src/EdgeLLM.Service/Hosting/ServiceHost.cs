@@ -51,6 +51,7 @@ public static class ServiceHost
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseMiddleware<BadHttpRequestMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapEdgeLLMApi();
         return app;
