@@ -17,6 +17,7 @@ public sealed class RequestReader
     public const int MaxIdLength = 128;
     public const int MaxStopStrings = 8;
     public const int MaxJsonDepth = 16;
+    public const int MaxMessages = Fields.MaxMessages;
     public const double MaxTemperature = 2.0;
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);

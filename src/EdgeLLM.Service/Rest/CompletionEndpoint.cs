@@ -27,6 +27,8 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         if (body is null)
         {
             gateway.RecordRejected(Transport, GenerationErrorCode.PayloadTooLarge);
+            // The rest of the body is not read; a client must not send its next request on this connection.
+            context.Response.Headers.Connection = "close";
             await OpenAiError.WriteAsync(context, 413, "payload_too_large", $"the request body exceeds {_maxBytes} bytes").ConfigureAwait(false);
             return;
         }
