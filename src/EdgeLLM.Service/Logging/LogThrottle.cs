@@ -11,7 +11,7 @@ public sealed class LogThrottle
     private const int MaxKinds = 256;
 
     private readonly Lock _gate = new();
-    private readonly Dictionary<string, (long LastTimestamp, int Suppressed)> _kinds = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (DateTimeOffset LastAt, int Suppressed)> _kinds = new(StringComparer.Ordinal);
     private readonly TimeSpan _interval;
     private readonly TimeProvider _time;
 
@@ -30,12 +30,12 @@ public sealed class LogThrottle
     /// </summary>
     public bool ShouldLog(string kind, out int suppressed)
     {
-        var now = _time.GetTimestamp();
+        var now = _time.GetUtcNow();
         lock (_gate)
         {
-            if (_kinds.TryGetValue(kind, out var state) && _time.GetElapsedTime(state.LastTimestamp, now) < _interval)
+            if (_kinds.TryGetValue(kind, out var state) && now - state.LastAt < _interval)
             {
-                _kinds[kind] = (state.LastTimestamp, state.Suppressed + 1);
+                _kinds[kind] = (state.LastAt, state.Suppressed + 1);
                 suppressed = 0;
                 return false;
             }

@@ -75,4 +75,21 @@ public sealed class MqttReplyRoutingTests(ServingFixture serving) : IClassFixtur
         await Handler(dedup).HandleAsync(Request("{\"id\":\"m1\",\"prompt\":5}"), default);
         Assert.Contains("edgellm_requests_total{transport=\"mqtt\",outcome=\"bad_request\"}", serving.Metrics.Render());
     }
+
+    [Fact]
+    public async Task A_flood_of_bad_payloads_logs_one_line_without_a_stack_trace_yet_answers_each()
+    {
+        using var dedup = new DedupStore(_state, TimeSpan.FromMinutes(10));
+        var logger = new Logging.RecordingLogger<MqttRequestHandler>();
+        var handler = new MqttRequestHandler(serving.Gateway, new RequestReader(65536), dedup, _outbox, new TopicNames("edgellm", "dev1"), logger);
+        for (var i = 0; i < 300; i++)
+        {
+            await handler.HandleAsync(Request(i % 2 == 0 ? "not json" : "{\"id\":\"x\",\"prompt\":\"a \\ud800 b\"}"), default);
+        }
+        Assert.Equal(300, _outbox.Published.Count);
+        // One line per 10 s: a slow machine may take a second interval, never hundreds of lines.
+        Assert.InRange(logger.Lines.Count, 1, 3);
+        Assert.All(logger.Lines, line => Assert.Null(line.Exception));
+        Assert.Contains("bad_request", logger.Lines.First().Message);
+    }
 }
