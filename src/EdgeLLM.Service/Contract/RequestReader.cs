@@ -97,7 +97,7 @@ public sealed class RequestReader
             {
                 return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, replyError!);
             }
-            // Whether reply_to can be published to is the reply routing's question (MqttReplyRouter), not the reader's.
+            // Whether reply_to can be published to is the reply routing's question (MqttReplyTarget), not the reader's.
         }
         id ??= NewId();
         try
