@@ -31,8 +31,44 @@ internal readonly struct Fields(JsonElement root)
             error = $"{name}: must be a string, found {Kind(v)}";
             return false;
         }
-        value = v.GetString();
+        try
+        {
+            value = v.GetString();
+        }
+        catch (InvalidOperationException)
+        {
+            error = LoneSurrogate(name);
+            return false;
+        }
         return true;
+    }
+
+    /// <summary>
+    /// A string's text. JSON may spell a lone UTF-16 surrogate as <c>\ud800</c>, which no .NET string API can turn
+    /// into text (GetString throws); that is the client's error, named here.
+    /// </summary>
+    private static string Text(JsonElement v, string at)
+    {
+        try
+        {
+            return v.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new FieldException(LoneSurrogate(at));
+        }
+    }
+
+    private static string LoneSurrogate(string at) =>
+        $"{at}: holds an escaped lone surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text";
+
+    /// <summary>Refuses an OpenAI field this runtime cannot honour when it asks for something (not null, false or 0).</summary>
+    public void RefuseUnsupported(string name, string why)
+    {
+        if (TryGet(name, out var v) && v.ValueKind != JsonValueKind.False && !(v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d == 0))
+        {
+            throw new FieldException($"{name}: not supported: {why}");
+        }
     }
 
     public string? OptionalString(string name) =>
@@ -67,7 +103,12 @@ internal readonly struct Fields(JsonElement root)
         {
             return null;
         }
-        return v.ValueKind == JsonValueKind.Number ? v.GetDouble() : throw new FieldException($"{name}: must be a number, found {Kind(v)}");
+        if (v.ValueKind != JsonValueKind.Number)
+        {
+            throw new FieldException($"{name}: must be a number, found {Kind(v)}");
+        }
+        // JSON has no infinity, but 1e400 reads as one; no field means anything by it.
+        return v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new FieldException($"{name}: {v.GetRawText()} is out of range");
     }
 
     public float? OptionalFloat(string name) => OptionalDouble(name) is { } d ? (float)d : null;
@@ -111,7 +152,8 @@ internal readonly struct Fields(JsonElement root)
         }
         if (v.ValueKind == JsonValueKind.String)
         {
-            return string.IsNullOrEmpty(v.GetString()) ? throw new FieldException($"{name}: must not be empty") : [v.GetString()!];
+            var one = Text(v, name);
+            return one.Length == 0 ? throw new FieldException($"{name}: must not be empty") : [one];
         }
         if (v.ValueKind != JsonValueKind.Array)
         {
@@ -124,11 +166,12 @@ internal readonly struct Fields(JsonElement root)
         var list = new List<string>();
         foreach (var item in v.EnumerateArray())
         {
-            if (item.ValueKind != JsonValueKind.String || string.IsNullOrEmpty(item.GetString()))
+            var at = $"{name}[{list.Count}]";
+            if (item.ValueKind != JsonValueKind.String || Text(item, at).Length == 0)
             {
-                throw new FieldException($"{name}[{list.Count}]: must be a non-empty string");
+                throw new FieldException($"{at}: must be a non-empty string");
             }
-            list.Add(item.GetString()!);
+            list.Add(Text(item, at));
         }
         return list;
     }
@@ -159,11 +202,11 @@ internal readonly struct Fields(JsonElement root)
             {
                 throw new FieldException($"{at}: must be an object with role and content");
             }
-            if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || !Roles.Contains(role.GetString()!))
+            if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || !Roles.Contains(Text(role, $"{at}.role")))
             {
                 throw new FieldException($"{at}.role: must be one of system, user, assistant, tool, developer");
             }
-            list.Add(new PromptMessage(role.GetString()!, Content(m, at)));
+            list.Add(new PromptMessage(Text(role, $"{at}.role"), Content(m, at)));
         }
         return list;
     }
@@ -177,19 +220,19 @@ internal readonly struct Fields(JsonElement root)
         }
         if (c.ValueKind == JsonValueKind.String)
         {
-            return c.GetString()!;
+            return Text(c, $"{at}.content");
         }
         if (c.ValueKind == JsonValueKind.Array)
         {
             var text = new System.Text.StringBuilder();
             foreach (var part in c.EnumerateArray())
             {
-                if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.GetString() != "text"
+                if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("text")
                     || !part.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
                 {
                     throw new FieldException($"{at}.content: only text parts are supported");
                 }
-                text.Append(t.GetString());
+                text.Append(Text(t, $"{at}.content"));
             }
             return text.ToString();
         }

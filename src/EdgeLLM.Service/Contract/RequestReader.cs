@@ -9,12 +9,18 @@ namespace EdgeLLM.Service.Contract;
 /// Reads a request body (contract section 2 over MQTT, or an OpenAI body over REST) into a
 /// <see cref="GenerationRequest"/>. Every problem becomes an error naming the field; nothing throws for
 /// bad input, whatever the bytes are (not UTF-8, not JSON, wrong types, too large).
-/// Unknown fields are ignored, as the contract says.
+/// Unknown fields are ignored over MQTT, as the contract says; over REST the OpenAI fields this runtime cannot
+/// honour (<c>logprobs</c>, <c>echo</c>, …) are refused rather than silently dropped. A UTF-8 byte order mark before
+/// the JSON is skipped. docs/LIMITS.md lists every limit checked here.
 /// </summary>
 public sealed class RequestReader
 {
     public const int MaxIdLength = 128;
     public const int MaxStopStrings = 8;
+    public const int MaxJsonDepth = 16;
+    public const int MaxMessages = Fields.MaxMessages;
+    public const double MaxTemperature = 2.0;
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
     private readonly int _maxPayloadBytes;
@@ -34,6 +40,11 @@ public sealed class RequestReader
 
     public ParsedRequest Read(ReadOnlySpan<byte> payload, RequestDialect dialect)
     {
+        // Windows tools (PowerShell's Out-File, Notepad) put a BOM before the JSON; RFC 8259 lets a parser skip it.
+        if (payload.StartsWith(Utf8Bom))
+        {
+            payload = payload[Utf8Bom.Length..];
+        }
         if (payload.Length > _maxPayloadBytes)
         {
             return ParsedRequest.Fail(null, GenerationErrorCode.PayloadTooLarge, $"payload of {payload.Length} bytes exceeds the limit of {_maxPayloadBytes}");
@@ -49,7 +60,7 @@ public sealed class RequestReader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = 16 });
+            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
         }
         catch (JsonException e)
         {
@@ -61,7 +72,15 @@ public sealed class RequestReader
             {
                 return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload must be a JSON object");
             }
-            return ReadObject(doc.RootElement, dialect);
+            try
+            {
+                return ReadObject(doc.RootElement, dialect);
+            }
+            catch (InvalidOperationException e)
+            {
+                // A property name holding an escaped lone surrogate makes even a name lookup throw.
+                return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"a name in the request is not valid Unicode: {e.Message}");
+            }
         }
     }
 
@@ -84,11 +103,7 @@ public sealed class RequestReader
             {
                 return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, replyError!);
             }
-            if (replyTo is not null && !IsPublishableTopic(replyTo))
-            {
-                var bad = replyTo;
-                return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, $"reply_to: \"{bad}\" is not a topic one can publish to");
-            }
+            // Whether reply_to can be published to is the reply routing's question (MqttReplyTarget), not the reader's.
         }
         id ??= NewId();
         try
@@ -99,6 +114,12 @@ public sealed class RequestReader
         catch (FieldException e)
         {
             return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, e.Message, replyTo);
+        }
+        catch (InvalidOperationException e)
+        {
+            // Fields reads its own strings safely; this catches a string read elsewhere (a parser hooked in for a
+            // newer field) that holds an escaped lone surrogate, so no field can turn bad input into a crash.
+            return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, $"a string in the request is not valid Unicode: {e.Message}", replyTo);
         }
     }
 
@@ -129,6 +150,13 @@ public sealed class RequestReader
         {
             throw new FieldException("n: only 1 completion per request is supported");
         }
+        if (dialect != RequestDialect.Mqtt)
+        {
+            f.RefuseUnsupported("logprobs", "token log-probabilities are not returned by this runtime");
+            f.RefuseUnsupported("top_logprobs", "token log-probabilities are not returned by this runtime");
+            f.RefuseUnsupported("echo", "the prompt is not echoed back by this runtime");
+            f.RefuseUnsupported("best_of", "only 1 completion per request is supported");
+        }
         stream = f.OptionalBool("stream") ?? false;
         var constraint = OutputConstraintReader.Read(f.Root, out tools) ?? _bound;
         var maxTokens = f.OptionalInt("max_tokens") ?? (dialect == RequestDialect.OpenAiChat ? f.OptionalInt("max_completion_tokens") : null);
@@ -146,6 +174,16 @@ public sealed class RequestReader
         {
             throw new FieldException("energy_budget_j: must be a positive number");
         }
+        var temperature = f.OptionalDouble("temperature");
+        if (temperature is < 0 or > MaxTemperature)
+        {
+            throw new FieldException($"temperature: must be between 0 and {MaxTemperature}, found {temperature}");
+        }
+        var topP = f.OptionalDouble("top_p");
+        if (topP is <= 0 or > 1)
+        {
+            throw new FieldException($"top_p: must be more than 0 and at most 1, found {topP}");
+        }
         var now = _time.GetUtcNow();
         return new GenerationRequest
         {
@@ -154,8 +192,8 @@ public sealed class RequestReader
             Messages = messages,
             Model = f.OptionalString("model"),
             MaxTokens = maxTokens,
-            Temperature = f.OptionalFloat("temperature"),
-            TopP = f.OptionalFloat("top_p"),
+            Temperature = (float?)temperature,
+            TopP = (float?)topP,
             TopK = f.OptionalInt("top_k"),
             MinP = f.OptionalFloat("min_p"),
             RepetitionPenalty = f.OptionalFloat("repetition_penalty"),
@@ -171,7 +209,4 @@ public sealed class RequestReader
 
     /// <summary>A fresh id for requests that came without one.</summary>
     public static string NewId() => "r-" + Guid.NewGuid().ToString("N")[..16];
-
-    internal static bool IsPublishableTopic(string topic) =>
-        topic.Length is > 0 and <= 65535 && topic.AsSpan().IndexOfAny('+', '#', '\0') < 0;
 }

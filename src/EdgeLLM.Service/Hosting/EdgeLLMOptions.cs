@@ -117,6 +117,9 @@ public sealed class MqttFrontOptions
     /// <summary>A JSON Schema file every MQTT request (device and pool topics) is answered under unless it brings its own
     /// <c>response_format</c> or <c>tools</c>: a device that only takes commands always answers a valid action.</summary>
     public string? ResponseSchemaFile { get; set; }
+
+    /// <summary>The most finals the dedup store keeps (and so its journal's bound); beyond it the oldest go first.</summary>
+    public int DedupMaxEntries { get; set; } = Mqtt.DedupStore.DefaultMaxEntries;
 }
 
 /// <summary><c>EdgeLLM:Telemetry</c>.</summary>

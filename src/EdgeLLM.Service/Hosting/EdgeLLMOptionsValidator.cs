@@ -104,6 +104,10 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add("EdgeLLM:Mqtt:DedupWindowSeconds must be 0 or more");
         }
+        if (m.DedupMaxEntries is < 1 or > 1_000_000)
+        {
+            failures.Add($"EdgeLLM:Mqtt:DedupMaxEntries must be between 1 and 1000000, not {m.DedupMaxEntries}");
+        }
         if (m.SessionExpirySeconds < 0)
         {
             failures.Add("EdgeLLM:Mqtt:SessionExpirySeconds must be 0 or more");

@@ -10,6 +10,9 @@ namespace EdgeLLM.Service.Hosting;
 /// </summary>
 public sealed class GenerationGateway(ModelHost host, ServiceMetrics metrics)
 {
+    /// <summary>Counts a request refused before it reached the engine (unreadable, too large, unroutable) under its error code.</summary>
+    public void RecordRejected(string transport, GenerationErrorCode code) => metrics.RecordFailed(transport, code);
+
     /// <summary>Streams a completion; errors surface as <see cref="GenerationException"/> (counted here).</summary>
     public async IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, string transport,
         [EnumeratorCancellation] CancellationToken cancellationToken)

@@ -52,6 +52,7 @@ public static class ServiceHost
         configure?.Invoke(builder.Services);
 
         var app = builder.Build();
+        app.UseMiddleware<BadHttpRequestMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapEdgeLLMApi();
         return app;

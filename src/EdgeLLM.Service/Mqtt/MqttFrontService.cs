@@ -25,6 +25,7 @@ public sealed partial class MqttFrontService(
 {
     private readonly ConcurrentDictionary<Task, bool> _running = new();
     private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
+    private readonly Logging.LogThrottle _handlerFailures = new(TimeSpan.FromSeconds(10));
     private MqttConnection? _client;
     private volatile string _state = "online";
 
@@ -62,7 +63,7 @@ public sealed partial class MqttFrontService(
         var client = new MqttConnection(ConnectionOptions(settings), loggerFactory.CreateLogger<MqttConnection>());
         _client = client;
         var outbox = new MqttClientOutbox(client);
-        using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds));
+        using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds), maxEntries: mqtt.DedupMaxEntries);
         var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
         client.ConnectionChanged += (_, e) =>
         {
@@ -115,9 +116,9 @@ public sealed partial class MqttFrontService(
                 _ = task.ContinueWith(t =>
                 {
                     _running.TryRemove(t, out _);
-                    if (t.Exception is { } e)
+                    if (t.Exception is { } e && _handlerFailures.ShouldLog(nameof(LogRequestFailed), out var held))
                     {
-                        LogRequestFailed(logger, e.GetBaseException());
+                        LogRequestFailed(logger, held, e.GetBaseException());
                     }
                 }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
             }
@@ -257,8 +258,8 @@ public sealed partial class MqttFrontService(
     [LoggerMessage(Level = LogLevel.Information, Message = "MQTT subscribed to {Filters}")]
     private static partial void LogSubscribed(ILogger logger, string filters);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "An MQTT request handler failed")]
-    private static partial void LogRequestFailed(ILogger logger, Exception exception);
+    [LoggerMessage(EventId = 6110, Level = LogLevel.Error, Message = "An MQTT request handler failed ({Suppressed} more failures not logged)")]
+    private static partial void LogRequestFailed(ILogger logger, int suppressed, Exception exception);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish to {Topic} failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string topic, string reason);

@@ -2,6 +2,7 @@ using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Service.Logging;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Service.Mqtt;
@@ -19,29 +20,30 @@ public sealed partial class MqttRequestHandler(
 {
     public const string Transport = "mqtt";
 
+    private readonly MqttReplyPublisher _replies = new(outbox, topics);
+    private readonly LogThrottle _refusals = new(TimeSpan.FromSeconds(10));
+
     public async Task HandleAsync(MqttRequest message, CancellationToken stopping)
     {
         var parsed = reader.Read(message.Payload.Span, RequestDialect.Mqtt);
-        var topic = message.ResponseTopic ?? parsed.ReplyTo ?? DefaultReplyTopic(parsed.Id);
-        if (topic is null)
+        var (topic, refusal) = MqttReplyTarget.For(message, parsed, topics);
+        // A reply topic that cannot be used is why the answer lands on the error topic, so it is the error named.
+        if ((refusal is null ? parsed.Error : new GenerationException(GenerationErrorCode.BadRequest, refusal)) is { } error)
         {
-            // An id that cannot be part of a topic ('+', '#'): answer on the error topic, naming the problem.
-            await PublishAsync(topics.ResponseError, ResponseWriter.Error(parsed.Id, GenerationErrorCode.BadRequest,
-                "id: must not contain '+', '#' or characters MQTT topics cannot hold, as it names the reply topic"), message.CorrelationData).ConfigureAwait(false);
-            return;
-        }
-        if (parsed.Error is { } error)
-        {
-            LogRejected(logger, parsed.Id ?? "(none)", error.WireCode, error.Message);
-            await PublishAsync(topic, ResponseWriter.Error(parsed.Id, error.Code, error.Message), message.CorrelationData).ConfigureAwait(false);
+            gateway.RecordRejected(Transport, error.Code);
+            if (_refusals.ShouldLog(error.WireCode, out var held))
+            {
+                LogRejected(logger, parsed.Id ?? "(none)", error.WireCode, error.Message, held);
+            }
+            await _replies.PublishFinalAsync(topic, ResponseWriter.Error(parsed.Id, error.Code, error.Message), parsed.Id, message.CorrelationData).ConfigureAwait(false);
             return;
         }
         var id = parsed.Id!;
-        switch (dedup.Begin(topic, id, out var stored))
+        switch (dedup.Begin(topic, id, message.CorrelationData.Span, out var stored))
         {
             case DedupDecision.Replay:
                 LogReplayed(logger, id);
-                await PublishAsync(topic, stored!, message.CorrelationData).ConfigureAwait(false);
+                await _replies.PublishFinalAsync(topic, stored!, id, message.CorrelationData).ConfigureAwait(false);
                 return;
             case DedupDecision.AlreadyRunning:
                 LogDuplicateRunning(logger, id);
@@ -61,13 +63,14 @@ public sealed partial class MqttRequestHandler(
             LogFailed(logger, id, e);
             final = ResponseWriter.Error(id, GenerationErrorCode.Internal, "the request failed inside the service; see its log");
         }
-        dedup.Complete(topic, id, final);
-        await PublishAsync(topic, final, message.CorrelationData).ConfigureAwait(false);
+        dedup.Complete(topic, id, message.CorrelationData.Span, final);
+        await _replies.PublishFinalAsync(topic, final, id, message.CorrelationData).ConfigureAwait(false);
     }
 
     private async Task<byte[]> RunAsync(ParsedRequest parsed, string topic, ReadOnlyMemory<byte> correlation, CancellationToken stopping)
     {
         var seq = 0;
+        var chunks = parsed.Stream;
         // The engine drains on stop and ends what is left as cancelled, so the request is not cancelled here:
         // it always reaches its own final answer.
         await foreach (var update in gateway.StreamAsync(parsed.Request!, Transport, CancellationToken.None).ConfigureAwait(false))
@@ -76,43 +79,24 @@ public sealed partial class MqttRequestHandler(
             {
                 return ResponseWriter.Final(result, parsed.Tools is null ? null : ToolCall.FromAnswer(result.Text));
             }
-            if (parsed.Stream && update.Delta.Length > 0)
+            if (chunks && update.Delta.Length > 0)
             {
-                await PublishAsync(topic, ResponseWriter.Chunk(parsed.Id!, seq++, update.Delta), correlation).ConfigureAwait(false);
+                chunks = await _replies.TryPublishChunkAsync(topic, ResponseWriter.Chunk(parsed.Id!, seq++, update.Delta), correlation).ConfigureAwait(false);
             }
         }
         throw new GenerationException(GenerationErrorCode.Internal, "the engine ended the request without a final result");
     }
 
-    private string? DefaultReplyTopic(string? id)
-    {
-        if (id is null)
-        {
-            return topics.ResponseError;
-        }
-        try
-        {
-            return topics.Response(id);
-        }
-        catch (ArgumentException)
-        {
-            return null;
-        }
-    }
+    // One line per error code per 10 s at most (LogThrottle): a flood of bad payloads must not fill the device's flash.
+    [LoggerMessage(EventId = 6101, Level = LogLevel.Information, Message = "MQTT request {Id} refused: {Code}: {Reason} ({Suppressed} more like it not logged)")]
+    private static partial void LogRejected(ILogger logger, string id, string code, string reason, int suppressed);
 
-    // Publishing waits for the broker, through reconnects: a final is never given up on while the service runs.
-    private ValueTask PublishAsync(string topic, byte[] payload, ReadOnlyMemory<byte> correlation) =>
-        outbox.PublishAsync(topic, payload, retain: false, correlation, CancellationToken.None);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT request {Id} refused: {Code}: {Reason}")]
-    private static partial void LogRejected(ILogger logger, string id, string code, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT request {Id} was answered before; publishing the stored final again")]
+    [LoggerMessage(EventId = 6102, Level = LogLevel.Information, Message = "MQTT request {Id} was answered before; publishing the stored final again")]
     private static partial void LogReplayed(ILogger logger, string id);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT request {Id} arrived again while it runs; its final will answer it")]
+    [LoggerMessage(EventId = 6103, Level = LogLevel.Information, Message = "MQTT request {Id} arrived again while it runs; its final will answer it")]
     private static partial void LogDuplicateRunning(ILogger logger, string id);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "MQTT request {Id} failed")]
+    [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "MQTT request {Id} failed")]
     private static partial void LogFailed(ILogger logger, string id, Exception exception);
 }

@@ -2,6 +2,7 @@ using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace EdgeLLM.Service.Rest;
@@ -25,18 +26,23 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
+            gateway.RecordRejected(Transport, GenerationErrorCode.PayloadTooLarge);
+            // The rest of the body is not read; a client must not send its next request on this connection.
+            context.Response.Headers.Connection = "close";
             await OpenAiError.WriteAsync(context, 413, "payload_too_large", $"the request body exceeds {_maxBytes} bytes").ConfigureAwait(false);
             return;
         }
         var parsed = _reader.Read(body, chat ? RequestDialect.OpenAiChat : RequestDialect.OpenAiCompletion);
         if (parsed.Error is { } error)
         {
+            gateway.RecordRejected(Transport, error.Code);
             await OpenAiError.WriteAsync(context, error).ConfigureAwait(false);
             return;
         }
         var request = parsed.Request!;
         if (request.Model is { } wanted && host.Current is { } current && wanted != current.Model.Identity.Id)
         {
+            gateway.RecordRejected(Transport, GenerationErrorCode.ModelUnavailable);
             await OpenAiError.WriteAsync(context, 404, "model_not_found", $"the model '{wanted}' does not exist here; this device serves '{current.Model.Identity.Id}'").ConfigureAwait(false);
             return;
         }
@@ -157,6 +163,12 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         if (request.ContentLength > _maxBytes)
         {
             return null;
+        }
+        // This endpoint counts the bytes itself and answers 413 in JSON; Kestrel's server-wide limit (a backstop for
+        // the other routes) must not cut a chunked body short first with an empty 413 and a closed connection.
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
+        {
+            limit.MaxRequestBodySize = null;
         }
         using var buffer = new MemoryStream();
         var chunk = new byte[16384];

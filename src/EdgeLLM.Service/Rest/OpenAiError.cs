@@ -19,7 +19,7 @@ public static class OpenAiError
     public static string TypeFor(int status) => status switch
     {
         401 => "authentication_error",
-        404 or 400 or 413 => "invalid_request_error",
+        404 or 400 or 405 or 413 => "invalid_request_error",
         429 => "rate_limit_error",
         _ => "server_error",
     };

@@ -30,8 +30,30 @@ public static class RestApi
             : Results.Text("not ready: no model is serving\n", statusCode: StatusCodes.Status503ServiceUnavailable));
         app.MapGet("/metrics", (ServiceMetrics metrics) => Results.Text(metrics.Render(), PrometheusWriter.ContentType));
         app.MapPost("/v1/admin/ota", SubmitOtaAsync);
-        app.MapFallback("/v1/{**rest}", (HttpContext c) => OpenAiError.WriteAsync(c, 404, "not_found", $"no route {c.Request.Method} {c.Request.Path}"));
+        app.MapFallback("/v1/{**rest}", (HttpContext c) => AllowedMethod(c.Request.Path) is { } allowed
+            ? MethodNotAllowedAsync(c, allowed)
+            : OpenAiError.WriteAsync(c, 404, "not_found", $"no route {c.Request.Method} {c.Request.Path}"));
         return app;
+    }
+
+    /// <summary>The method a /v1 path takes, or null when no route has that path (the fallback then answers 404, not 405).</summary>
+    private static string? AllowedMethod(PathString path)
+    {
+        var p = path.Value?.TrimEnd('/') ?? "";
+        return p switch
+        {
+            "/v1/chat/completions" or "/v1/completions" or "/v1/admin/ota" => HttpMethods.Post,
+            "/v1/models" => HttpMethods.Get,
+            _ when p.StartsWith("/v1/models/", StringComparison.Ordinal) && p.IndexOf('/', "/v1/models/".Length) < 0 => HttpMethods.Get,
+            _ => null,
+        };
+    }
+
+    private static Task MethodNotAllowedAsync(HttpContext context, string allowed)
+    {
+        context.Response.Headers.Allow = allowed;
+        return OpenAiError.WriteAsync(context, StatusCodes.Status405MethodNotAllowed, "method_not_allowed",
+            $"{context.Request.Path} takes {allowed}, not {context.Request.Method}");
     }
 
     private static ModelListResponse ModelList(ModelHost host)

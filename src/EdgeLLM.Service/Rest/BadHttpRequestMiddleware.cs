@@ -1,0 +1,24 @@
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeLLM.Service.Rest;
+
+/// <summary>
+/// Turns Kestrel's own refusals of a request it already routed (a body over its size limit, a malformed chunked
+/// body, a client too slow to send) into OpenAI's JSON error shape instead of an empty response, so every REST
+/// client can read why (issue 18).
+/// </summary>
+public sealed class BadHttpRequestMiddleware(RequestDelegate next)
+{
+    public async Task InvokeAsync(HttpContext context)
+    {
+        try
+        {
+            await next(context).ConfigureAwait(false);
+        }
+        catch (BadHttpRequestException e) when (!context.Response.HasStarted)
+        {
+            var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "bad_request";
+            await OpenAiError.WriteAsync(context, e.StatusCode, code, e.Message).ConfigureAwait(false);
+        }
+    }
+}
