@@ -16,7 +16,7 @@ public sealed class MqttFuzzTests : IAsyncLifetime
 {
     private const int PayloadLimit = 2048;
     private MosquittoBroker _broker = null!;
-    private MqttClient _listener = null!;
+    private MqttConnection _listener = null!;
     private Task _pump = Task.CompletedTask;
     private readonly ConcurrentQueue<MqttMessage> _received = new();
     private readonly string _state = Directory.CreateTempSubdirectory("edgellm-fuzz-").FullName;
@@ -24,7 +24,7 @@ public sealed class MqttFuzzTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync();
-        _listener = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "fuzz-listener" });
+        _listener = new MqttConnection(new MqttConnectionOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "fuzz-listener" });
         await _listener.ConnectAsync();
         // Everything: a valid reply_to may name any topic.
         await _listener.SubscribeAsync("#");

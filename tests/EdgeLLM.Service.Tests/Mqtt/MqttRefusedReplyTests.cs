@@ -10,7 +10,7 @@ namespace EdgeLLM.Service.Tests.Mqtt;
 public sealed class MqttRefusedReplyTests : IAsyncLifetime
 {
     private MosquittoBroker _broker = null!;
-    private MqttClient _sensor = null!;
+    private MqttConnection _sensor = null!;
     private Task _pump = Task.CompletedTask;
     private readonly ConcurrentQueue<MqttMessage> _received = new();
     private readonly string _state = Directory.CreateTempSubdirectory("edgellm-refused-").FullName;
@@ -18,7 +18,7 @@ public sealed class MqttRefusedReplyTests : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { AclLines = ["topic readwrite #", "topic deny denied/#"] });
-        _sensor = new MqttClient(new MqttClientOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "sensor-refused" });
+        _sensor = new MqttConnection(new MqttConnectionOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "sensor-refused" });
         await _sensor.ConnectAsync();
         await _sensor.SubscribeAsync("edgellm/dev1/#");
         _pump = Task.Run(async () =>

@@ -14,7 +14,7 @@ catch (Exception e) when (e is ArgumentException or FormatException)
     return 2;
 }
 var journal = options.StateDir is null ? null : Path.Combine(options.StateDir, EdgeLLM.Service.Mqtt.DedupStore.FileName);
-await using var mqtt = new MqttClient(new MqttClientOptions { Host = options.MqttHost, Port = options.MqttPort, ClientId = $"edgellm-soak-{Environment.ProcessId}" });
+await using var mqtt = new MqttConnection(new MqttConnectionOptions { Host = options.MqttHost, Port = options.MqttPort, ClientId = $"edgellm-soak-{Environment.ProcessId}" });
 await mqtt.ConnectAsync();
 await mqtt.SubscribeAsync("soak/#");
 using var run = new SoakRun(options, mqtt, new HttpClient { BaseAddress = options.Rest, Timeout = TimeSpan.FromSeconds(120) });

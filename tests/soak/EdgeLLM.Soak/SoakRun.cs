@@ -12,7 +12,7 @@ namespace EdgeLLM.Soak;
 /// carries a Response Topic under <c>soak/</c> and its number as Correlation Data, so each final is matched to its
 /// request; over REST the response is the final. Counts requests sent, finals received and duplicates.
 /// </summary>
-internal sealed class SoakRun(SoakOptions options, MqttClient mqtt, HttpClient http) : IDisposable
+internal sealed class SoakRun(SoakOptions options, MqttConnection mqtt, HttpClient http) : IDisposable
 {
     private static readonly string[] Prompts = ["report the status of", "turn on the lights", "what is the temperature", "open the garage door"];
     private readonly Random _random = new(options.Seed);
