@@ -15,3 +15,18 @@ public class UnicodeNormalizerTests
         Assert.Equal(expected, new UnicodeNormalizer(NormalizationForm.FormC).Normalize(text));
     }
 }
+
+public class PackagePathNormalizationTests
+{
+    [Theory]
+    [InlineData("turn on \uFFFE the light")]
+    [InlineData("a \ud800 b")]
+    public void Both_tokenizer_paths_encode_text_icu_refuses_to_normalize_to_the_same_ids(string text)
+    {
+        var package = LoadedTokenizers.Get("qwen2_5", allowPackage: true);
+        var own = LoadedTokenizers.Get("qwen2_5", allowPackage: false);
+        Assert.True(package.UsesPackage);
+
+        Assert.Equal(own.Encode(text), package.Encode(text));
+    }
+}

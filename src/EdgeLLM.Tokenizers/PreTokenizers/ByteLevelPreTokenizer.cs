@@ -8,7 +8,9 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
     public const string Gpt2Pattern = @"'s|'t|'re|'ve|'m|'ll|'d| ?\p{L}+| ?\p{N}+| ?[^\s\p{L}\p{N}]+|\s+(?!\S)|\s+";
     /// <summary>GPT-2's split, with JavaScript's <c>\s</c> as in the reference implementation.</summary>
     internal static readonly Regex Gpt2 = RegexFactory.CreateJavaScriptLiteral(Gpt2Pattern);
-    private readonly List<Piece> _scratch = [];
+    // One scratch list per thread: a Tokenizer is shared by every request, and encodes run on many threads at once.
+    [ThreadStatic]
+    private static List<Piece>? t_scratch;
 
     public void PreTokenize(List<Piece> input, List<Piece> output)
     {
@@ -20,9 +22,10 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
                 output.Add(p with { Text = ByteLevelAlphabet.Encode(p.Text) });
                 continue;
             }
-            _scratch.Clear();
-            Splitter.Split(p, Gpt2, SplitBehavior.Isolated, invert: false, _scratch);
-            foreach (var s in _scratch)
+            var scratch = t_scratch ??= [];
+            scratch.Clear();
+            Splitter.Split(p, Gpt2, SplitBehavior.Isolated, invert: false, scratch);
+            foreach (var s in scratch)
             {
                 output.Add(s with { Text = ByteLevelAlphabet.Encode(s.Text) });
             }
