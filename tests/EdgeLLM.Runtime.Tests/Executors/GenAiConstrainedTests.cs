@@ -77,6 +77,16 @@ public sealed class GenAiConstrainedTests : IDisposable
     }
 
     [Fact]
+    public async Task Flexible_whitespace_reaches_genai_and_the_answer_still_validates()
+    {
+        await using var executor = new GenAiExecutor(_model);
+        var (system, prompt) = CommandPrompts(1).Single();
+        var result = await executor.GenerateAsync(Chat(system, prompt, OutputConstraint.ForSchema(ActionSchema, "action") with { Whitespace = JsonWhitespace.Flexible }));
+        Assert.True(result.FinishReason == FinishReason.Length || SchemaValidator.IsValid(ActionSchema, result.Text, out _), result.Text);
+        Assert.StartsWith("{", result.Text);
+    }
+
+    [Fact]
     public async Task A_regex_request_matches_the_whole_pattern()
     {
         const string pattern = "^(on|off) [0-9]{1,3}$";

@@ -8,7 +8,8 @@ namespace EdgeLLM.Runtime.Executors.GenAi;
 /// <summary>
 /// Maps a request's <see cref="OutputConstraint"/> onto GenAI's turn guidance (llguidance inside GenAI): a JSON
 /// Schema or <c>json_object</c> becomes <c>json_schema</c>, a pattern becomes <c>regex</c>. The schema gets
-/// llguidance's <c>x-guidance</c> options so that its JSON is compact like EdgeLLM's (llguidance otherwise allows
+/// llguidance's <c>x-guidance</c> options so that its JSON is compact like EdgeLLM's (unless the request asks for
+/// <see cref="JsonWhitespace.Flexible"/>) (llguidance otherwise allows
 /// whitespace between every token, which a small model fills until it is cut off) and <c>oneOf</c> is taken as
 /// <c>anyOf</c>, as EdgeLLM takes it.
 /// </summary>
@@ -18,8 +19,8 @@ internal static class GenAiGuidance
     /// <exception cref="GenerationException"><see cref="GenerationErrorCode.BadRequest"/>: GenAI's guidance cannot express it.</exception>
     public static (string Type, string Data) For(OutputConstraint constraint) => constraint.Kind switch
     {
-        ConstraintKind.JsonObject => ("json_schema", WithOptions(new JsonObject { ["type"] = "object" })),
-        ConstraintKind.JsonSchema => ("json_schema", WithOptions(ParseSchema(constraint.Schema))),
+        ConstraintKind.JsonObject => ("json_schema", WithOptions(new JsonObject { ["type"] = "object" }, constraint.Whitespace)),
+        ConstraintKind.JsonSchema => ("json_schema", WithOptions(ParseSchema(constraint.Schema), constraint.Whitespace)),
         ConstraintKind.Regex => ("regex", Unanchored(constraint.Pattern ?? "")),
         _ => throw new GenerationException(GenerationErrorCode.BadRequest,
             $"the GenAI executor cannot enforce a {constraint.Kind} constraint"),
@@ -37,15 +38,18 @@ internal static class GenAiGuidance
             "the GenAI executor's guidance needs a JSON Schema object; a boolean schema can only run on EdgeLLM's own executor");
     }
 
-    private static string WithOptions(JsonObject root)
+    private static string WithOptions(JsonObject root, JsonWhitespace whitespace)
     {
-        root["x-guidance"] = new JsonObject
-        {
-            ["whitespace_flexible"] = false,
-            ["item_separator"] = ",",
-            ["key_separator"] = ":",
-            ["coerce_one_of"] = true,
-        };
+        // Flexible is llguidance's own: whitespace between tokens without EdgeLLM's bound on a run.
+        root["x-guidance"] = whitespace == JsonWhitespace.Flexible
+            ? new JsonObject { ["whitespace_flexible"] = true, ["coerce_one_of"] = true }
+            : new JsonObject
+            {
+                ["whitespace_flexible"] = false,
+                ["item_separator"] = ",",
+                ["key_separator"] = ":",
+                ["coerce_one_of"] = true,
+            };
         return root.ToJsonString(new JsonSerializerOptions { WriteIndented = false });
     }
 
