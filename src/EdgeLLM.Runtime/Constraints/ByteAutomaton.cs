@@ -17,11 +17,12 @@ internal sealed class ByteAutomaton
     private readonly Dictionary<StateKey, int> _ids = [];
     private readonly List<int> _remaining = [];
     private readonly List<bool> _accepting = [];
-    private readonly FrameSink _sink = new();
+    private readonly FrameSink _sink;
     private int[] _next = [];
 
-    public ByteAutomaton(GrammarNode root)
+    public ByteAutomaton(GrammarNode root, JsonWhitespace whitespace = JsonWhitespace.Compact)
     {
+        _sink = new FrameSink { FlexibleWhitespace = whitespace == JsonWhitespace.Flexible };
         root.Enter(null, _sink);
         Start = Intern();
     }

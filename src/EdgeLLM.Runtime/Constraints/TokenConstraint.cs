@@ -36,7 +36,8 @@ public sealed class TokenConstraint
     {
         Source = source;
         _trie = trie;
-        _automaton = new ByteAutomaton(root);
+        // Whitespace is JSON's: a pattern's answer takes exactly what the pattern says.
+        _automaton = new ByteAutomaton(root, source.Kind == ConstraintKind.Regex ? JsonWhitespace.Compact : source.Whitespace);
         _words = (trie.VocabSize + 63) / 64;
         _walkStates = new int[trie.MaxDepth + 1];
         _forced = new ulong[_words];

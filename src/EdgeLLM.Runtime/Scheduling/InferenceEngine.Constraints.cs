@@ -14,31 +14,8 @@ public sealed partial class InferenceEngine
     private int[]? _eosIds;
 
     /// <summary>Compiles the request's constraint and refuses, up front, a budget that cannot hold its shortest answer.</summary>
-    private TokenConstraint? CompileConstraint(GenerationRequest request, int maxTokens, int room)
-    {
-        if (request.Constraint is not { } constraint)
-        {
-            return null;
-        }
-        TokenConstraint compiled;
-        try
-        {
-            compiled = _constraints.Get(constraint);
-        }
-        catch (ConstraintException e)
-        {
-            throw new GenerationException(GenerationErrorCode.BadRequest, e.Message, e);
-        }
-        if (compiled.ShortestAnswerTokens > maxTokens)
-        {
-            var limit = maxTokens < room ? $"max_tokens is {maxTokens}" : $"the context leaves {room}";
-            throw new GenerationException(GenerationErrorCode.BadRequest,
-                $"the shortest answer {Describe(constraint)} allows takes {compiled.ShortestAnswerTokens} tokens, but {limit}");
-        }
-        return compiled;
-    }
-
-    private static string Describe(OutputConstraint c) => c.Name is { } name ? $"schema \"{name}\"" : "the constraint";
+    private TokenConstraint? CompileConstraint(GenerationRequest request, int maxTokens, int room) =>
+        ConstraintAdmission.Compile(_constraints, request, maxTokens, room);
 
     /// <summary>The next token of a slot: its logits row masked by its constraint (if any), then its sampler.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

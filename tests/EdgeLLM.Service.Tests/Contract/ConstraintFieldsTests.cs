@@ -25,6 +25,21 @@ public class ConstraintFieldsTests
     }
 
     [Fact]
+    public void Whitespace_is_compact_unless_flexible_is_asked_beside_the_schema_or_the_type()
+    {
+        const string schema = """{"type":"object"}""";
+        var plain = Read("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"schema":""" + schema + """}}}""");
+        Assert.Equal(JsonWhitespace.Compact, plain.Request!.Constraint!.Whitespace);
+        var inSchema = Read("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_schema","json_schema":{"schema":""" + schema + ""","whitespace":"flexible"}}}""");
+        Assert.Equal(JsonWhitespace.Flexible, inSchema.Request!.Constraint!.Whitespace);
+        var besideType = Read("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object","whitespace":"flexible"}}""");
+        Assert.Equal(JsonWhitespace.Flexible, besideType.Request!.Constraint!.Whitespace);
+        Assert.NotEqual(plain.Request.Constraint.CacheKey, inSchema.Request.Constraint.CacheKey);
+        var wrong = Read("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object","whitespace":"pretty"}}""");
+        Assert.StartsWith("response_format.whitespace", wrong.Error!.Message);
+    }
+
+    [Fact]
     public void Json_object_and_text_read_as_any_object_and_no_constraint()
     {
         Assert.Equal(ConstraintKind.JsonObject, Read("""{"messages":[{"role":"user","content":"x"}],"response_format":{"type":"json_object"}}""").Request!.Constraint!.Kind);

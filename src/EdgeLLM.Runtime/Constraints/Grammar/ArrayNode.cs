@@ -52,6 +52,14 @@ internal sealed class ArrayNode(GrammarNode items, int minItems, int maxItems) :
 
     public override bool CanEnd(Frame f) => f.Phase == Closed;
 
+    /// <summary>After <c>[</c>, after an item (before a comma or <c>]</c>); after a comma the item's own start allows it.</summary>
+    public override bool AllowsWhitespace(Frame f) => f.Phase switch
+    {
+        Open => base.AllowsWhitespace(f),
+        First or AfterItem => true,
+        _ => false,
+    };
+
     private int ItemsAfter(long written)
     {
         var missing = Math.Max(0, MinItems - (int)written);

@@ -10,6 +10,9 @@ internal sealed class FrameSink
 
     public IReadOnlyList<Frame?> Stacks => _stacks;
 
+    /// <summary>Whether insignificant whitespace is taken where JSON allows it (<see cref="JsonWhitespace.Flexible"/>).</summary>
+    public bool FlexibleWhitespace { get; init; }
+
     public void Clear() => _stacks.Clear();
 
     public void Add(Frame? stack)
@@ -32,6 +35,20 @@ internal sealed class FrameSink
     /// here, the frame below does.</summary>
     public void Step(Frame stack, byte b)
     {
+        if (FlexibleWhitespace && WhitespaceNode.IsWhitespace(b))
+        {
+            if (stack.Node is WhitespaceNode)
+            {
+                // A run grows (up to its bound) but is never handed down: the frame below would start a second one.
+                stack.Node.Feed(stack, b, this);
+                return;
+            }
+            if (stack.Node.AllowsWhitespace(stack))
+            {
+                Add(WhitespaceNode.Start(stack));
+                return;
+            }
+        }
         stack.Node.Feed(stack, b, this);
         if (stack.Parent is { } parent && stack.Node.CanEnd(stack))
         {

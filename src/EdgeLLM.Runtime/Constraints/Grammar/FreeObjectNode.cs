@@ -44,6 +44,14 @@ internal sealed class FreeObjectNode : GrammarNode
 
     public override bool CanEnd(Frame f) => f.Phase == Closed;
 
+    /// <summary>After <c>{</c>, around a key's colon, around a comma, before <c>}</c>.</summary>
+    public override bool AllowsWhitespace(Frame f) => f.Phase switch
+    {
+        Open => base.AllowsWhitespace(f),
+        First or AfterKey or AfterValue or AfterComma => true,
+        _ => false,
+    };
+
     public override int Remaining(Frame f) => f.Phase switch
     {
         Open => 2,

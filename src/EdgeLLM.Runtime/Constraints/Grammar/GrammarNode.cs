@@ -21,6 +21,13 @@ internal abstract class GrammarNode
     /// <summary>True when the frame can take more bytes (only numbers can both end and continue).</summary>
     public virtual bool CanContinue(Frame f) => !CanEnd(f);
 
+    /// <summary>
+    /// True when JSON allows insignificant whitespace at this frame (used only under <see cref="JsonWhitespace.Flexible"/>).
+    /// By default: before a value that has not started yet, unless it is the whole answer (no whitespace before or
+    /// after the answer). Containers add the positions between their own tokens.
+    /// </summary>
+    public virtual bool AllowsWhitespace(Frame f) => f.Parent is not null && f.Phase == 0 && f.A == 0 && f.B == 0;
+
     /// <summary>Fewest bytes that finish this frame's own value.</summary>
     public abstract int Remaining(Frame f);
 

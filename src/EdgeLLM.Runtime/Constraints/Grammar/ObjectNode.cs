@@ -81,6 +81,15 @@ internal sealed class ObjectNode(IReadOnlyList<ObjectProperty> properties) : Gra
 
     public override bool CanEnd(Frame f) => f.Phase == Closed;
 
+    /// <summary>After <c>{</c>, around a comma, before <c>}</c>, and between a key's closing quote and its colon.</summary>
+    public override bool AllowsWhitespace(Frame f) => f.Phase switch
+    {
+        Open => base.AllowsWhitespace(f),
+        Between or AfterComma => true,
+        InKey => f.B == Properties[(int)f.A].Key.Length - 1,
+        _ => false,
+    };
+
     /// <summary>Bytes for the required properties from <paramref name="index"/> on and the closing brace.</summary>
     private int RestFrom(int index, bool written)
     {

@@ -137,6 +137,11 @@ public sealed partial class GenAiExecutor
                 Fail(pending, new GenerationException(GenerationErrorCode.BadRequest, $"ONNX Runtime GenAI refused the request: {e.NativeMessage}", e));
                 continue;
             }
+            catch (GenerationException e)
+            {
+                Fail(pending, e);
+                continue;
+            }
             _active.Add(sequence);
             _byRequest[sequence.Request.DangerousGetHandle()] = sequence;
             Volatile.Write(ref _activeCount, _active.Count);
@@ -263,7 +268,7 @@ public sealed partial class GenAiExecutor
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Accept(GenAiSequence s, int token)
     {
-        if (_model.EosTokenIds.Contains(token) && !s.Pending.Request.IgnoreEos)
+        if (_model.EosTokenIds.Contains(token) && (!s.Pending.Request.IgnoreEos || s.Pending.Request.Constraint is not null))
         {
             return;
         }

@@ -2,6 +2,7 @@ using System.Reflection;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
@@ -33,6 +34,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     private readonly List<GenAiSequence> _active = [];
     private readonly Dictionary<IntPtr, GenAiSequence> _byRequest = [];
     private readonly StringBuilder _emit = new();
+    private readonly ConstraintCache _constraints;
     private readonly Thread _thread;
     private readonly TaskCompletionSource<(int Capacity, BatchingMode Batching)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -69,6 +71,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
         _heartbeatTicks = _time.GetUtcNow().UtcTicks;
+        _constraints = new ConstraintCache(model.Tokenizer);
         // GenAI dlopens libonnxruntime.so.1: the ORT EdgeLLM loaded (the package's or EDGELLM_ORT_LIBRARY) must be in
         // the process first so that GenAI gets the same one.
         Onnx.OrtLibrary.Load(model.LoadOptions.OnnxRuntimeLibrary);
@@ -204,6 +207,9 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
             throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
         }
         var pending = RequestPreparer.Prepare(_model, _options, request, Interlocked.Increment(ref _sequence));
+        // EdgeLLM's up-front checks (keywords, shortest answer against the budget) hold here too; GenAI's guidance
+        // then does the decoding.
+        pending.Constraint = ConstraintAdmission.Compile(_constraints, request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
         lock (_gate)
         {
             if (_queue.Count >= _options.MaxQueuedRequests)

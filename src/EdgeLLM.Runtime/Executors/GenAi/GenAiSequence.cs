@@ -20,7 +20,8 @@ internal sealed class GenAiSequence(PendingRequest pending, OgaRequestHandle req
 
     public TokenizerStream Stream { get; } = stream;
 
-    public StopStringMatcher Stops { get; } = CreateStops(pending.Request.Stop);
+    // Stop strings do not apply to a constrained answer (they could cut the value), as on EdgeLLM's own executor.
+    public StopStringMatcher Stops { get; } = CreateStops(pending.Request.Constraint is null ? pending.Request.Stop : []);
 
     public List<int> Generated { get; } = [];
 

@@ -1,4 +1,6 @@
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
+using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Tokenizers;
 
@@ -40,9 +42,14 @@ internal static unsafe class GenAiTurns
     {
         var maxTokens = (ulong)pending.MaxTokens;
         OgaResult.Check(OgaNative.OgaTurnOptionsSetMaxGeneratedTokens(options, maxTokens), "OgaTurnOptionsSetMaxGeneratedTokens");
-        if (pending.Request.IgnoreEos)
+        if (pending.Request.Constraint is { } constraint)
         {
-            // GenAI masks end-of-sequence until this many tokens: the fixed-length run benchmarks ask for.
+            Guide(options, constraint);
+        }
+        else if (pending.Request.IgnoreEos)
+        {
+            // GenAI masks end-of-sequence until this many tokens: the fixed-length run benchmarks ask for. Not for a
+            // constrained answer: it ends when the value is complete, as on EdgeLLM's own executor.
             OgaResult.Check(OgaNative.OgaTurnOptionsSetMinGeneratedTokens(options, maxTokens), "OgaTurnOptionsSetMinGeneratedTokens");
         }
         var s = pending.Sampling;
@@ -63,6 +70,24 @@ internal static unsafe class GenAiTurns
         if (s.RepetitionPenalty is > 0 and not 1f)
         {
             OgaResult.Check(OgaNative.OgaTurnOptionsSetRepetitionPenalty(options, s.RepetitionPenalty), "OgaTurnOptionsSetRepetitionPenalty");
+        }
+    }
+
+    /// <summary>
+    /// Puts the constraint on the turn as GenAI guidance. A build or model whose guidance refuses it makes the request
+    /// a <c>bad_request</c>: a constrained request is never answered unconstrained.
+    /// </summary>
+    private static void Guide(OgaTurnOptionsHandle options, OutputConstraint constraint)
+    {
+        var (type, data) = GenAiGuidance.For(constraint);
+        try
+        {
+            OgaResult.Check(OgaNative.OgaTurnOptionsSetGuidance(options, type, data), "OgaTurnOptionsSetGuidance");
+        }
+        catch (GenAiException e)
+        {
+            throw new GenerationException(GenerationErrorCode.BadRequest,
+                $"ONNX Runtime GenAI's guidance cannot enforce this constraint ({type}): {e.NativeMessage}", e);
         }
     }
 }

@@ -129,6 +129,9 @@ internal static unsafe partial class OgaNative
     [LibraryImport(Library)]
     internal static partial IntPtr OgaTurnOptionsSetRepetitionPenalty(OgaTurnOptionsHandle options, float penalty);
 
+    [LibraryImport(Library, StringMarshalling = StringMarshalling.Utf8)]
+    internal static partial IntPtr OgaTurnOptionsSetGuidance(OgaTurnOptionsHandle options, string guidanceType, string guidanceData);
+
     [LibraryImport(Library)]
     internal static partial IntPtr OgaRequestBeginTurn(OgaRequestHandle request, OgaTurnOptionsHandle options, int* ids, ulong count, out ulong turnId);
 
