@@ -57,7 +57,8 @@ install_apt_packages() {
   [ "${EDGELLM_SKIP_APT:-0}" = "1" ] && { log "skipping system packages (EDGELLM_SKIP_APT=1)"; return; }
   command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install mosquitto, mosquitto-clients and libmosquitto1 yourself"; return; }
   local want=(mosquitto mosquitto-clients libmosquitto1 ca-certificates curl)
-  [ "$MODE" = test ] && want+=(npm)
+  # python3-onnx/python3-numpy: the recipe of `edgellm bench --synthetic` bench models (and its test).
+  [ "$MODE" = test ] && want+=(npm python3-onnx python3-numpy)
   local missing=()
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

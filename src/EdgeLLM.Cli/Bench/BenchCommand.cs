@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using EdgeLLM.Cli.Bench.Synthetic;
 using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Scheduling;
 
@@ -27,9 +28,16 @@ internal static class BenchCommand
         var node = new Option<string>("--node") { Description = "The node executable", DefaultValueFactory = _ => "node" };
         var concurrency = new Option<string?>("--concurrency") { Description = "Concurrent stream counts to measure, e.g. 1,2,4,8" };
         var threads = CommonOptions.Threads();
+        var synthetic = new Option<string?>("--synthetic")
+        {
+            Description = $"Bench a model with random weights at a real model's shape, made on first use: {string.Join(", ", SyntheticModelCatalog.All.Select(s => s.Name))}",
+        };
+        var modelCache = new Option<string?>("--bench-model-cache") { Description = "Where --synthetic models are kept (default: ~/.cache/edgellm/bench-models)" };
+        var roofline = new Option<bool>("--roofline") { Description = "Measure memory bandwidth (STREAM triad) and show decode's share of it (on with --synthetic)" };
+        var stagger = new Option<int>("--stagger-ms") { Description = "Concurrent streams arrive this many ms apart instead of all at once" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads, synthetic, modelCache, roofline, stagger,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -49,6 +57,10 @@ internal static class BenchCommand
                     ComparePeer = parse.GetValue(comparePeer),
                     PeerNodeModules = parse.GetValue(peerModules),
                     Node = parse.GetValue(node) ?? "node",
+                    Synthetic = parse.GetValue(synthetic),
+                    BenchModelCache = parse.GetValue(modelCache),
+                    Roofline = parse.GetValue(roofline) || parse.GetValue(synthetic) is not null,
+                    StaggerMs = parse.GetValue(stagger),
                 };
                 Validate(settings);
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
@@ -78,14 +90,21 @@ internal static class BenchCommand
     private static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
     {
         var batch = Math.Max(1, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max());
-        await using var session = EngineSession.Open(settings.Model, new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) }, settings.Threads);
+        var spec = settings.Synthetic is { } name
+            ? SyntheticModelCatalog.Find(name) ?? throw CliException.BadRequest($"--synthetic knows {string.Join(", ", SyntheticModelCatalog.All.Select(s => s.Name))}; not '{name}'")
+            : null;
+        var modelPath = spec is null ? settings.Model : await SyntheticModelBuilder.EnsureAsync(spec, settings.BenchModelCache, progress, cancellationToken).ConfigureAwait(false);
+        // Every sequence gets the positions the bench needs and no more: the KV cache is preallocated for exactly that.
+        await using var session = EngineSession.Open(modelPath, new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) },
+            settings.Threads, maxSequenceLength: settings.PromptTokens + settings.GenTokens);
         var prompt = BenchPrompt.Build(session.Model, settings.PromptTokens);
         if (prompt.Ids.Length + settings.GenTokens > session.Model.MaxSequenceLength)
         {
             throw CliException.BadRequest($"--prompt-tokens {prompt.Ids.Length} + --gen-tokens {settings.GenTokens} exceed the model's {session.Model.MaxSequenceLength} positions");
         }
         var bench = new EngineBench(session, prompt, settings);
-        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}, single stream...").ConfigureAwait(false);
+        var randomWeights = spec is null ? "" : " (random weights)";
+        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}{randomWeights}, single stream...").ConfigureAwait(false);
         var single = await bench.SingleStreamAsync(cancellationToken).ConfigureAwait(false);
         var levels = new List<ConcurrencyLevelResult>();
         foreach (var level in settings.Concurrency)
@@ -98,6 +117,15 @@ internal static class BenchCommand
             await progress.WriteLineAsync($"bench: {level} concurrent streams...").ConfigureAwait(false);
             levels.Add(await bench.ConcurrentAsync(level, cancellationToken).ConfigureAwait(false));
         }
+        var memory = new MemoryResult(EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes(), ModelFileBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
+        RooflineResult? roofline = null;
+        if (settings.Roofline)
+        {
+            await progress.WriteLineAsync("bench: memory bandwidth (STREAM triad)...").ConfigureAwait(false);
+            var triad = MemoryBandwidth.MeasureTriad(settings.Threads);
+            var perToken = spec?.DecodeWeightBytes ?? memory.WeightBytes;
+            roofline = new RooflineResult(triad, perToken, perToken * single.DecodeTokensPerSecond);
+        }
         PeerComparison? peer = null;
         if (settings.ComparePeer)
         {
@@ -108,14 +136,38 @@ internal static class BenchCommand
                 await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
             }
         }
-        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer);
+        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer)
+        {
+            RandomWeights = spec is not null,
+            StaggerMs = settings.StaggerMs,
+            Memory = memory,
+            Roofline = roofline,
+        };
+    }
+
+    /// <summary>The ONNX graph and its external data files: what the weights take on disk.</summary>
+    private static long ModelFileBytes(string directory)
+    {
+        var total = 0L;
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles())
+        {
+            if (file.Name.EndsWith(".onnx", StringComparison.Ordinal) || file.Name.EndsWith(".onnx.data", StringComparison.Ordinal) || file.Name.EndsWith(".onnx_data", StringComparison.Ordinal))
+            {
+                total += file.Length;
+            }
+        }
+        return total;
     }
 
     private static void Validate(BenchSettings s)
     {
-        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0)
+        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.StaggerMs < 0)
         {
-            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup and --threads 0 or more");
+            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup, --threads and --stagger-ms 0 or more");
+        }
+        if (s.Synthetic is not null && s.Model is not null)
+        {
+            throw CliException.BadRequest("--synthetic and --model name two different models; give one");
         }
     }
 

@@ -5,6 +5,17 @@ internal sealed record BenchReport(
     string Model, string ModelDirectory, string ExecutionProvider, int Threads, SingleStreamResult Single,
     IReadOnlyList<ConcurrencyLevelResult> Concurrency, PeerComparison? Peer)
 {
+    /// <summary>True for a <c>--synthetic</c> bench model: its weights are random, its speed and memory real.</summary>
+    public bool RandomWeights { get; init; }
+
+    /// <summary>Staggered arrivals of the concurrent streams, in milliseconds (0: all at once).</summary>
+    public int StaggerMs { get; init; }
+
+    public MemoryResult? Memory { get; init; }
+
+    /// <summary>Decode on the memory roofline; null unless asked for (<c>--roofline</c>, on with <c>--synthetic</c>).</summary>
+    public RooflineResult? Roofline { get; init; }
+
     /// <summary>Aggregate tokens/s of the most streams measured over one stream's (8 over 1 with the default levels).</summary>
     public double? ScalingRatio
     {

@@ -25,4 +25,16 @@ internal sealed record BenchSettings
     public string? PeerNodeModules { get; init; }
 
     public string Node { get; init; } = "node";
+
+    /// <summary>A bench model with random weights to make (if needed) and measure instead of <see cref="Model"/>.</summary>
+    public string? Synthetic { get; init; }
+
+    /// <summary>Where bench models are cached; null: <c>~/.cache/edgellm/bench-models</c>.</summary>
+    public string? BenchModelCache { get; init; }
+
+    /// <summary>Measure memory bandwidth and put decode on the roofline.</summary>
+    public bool Roofline { get; init; }
+
+    /// <summary>Concurrent streams arrive this many milliseconds apart (0: all at once).</summary>
+    public int StaggerMs { get; init; }
 }

@@ -9,7 +9,7 @@ internal static class BenchTable
 {
     public static void Write(IAnsiConsole console, BenchReport r)
     {
-        console.WriteLine($"{r.Model} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
+        console.WriteLine($"{r.Model}{(r.RandomWeights ? " (random weights)" : "")} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
                           $"prompt {r.Single.PromptTokens} tokens, {r.Single.GeneratedTokens} generated");
         var single = new Table().AddColumns("runtime", "load ms", "TTFT ms", "prefill tok/s", "decode tok/s", "total ms", "peak RSS", "decode outside ORT Run");
         AddSingle(single, r.Single);
@@ -30,8 +30,21 @@ internal static class BenchTable
                 console.WriteLine($"transformers.js: not run: {p.Error}");
             }
         }
+        if (r.Memory is { } m)
+        {
+            console.WriteLine($"memory: peak RSS {DiskSize.Format(m.PeakRssBytes)} = weights {DiskSize.Format(m.WeightBytes)} + KV cache {DiskSize.Format(m.KvCacheBytes)} + {DiskSize.Format(m.OverheadBytes)} more");
+        }
+        if (r.Roofline is { } roof)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"roofline: decode reads {DiskSize.Format(roof.DecodeWeightBytesPerToken)} of weights per token, {roof.DecodeBytesPerSecond / 1e9:F2} GB/s at {r.Single.DecodeTokensPerSecond:F1} tok/s = {roof.Share:P1} of this machine's {roof.TriadBytesPerSecond / 1e9:F2} GB/s (STREAM triad)"));
+        }
         if (r.Concurrency.Count > 0)
         {
+            if (r.StaggerMs > 0)
+            {
+                console.WriteLine($"streams arrive {r.StaggerMs} ms apart");
+            }
             var table = new Table().AddColumns("streams", "aggregate tok/s", "per-stream tok/s", "latency p50 ms", "latency p95 ms", "mean batch", "step ms");
             foreach (var c in r.Concurrency)
             {

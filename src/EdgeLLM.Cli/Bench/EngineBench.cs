@@ -79,9 +79,16 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
         var tasks = new Task<GenerationResult>[streams];
         for (var s = 0; s < streams; s++)
         {
-            tasks[s] = RunOneAsync(cancellationToken);
+            tasks[s] = settings.StaggerMs > 0 && s > 0 ? ArriveLaterAsync(s * settings.StaggerMs, cancellationToken) : RunOneAsync(cancellationToken);
         }
         return await Task.WhenAll(tasks).ConfigureAwait(false);
+    }
+
+    /// <summary>A staggered arrival: the request reaches the engine <paramref name="delayMs"/> after the round starts.</summary>
+    private async Task<GenerationResult> ArriveLaterAsync(int delayMs, CancellationToken cancellationToken)
+    {
+        await Task.Delay(delayMs, cancellationToken).ConfigureAwait(false);
+        return await RunOneAsync(cancellationToken).ConfigureAwait(false);
     }
 
     private Task<GenerationResult> RunOneAsync(CancellationToken cancellationToken)

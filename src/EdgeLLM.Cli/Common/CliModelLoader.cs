@@ -26,14 +26,14 @@ internal static class CliModelLoader
         }
     }
 
-    public static LanguageModel Load(string directory, int threads = 0)
+    public static LanguageModel Load(string directory, int threads = 0, int maxSequenceLength = 0)
     {
         try
         {
             // A configured device profile brings its execution providers; falling back from one is logged on stderr.
             var device = Environment.GetEnvironmentVariable("EDGELLM__DEVICE");
             var providers = device is { Length: > 0 } ? DeviceProfileCatalog.LoadDefault().Get(device).ExecutionProviders : [];
-            return LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers }, StderrLogs.Value);
+            return LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers, MaxSequenceLength = maxSequenceLength }, StderrLogs.Value);
         }
         catch (Exception e) when (e is KeyNotFoundException or DeviceProfileException)
         {

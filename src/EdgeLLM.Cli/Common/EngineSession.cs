@@ -20,12 +20,13 @@ internal sealed class EngineSession : IAsyncDisposable
     /// <summary>How long opening the model took (files, tokenizer, ONNX Runtime session).</summary>
     public TimeSpan LoadTime { get; }
 
-    /// <summary>Finds and loads a model (exit code 3 on failure) and starts an engine on it.</summary>
-    public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null)
+    /// <summary>Finds and loads a model (exit code 3 on failure) and starts an engine on it; a positive
+    /// <paramref name="maxSequenceLength"/> caps the positions (and so the KV cache) each sequence gets.</summary>
+    public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null, int maxSequenceLength = 0)
     {
         var directory = CliModelLoader.ResolveDirectory(model, stateDirectory);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var loaded = CliModelLoader.Load(directory, threads);
+        var loaded = CliModelLoader.Load(directory, threads, maxSequenceLength);
         var loadTime = System.Diagnostics.Stopwatch.GetElapsedTime(started);
         try
         {
