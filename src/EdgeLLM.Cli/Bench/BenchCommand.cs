@@ -34,10 +34,11 @@ internal static class BenchCommand
         };
         var modelCache = new Option<string?>("--bench-model-cache") { Description = "Where --synthetic models are kept (default: ~/.cache/edgellm/bench-models)" };
         var roofline = new Option<bool>("--roofline") { Description = "Measure memory bandwidth (STREAM triad) and show decode's share of it (on with --synthetic)" };
+        var llamaModules = new Option<string?>("--llamacpp-node-modules") { Description = $"node_modules with node-llama-cpp for the llama.cpp peer (default: <repo>/{LlamaCppPeer.DefaultNodeModules})" };
         var stagger = new Option<int>("--stagger-ms") { Description = "Concurrent streams arrive this many ms apart instead of all at once" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads, synthetic, modelCache, roofline, stagger,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, threads, synthetic, modelCache, roofline, stagger, llamaModules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -61,6 +62,7 @@ internal static class BenchCommand
                     BenchModelCache = parse.GetValue(modelCache),
                     Roofline = parse.GetValue(roofline) || parse.GetValue(synthetic) is not null,
                     StaggerMs = parse.GetValue(stagger),
+                    LlamaCppNodeModules = parse.GetValue(llamaModules),
                 };
                 Validate(settings);
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
@@ -127,6 +129,7 @@ internal static class BenchCommand
             roofline = new RooflineResult(triad, perToken, perToken * single.DecodeTokensPerSecond);
         }
         PeerComparison? peer = null;
+        PeerComparison? llamaCpp = null;
         if (settings.ComparePeer)
         {
             await progress.WriteLineAsync("bench: transformers.js...").ConfigureAwait(false);
@@ -135,6 +138,7 @@ internal static class BenchCommand
             {
                 await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
             }
+            llamaCpp = await RunLlamaCppAsync(spec, session.Model.Directory, prompt, settings, bench.LastTokenIds, progress, cancellationToken).ConfigureAwait(false);
         }
         return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer)
         {
@@ -142,7 +146,26 @@ internal static class BenchCommand
             StaggerMs = settings.StaggerMs,
             Memory = memory,
             Roofline = roofline,
+            LlamaCpp = llamaCpp,
         };
+    }
+
+    /// <summary>llama.cpp runs the bench model's GGUF twin, so only <c>--synthetic</c> models have one.</summary>
+    private static async Task<PeerComparison> RunLlamaCppAsync(SyntheticModelSpec? spec, string modelDirectory, BenchPrompt prompt, BenchSettings settings,
+        IReadOnlyList<int> edgeTokens, TextWriter progress, CancellationToken cancellationToken)
+    {
+        if (spec is null)
+        {
+            return PeerComparison.Failed("llama.cpp runs only on --synthetic bench models (they have a GGUF twin of the same shape)");
+        }
+        await progress.WriteLineAsync("bench: llama.cpp (GGUF Q4_0 twin, random weights)...").ConfigureAwait(false);
+        var gguf = await Gguf.SyntheticGguf.EnsureAsync(spec, modelDirectory, cancellationToken).ConfigureAwait(false);
+        var result = await LlamaCppPeer.RunAsync(gguf, prompt, settings, edgeTokens, cancellationToken).ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            await progress.WriteLineAsync($"bench: llama.cpp did not run: {error}").ConfigureAwait(false);
+        }
+        return result;
     }
 
     /// <summary>The ONNX graph and its external data files: what the weights take on disk.</summary>

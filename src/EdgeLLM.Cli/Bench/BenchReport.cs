@@ -13,6 +13,12 @@ internal sealed record BenchReport(
 
     public MemoryResult? Memory { get; init; }
 
+    /// <summary>llama.cpp on the GGUF twin (Q4_0) of a <c>--synthetic</c> model; null unless <c>--compare-peer</c>.</summary>
+    public PeerComparison? LlamaCpp { get; init; }
+
+    /// <summary>EdgeLLM's decode tokens/s over llama.cpp's.</summary>
+    public double? LlamaCppDecodeRatio => LlamaCpp?.Peer is { DecodeTokensPerSecond: > 0 } p ? Single.DecodeTokensPerSecond / p.DecodeTokensPerSecond : null;
+
     /// <summary>Decode on the memory roofline; null unless asked for (<c>--roofline</c>, on with <c>--synthetic</c>).</summary>
     public RooflineResult? Roofline { get; init; }
 

@@ -26,6 +26,9 @@ internal sealed record BenchSettings
 
     public string Node { get; init; } = "node";
 
+    /// <summary>A node_modules holding node-llama-cpp; null: <c>tests/bench/llamacpp-peer/node_modules</c>.</summary>
+    public string? LlamaCppNodeModules { get; init; }
+
     /// <summary>A bench model with random weights to make (if needed) and measure instead of <see cref="Model"/>.</summary>
     public string? Synthetic { get; init; }
 

@@ -17,6 +17,10 @@ internal static class BenchTable
         {
             AddSingle(single, peer);
         }
+        if (r.LlamaCpp?.Peer is { } llama)
+        {
+            AddSingle(single, llama);
+        }
         console.Write(single);
         if (r.Peer is { } p)
         {
@@ -29,6 +33,12 @@ internal static class BenchTable
             {
                 console.WriteLine($"transformers.js: not run: {p.Error}");
             }
+        }
+        if (r.LlamaCpp is { } l)
+        {
+            console.WriteLine(l.Peer is { } lp
+                ? string.Create(CultureInfo.InvariantCulture, $"EdgeLLM / llama.cpp Q4_0: decode {r.LlamaCppDecodeRatio:F2}x, prefill {Ratio(r.Single.PrefillTokensPerSecond, lp.PrefillTokensPerSecond)}, TTFT {Ratio(lp.TtftMs, r.Single.TtftMs)} faster")
+                : $"llama.cpp: not run: {l.Error}");
         }
         if (r.Memory is { } m)
         {

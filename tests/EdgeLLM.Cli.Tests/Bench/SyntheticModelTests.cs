@@ -42,7 +42,7 @@ public sealed class SyntheticModelTests : IDisposable
         Assert.True(roofline.GetProperty("triad_bytes_per_second").GetDouble() > 1e8);
         Assert.True(roofline.GetProperty("share").GetDouble() > 0);
 
-        var data = Path.Combine(_cache, "tiny-qwen", "model.onnx.data");
+        var data = Path.Combine(_cache, "tiny-qwen", "model.onnx_data");
         var written = File.GetLastWriteTimeUtc(data);
         await BenchAsync();
         Assert.Equal(written, File.GetLastWriteTimeUtc(data));

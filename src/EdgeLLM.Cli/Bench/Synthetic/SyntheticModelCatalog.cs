@@ -16,7 +16,7 @@ internal static class SyntheticModelCatalog
         },
         new()
         {
-            Name = "qwen2.5-1.5b", Type = "qwen2", Hidden = 1536, Layers = 28, Heads = 12, KvHeads = 2, Mlp = 8960, Vocab = 151936,
+            Name = "qwen2.5-1.5b", Type = "qwen2", Hidden = 1536, Layers = 28, Heads = 12, KvHeads = 2, Head = 128, Mlp = 8960, Vocab = 151936,
             QkvBias = true, RopeTheta = 1000000, Specials = QwenSpecials, Eos = ["<|im_end|>", "<|endoftext|>"], Bos = "<|endoftext|>",
         },
         new()

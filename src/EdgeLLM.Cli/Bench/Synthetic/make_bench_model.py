@@ -8,7 +8,7 @@ zero points, accuracy_level 4) and, as for tied embeddings, the LM head's int4 w
 GatherBlockQuantized for the embedding (one copy of the table). The tokenizer is a byte-level BPE of exactly the
 vocabulary size, so prompts are text.
 
-Weights are random (seeded): speed and memory are real, the text is not. Tensors go to model.onnx.data one at a
+Weights are random (seeded): speed and memory are real, the text is not. Tensors go to model.onnx_data one at a
 time, so memory stays at one layer's size. Needs Debian's python3-onnx and python3-numpy only.
 
 usage: make_bench_model.py SPEC_JSON OUT_DIR
@@ -238,7 +238,9 @@ def main():
     out = sys.argv[2]
     os.makedirs(out, exist_ok=True)
     rng = np.random.default_rng(spec["seed"])
-    writer = Writer(os.path.join(out, "model.onnx.data"))
+    # model.onnx_data, not the builder's model.onnx.data: transformers.js (a peer) hands ONNX Runtime the external data
+    # under that one name, and the graph's locations must match it; EdgeLLM and GenAI read whatever the graph names.
+    writer = Writer(os.path.join(out, "model.onnx_data"))
     model = build_graph(spec, writer, rng)
     writer.close()
     onnx.save_model(model, os.path.join(out, "model.onnx"))
@@ -252,6 +254,18 @@ def main():
                    "clean_up_tokenization_spaces": False, "tokenizer_class": "PreTrainedTokenizerFast"}, f, indent=1)
     with open(os.path.join(out, "genai_config.json"), "w", encoding="utf-8") as f:
         json.dump(genai_config(spec), f, indent=4)
+    # The Hugging Face config the builder copies beside the model: transformers.js (a peer) reads the shape from it.
+    ids = {s: i for i, s in enumerate(spec["specials"])}
+    hf = {"architectures": ["Qwen2ForCausalLM" if spec["type"] == "qwen2" else "LlamaForCausalLM"], "model_type": spec["type"],
+          "hidden_size": spec["hidden"], "intermediate_size": spec["mlp"], "num_attention_heads": spec["heads"],
+          "num_key_value_heads": spec["kv_heads"], "num_hidden_layers": spec["layers"], "head_dim": spec["head"],
+          "vocab_size": spec["vocab"], "max_position_embeddings": spec["context"], "rms_norm_eps": spec.get("eps", 1e-6),
+          "rope_theta": spec.get("rope_theta", 10000.0), "tie_word_embeddings": True, "hidden_act": "silu",
+          "bos_token_id": ids[spec["bos"]], "eos_token_id": [ids[s] for s in spec["eos"]], "torch_dtype": "float32"}
+    with open(os.path.join(out, "config.json"), "w", encoding="utf-8") as f:
+        json.dump(hf, f, indent=2)
+    with open(os.path.join(out, "generation_config.json"), "w", encoding="utf-8") as f:
+        json.dump({"bos_token_id": hf["bos_token_id"], "eos_token_id": hf["eos_token_id"], "do_sample": False}, f, indent=2)
 
 
 if __name__ == "__main__":
