@@ -89,4 +89,21 @@ public sealed class SyntheticModelTests : IDisposable
         Assert.NotEmpty(texts[0]);
         Assert.Equal(texts[0], texts[1]);
     }
+
+    [LlamaCppFact]
+    public async Task Llama_cpp_peer_runs_the_gguf_twin_with_the_same_prompt_and_length()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--synthetic", "tiny-qwen", "--bench-model-cache", _cache, "--threads", "1",
+            "--runs", "1", "--warmup", "0", "--gen-tokens", "8", "--prompt-tokens", "16", "--json", "--compare-peer"]);
+        Assert.True(code == 0, error);
+        var root = JsonDocument.Parse(output).RootElement;
+        var llama = root.GetProperty("llama_cpp");
+        Assert.True(llama.GetProperty("error").ValueKind == JsonValueKind.Null, llama.GetProperty("error").ToString());
+        var p = llama.GetProperty("peer");
+        Assert.StartsWith("llama.cpp (node-llama-cpp 3.21.1", p.GetProperty("runtime").GetString());
+        Assert.Equal(root.GetProperty("single").GetProperty("prompt_tokens").GetInt32(), p.GetProperty("prompt_tokens").GetInt32());
+        Assert.Equal(8, p.GetProperty("generated_tokens").GetInt32());
+        Assert.True(p.GetProperty("decode_tokens_per_second").GetDouble() > 0);
+        Assert.True(File.Exists(Path.Combine(_cache, "tiny-qwen", "model-q4_0.gguf")));
+    }
 }
