@@ -80,10 +80,12 @@ public sealed partial class InferenceEngine
         }
     }
 
-    /// <summary>Dequeues up to <paramref name="free"/> requests that may still start, answering the rest.</summary>
+    /// <summary>Dequeues up to <paramref name="free"/> requests that may still start, answering the rest. The list is
+    /// the engine's one reused buffer: Admit runs before every step, and an empty queue must cost no allocation.</summary>
     private List<(PendingRequest Pending, int Cached)> TakeAdmissible(int free)
     {
-        var taken = new List<(PendingRequest, int)>(free);
+        var taken = _admitting;
+        taken.Clear();
         while (taken.Count < free)
         {
             PendingRequest? pending;

@@ -34,6 +34,7 @@ public sealed partial class InferenceEngine : IAsyncDisposable
     private readonly bool[] _finished;
     private readonly int[] _stepTokens;
     private readonly double[] _prefillJoules;
+    private readonly List<(PendingRequest Pending, int Cached)> _admitting = [];
     private readonly Stack<TokenSampler> _samplers = new();
     private readonly StringBuilder _emit = new();
     private readonly Thread _thread;
