@@ -27,6 +27,9 @@ public sealed partial class MqttFrontService(
     private readonly DateTimeOffset _since = DateTimeOffset.UtcNow;
     private MqttConnection? _client;
     private volatile string _state = "online";
+    // "online" promises that a request published now is taken: on a first connect (no session at the broker yet) that
+    // holds only once the request topics are subscribed, so the status waits for them.
+    private volatile bool _subscribed;
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
@@ -94,6 +97,8 @@ public sealed partial class MqttFrontService(
             return;
         }
         await SubscribeAsync(client, stoppingToken).ConfigureAwait(false);
+        _subscribed = true;
+        PublishStatus();
         var telemetry = TelemetryLoopAsync(stoppingToken);
         var otaQueue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
         var otaWorker = OtaLoopAsync(otaQueue.Reader, stoppingToken);
@@ -227,7 +232,7 @@ public sealed partial class MqttFrontService(
     {
         // The status is retained and published again on every (re)connect, so a change before the first connect
         // (the model loading) has nothing to do yet.
-        if (_client is not { IsConnected: true })
+        if (!_subscribed || _client is not { IsConnected: true })
         {
             return;
         }
