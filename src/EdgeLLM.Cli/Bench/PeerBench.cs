@@ -77,8 +77,7 @@ internal static class PeerBench
         }
     }
 
-    /// <summary>Reads a node peer script's JSON line (shared by every node peer: same schema).</summary>
-    internal static PeerComparison Parse(string output, IReadOnlyList<int> edgeTokens)
+    private static PeerComparison Parse(string output, IReadOnlyList<int> edgeTokens)
     {
         try
         {
@@ -103,7 +102,7 @@ internal static class PeerBench
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
-            return PeerComparison.Failed($"cannot read the peer's output ({e.Message}): {LastLines(output)}");
+            return PeerComparison.Failed($"cannot read transformers.js's output ({e.Message}): {LastLines(output)}");
         }
     }
 
@@ -118,13 +117,13 @@ internal static class PeerBench
         return n;
     }
 
-    internal static string LastLines(string text)
+    private static string LastLines(string text)
     {
         var lines = text.Trim().Split('\n');
         return string.Join(" | ", lines[Math.Max(0, lines.Length - 3)..]);
     }
 
-    internal static string? RepoRoot()
+    private static string? RepoRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {
