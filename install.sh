@@ -45,7 +45,8 @@ install_apt_packages() {
   command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install mosquitto and mosquitto-clients yourself"; return; }
   local want=(mosquitto mosquitto-clients ca-certificates curl)
   # systemd brings systemd-analyze, which the tests use to rate the packaged unit's hardening.
-  [ "$MODE" = test ] && want+=(npm systemd)
+  # python3-onnx/python3-numpy: the recipe of `edgellm bench --synthetic` bench models (and its test).
+  [ "$MODE" = test ] && want+=(npm systemd python3-onnx python3-numpy)
   local missing=()
   for p in "${want[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

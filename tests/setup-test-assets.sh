@@ -42,4 +42,19 @@ if [ ! -f "$OPENAI_CLIENT/node_modules/openai/package.json" ]; then
   echo "==> installing the openai npm client for the REST tool-call tests (npm ci --ignore-scripts)"
   (cd "$OPENAI_CLIENT" && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
+
+# llama.cpp for the third peer of `edgellm bench --compare-peer`: node-llama-cpp 3.21.1 (pinned by the lock file) with
+# only this machine's prebuilt CPU binaries (its CUDA/Vulkan optional packages are hundreds of MB and unused here).
+LLAMACPP="$REPO/tests/bench/llamacpp-peer"
+case "$(uname -m)" in x86_64|amd64) LLAMA_ARCH=x64 ;; aarch64|arm64) LLAMA_ARCH=arm64 ;; *) LLAMA_ARCH="" ;; esac
+if [ -n "$LLAMA_ARCH" ] && [ ! -f "$LLAMACPP/node_modules/@node-llama-cpp/linux-$LLAMA_ARCH/package.json" ]; then
+  echo "==> installing node-llama-cpp 3.21.1 (linux-$LLAMA_ARCH) for the llama.cpp peer"
+  tmp="$(mktemp -d)"
+  (cd "$LLAMACPP" && npm ci --ignore-scripts --omit=optional --no-audit --no-fund --silent \
+    && (cd "$tmp" && npm pack --silent "@node-llama-cpp/linux-$LLAMA_ARCH@3.21.1" >/dev/null) \
+    && mkdir -p "node_modules/@node-llama-cpp/linux-$LLAMA_ARCH" \
+    && tar -xzf "$tmp/node-llama-cpp-linux-$LLAMA_ARCH-3.21.1.tgz" -C "node_modules/@node-llama-cpp/linux-$LLAMA_ARCH" --strip-components=1) \
+    || echo "==> node-llama-cpp could not be installed; the llama.cpp peer will say so"
+  rm -rf "$tmp"
+fi
 echo "==> test assets ready"

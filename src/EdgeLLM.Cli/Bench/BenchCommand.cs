@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
+using EdgeLLM.Cli.Bench.Synthetic;
 using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Scheduling;
 
@@ -8,11 +9,13 @@ namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
 /// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--warmup N] [--json] [--compare-peer]
-/// [--concurrency 1,2,4,8] [--arrivals N] [--schema FILE [--schema-tokenizer DIR]]</c>: load time, prefill and decode speed, time to
+/// [--concurrency 1,2,4,8] [--arrivals N [--arrival-ms N]] [--schema FILE [--schema-tokenizer DIR]] [--synthetic NAME] [--roofline]</c>: load time, prefill and decode speed, time to
 /// first token, peak RSS and the share of decode time outside the native run for one stream; aggregate and per-stream
 /// speed and latency for N streams batched by one executor; first-token latency when requests arrive one after another
 /// while a batch runs; optionally the same runs on the peers: transformers.js (single stream) and ONNX Runtime GenAI
-/// (everything); and with a schema, the time its token masks take per constrained token and their share of the decode step.
+/// (everything) and llama.cpp (single stream, on a <c>--synthetic</c> model's GGUF twin); peak RSS against weights and KV
+/// cache, decode on the memory-bandwidth roofline; and with a schema, the time its token masks take per constrained
+/// token and their share of the decode step. <c>--synthetic</c> benches a model with random weights at a real shape.
 /// </summary>
 internal static class BenchCommand
 {
@@ -32,9 +35,18 @@ internal static class BenchCommand
         var threads = CommonOptions.Threads();
         var schema = SchemaOption.Create();
         var schemaTokenizer = new Option<string?>("--schema-tokenizer") { Description = "With --schema: also time masks over this tokenizer's vocabulary (a directory with tokenizer.json), with random logits" };
+        var synthetic = new Option<string?>("--synthetic")
+        {
+            Description = $"Bench a model with random weights at a real model's shape, made on first use: {string.Join(", ", SyntheticModelCatalog.All.Select(s => s.Name))}",
+        };
+        var modelCache = new Option<string?>("--bench-model-cache") { Description = "Where --synthetic models are kept (default: ~/.cache/edgellm/bench-models)" };
+        var roofline = new Option<bool>("--roofline") { Description = "Measure memory bandwidth (STREAM triad) and show decode's share of it (on with --synthetic)" };
+        var llamaModules = new Option<string?>("--llamacpp-node-modules") { Description = $"node_modules with node-llama-cpp for the llama.cpp peer (default: <repo>/{LlamaCppPeer.DefaultNodeModules})" };
+        var arrivalMs = new Option<int>("--arrival-ms") { Description = "With --arrivals: ms between arrivals (default: one single-stream request's time spread over them)" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, threads, schema, schemaTokenizer,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, threads, schema, schemaTokenizer,
+            synthetic, modelCache, roofline, llamaModules,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -57,6 +69,11 @@ internal static class BenchCommand
                     Node = parse.GetValue(node) ?? "node",
                     Schema = SchemaOption.Load(parse.GetValue(schema)),
                     SchemaTokenizer = parse.GetValue(schemaTokenizer),
+                    Synthetic = parse.GetValue(synthetic),
+                    BenchModelCache = parse.GetValue(modelCache),
+                    Roofline = parse.GetValue(roofline) || parse.GetValue(synthetic) is not null,
+                    ArrivalMs = parse.GetValue(arrivalMs),
+                    LlamaCppNodeModules = parse.GetValue(llamaModules),
                 };
                 Validate(settings);
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
@@ -99,23 +116,31 @@ internal static class BenchCommand
         return report with { GenAi = genai };
     }
 
-    /// <summary>The configured executor's runs, and transformers.js beside them.</summary>
+    /// <summary>The configured executor's runs, and transformers.js and llama.cpp beside them.</summary>
     private static async Task<(BenchReport Report, BenchPlan Plan, IReadOnlyList<int> Tokens, ExecutorKind Kind)> RunMainAsync(
         BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
     {
         var batch = Math.Max(1, Math.Max(settings.Arrivals, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max()));
         var engineOptions = new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) };
-        await using var session = EngineSession.Open(settings.Model, engineOptions, settings.Threads);
+        var spec = settings.Synthetic is { } name
+            ? SyntheticModelCatalog.Find(name) ?? throw CliException.BadRequest($"--synthetic knows {string.Join(", ", SyntheticModelCatalog.All.Select(s => s.Name))}; not '{name}'")
+            : null;
+        var modelPath = spec is null ? settings.Model : await SyntheticModelBuilder.EnsureAsync(spec, settings.BenchModelCache, progress, cancellationToken).ConfigureAwait(false);
+        // Every sequence gets the positions the bench needs and no more: the KV cache is preallocated for exactly that.
+        var maxSequenceLength = settings.PromptTokens + settings.GenTokens;
+        await using var session = EngineSession.Open(modelPath, engineOptions, settings.Threads, maxSequenceLength: maxSequenceLength);
         var prompt = BenchPrompt.Build(session.Model, settings.PromptTokens);
         if (prompt.Ids.Length + settings.GenTokens > session.Model.MaxSequenceLength)
         {
             throw CliException.BadRequest($"--prompt-tokens {prompt.Ids.Length} + --gen-tokens {settings.GenTokens} exceed the model's {session.Model.MaxSequenceLength} positions");
         }
         var bench = new EngineBench(session, prompt, settings);
-        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id} on {bench.Runtime}, single stream...").ConfigureAwait(false);
+        var randomWeights = spec is null ? "" : " (random weights)";
+        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}{randomWeights} on {bench.Runtime}, single stream...").ConfigureAwait(false);
         var single = await bench.SingleStreamAsync(cancellationToken).ConfigureAwait(false);
         // Arrivals spread over one single-stream request: each comes while the earlier ones still decode.
-        var plan = new BenchPlan(engineOptions, prompt, settings.Concurrency, TimeSpan.FromMilliseconds(single.TotalMs / Math.Max(1, settings.Arrivals)));
+        var interval = settings.ArrivalMs > 0 ? settings.ArrivalMs : single.TotalMs / Math.Max(1, settings.Arrivals);
+        var plan = new BenchPlan(modelPath, engineOptions, maxSequenceLength, prompt, settings.Concurrency, TimeSpan.FromMilliseconds(interval));
         var levels = new List<ConcurrencyLevelResult>();
         var possible = plan.Levels(session).ToList();
         foreach (var level in settings.Concurrency)
@@ -134,7 +159,17 @@ internal static class BenchCommand
             await progress.WriteLineAsync($"bench: {settings.Arrivals} staggered arrivals...").ConfigureAwait(false);
             arrivals = await bench.ArrivalsAsync(settings.Arrivals, plan.ArrivalInterval, cancellationToken).ConfigureAwait(false);
         }
+        var memory = new MemoryResult(EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes(), ModelFileBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
+        RooflineResult? roofline = null;
+        if (settings.Roofline)
+        {
+            await progress.WriteLineAsync("bench: memory bandwidth (STREAM triad)...").ConfigureAwait(false);
+            var triad = MemoryBandwidth.MeasureTriad(settings.Threads);
+            var perToken = spec?.DecodeWeightBytes ?? memory.WeightBytes;
+            roofline = new RooflineResult(triad, perToken, perToken * single.DecodeTokensPerSecond);
+        }
         PeerComparison? peer = null;
+        PeerComparison? llamaCpp = null;
         if (settings.ComparePeer)
         {
             await progress.WriteLineAsync("bench: transformers.js...").ConfigureAwait(false);
@@ -143,6 +178,7 @@ internal static class BenchCommand
             {
                 await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
             }
+            llamaCpp = await RunLlamaCppAsync(spec, session.Model.Directory, prompt, settings, bench.LastTokenIds, progress, cancellationToken).ConfigureAwait(false);
         }
         ConstrainedResult? constrained = null;
         if (settings.Schema is { } schema)
@@ -154,15 +190,55 @@ internal static class BenchCommand
         {
             Arrivals = arrivals,
             Constrained = constrained,
+            RandomWeights = spec is not null,
+            Memory = memory,
+            Roofline = roofline,
+            LlamaCpp = llamaCpp,
         };
         return (report, plan, bench.LastTokenIds, session.Engine.Kind);
     }
 
+    /// <summary>llama.cpp runs the bench model's GGUF twin, so only <c>--synthetic</c> models have one.</summary>
+    private static async Task<PeerComparison> RunLlamaCppAsync(SyntheticModelSpec? spec, string modelDirectory, BenchPrompt prompt, BenchSettings settings,
+        IReadOnlyList<int> edgeTokens, TextWriter progress, CancellationToken cancellationToken)
+    {
+        if (spec is null)
+        {
+            return PeerComparison.Failed("llama.cpp runs only on --synthetic bench models (they have a GGUF twin of the same shape)");
+        }
+        await progress.WriteLineAsync("bench: llama.cpp (GGUF Q4_0 twin, random weights)...").ConfigureAwait(false);
+        var gguf = await Gguf.SyntheticGguf.EnsureAsync(spec, modelDirectory, cancellationToken).ConfigureAwait(false);
+        var result = await LlamaCppPeer.RunAsync(gguf, prompt, settings, edgeTokens, cancellationToken).ConfigureAwait(false);
+        if (result.Error is { } error)
+        {
+            await progress.WriteLineAsync($"bench: llama.cpp did not run: {error}").ConfigureAwait(false);
+        }
+        return result;
+    }
+
+    /// <summary>The ONNX graph and its external data files: what the weights take on disk.</summary>
+    private static long ModelFileBytes(string directory)
+    {
+        var total = 0L;
+        foreach (var file in new DirectoryInfo(directory).EnumerateFiles())
+        {
+            if (file.Name.EndsWith(".onnx", StringComparison.Ordinal) || file.Name.EndsWith(".onnx.data", StringComparison.Ordinal) || file.Name.EndsWith(".onnx_data", StringComparison.Ordinal))
+            {
+                total += file.Length;
+            }
+        }
+        return total;
+    }
+
     private static void Validate(BenchSettings s)
     {
-        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64)
+        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64 || s.ArrivalMs < 0)
         {
-            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup and --threads 0 or more, --arrivals 0 to 64");
+            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup, --threads and --arrival-ms 0 or more, --arrivals 0 to 64");
+        }
+        if (s.Synthetic is not null && s.Model is not null)
+        {
+            throw CliException.BadRequest("--synthetic and --model name two different models; give one");
         }
     }
 

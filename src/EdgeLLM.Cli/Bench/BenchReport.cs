@@ -14,6 +14,20 @@ internal sealed record BenchReport(
     /// <summary>The main run's decode tokens/s over GenAI's.</summary>
     public double? GenAiDecodeRatio => GenAi?.Single is { DecodeTokensPerSecond: > 0 } g ? Single.DecodeTokensPerSecond / g.DecodeTokensPerSecond : null;
 
+    /// <summary>True for a <c>--synthetic</c> bench model: its weights are random, its speed and memory real.</summary>
+    public bool RandomWeights { get; init; }
+
+    public MemoryResult? Memory { get; init; }
+
+    /// <summary>llama.cpp on the GGUF twin (Q4_0) of a <c>--synthetic</c> model; null unless <c>--compare-peer</c>.</summary>
+    public PeerComparison? LlamaCpp { get; init; }
+
+    /// <summary>EdgeLLM's decode tokens/s over llama.cpp's.</summary>
+    public double? LlamaCppDecodeRatio => LlamaCpp?.Peer is { DecodeTokensPerSecond: > 0 } p ? Single.DecodeTokensPerSecond / p.DecodeTokensPerSecond : null;
+
+    /// <summary>Decode on the memory roofline; null unless asked for (<c>--roofline</c>, on with <c>--synthetic</c>).</summary>
+    public RooflineResult? Roofline { get; init; }
+
     /// <summary>Aggregate tokens/s of the most streams measured over one stream's (8 over 1 with the default levels).</summary>
     public double? ScalingRatio
     {

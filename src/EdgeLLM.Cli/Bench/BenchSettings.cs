@@ -22,7 +22,10 @@ internal sealed record BenchSettings
     /// <summary>Requests arriving one after another while a batch runs (first-token latency); 0: not measured.</summary>
     public int Arrivals { get; init; }
 
-    /// <summary>Also run transformers.js and ONNX Runtime GenAI on the same model and prompt ids.</summary>
+    /// <summary>Milliseconds between <see cref="Arrivals"/>; 0: one single-stream request's time spread over them.</summary>
+    public int ArrivalMs { get; init; }
+
+    /// <summary>Also run transformers.js, ONNX Runtime GenAI and (on <c>--synthetic</c> models) llama.cpp on the same model and prompt ids.</summary>
     public bool ComparePeer { get; init; }
 
     /// <summary>A node_modules holding @huggingface/transformers; null: the tokenizer conformance tests' one.</summary>
@@ -35,4 +38,16 @@ internal sealed record BenchSettings
 
     /// <summary>Another tokenizer directory whose vocabulary's masks are timed too (<c>--schema-tokenizer</c>).</summary>
     public string? SchemaTokenizer { get; init; }
+
+    /// <summary>A node_modules holding node-llama-cpp; null: <c>tests/bench/llamacpp-peer/node_modules</c>.</summary>
+    public string? LlamaCppNodeModules { get; init; }
+
+    /// <summary>A bench model with random weights to make (if needed) and measure instead of <see cref="Model"/>.</summary>
+    public string? Synthetic { get; init; }
+
+    /// <summary>Where bench models are cached; null: <c>~/.cache/edgellm/bench-models</c>.</summary>
+    public string? BenchModelCache { get; init; }
+
+    /// <summary>Measure memory bandwidth and put decode on the roofline.</summary>
+    public bool Roofline { get; init; }
 }

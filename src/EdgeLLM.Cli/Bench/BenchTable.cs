@@ -9,7 +9,7 @@ internal static class BenchTable
 {
     public static void Write(IAnsiConsole console, BenchReport r)
     {
-        console.WriteLine($"{r.Model} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
+        console.WriteLine($"{r.Model}{(r.RandomWeights ? " (random weights)" : "")} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
                           $"prompt {r.Single.PromptTokens} tokens, {r.Single.GeneratedTokens} generated");
         var single = new Table().AddColumns("runtime", "load ms", "TTFT ms", "prefill tok/s", "decode tok/s", "total ms", "peak RSS", "decode outside ORT Run");
         AddSingle(single, r.Single);
@@ -21,7 +21,11 @@ internal static class BenchTable
         {
             AddSingle(single, genai);
         }
-        console.Write(single);
+        if (r.LlamaCpp?.Peer is { } llama)
+        {
+            AddSingle(single, llama);
+        }
+        console.Write(Captioned(single, r));
         if (r.GenAi is { } g)
         {
             console.WriteLine(g.Single is { } gs
@@ -34,12 +38,27 @@ internal static class BenchTable
             if (p.Peer is { } pp)
             {
                 console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"EdgeLLM / transformers.js: decode {r.PeerDecodeRatio:F2}x, prefill {Ratio(r.Single.PrefillTokensPerSecond, pp.PrefillTokensPerSecond)}, TTFT {Ratio(pp.TtftMs, r.Single.TtftMs)} faster; first {p.MatchingTokens} generated tokens identical"));
+                    $"{r.Single.Runtime} / transformers.js: decode {r.PeerDecodeRatio:F2}x, prefill {Ratio(r.Single.PrefillTokensPerSecond, pp.PrefillTokensPerSecond)}, TTFT {Ratio(pp.TtftMs, r.Single.TtftMs)} faster; first {p.MatchingTokens} generated tokens identical"));
             }
             else
             {
                 console.WriteLine($"transformers.js: not run: {p.Error}");
             }
+        }
+        if (r.LlamaCpp is { } l)
+        {
+            console.WriteLine(l.Peer is { } lp
+                ? string.Create(CultureInfo.InvariantCulture, $"{r.Single.Runtime} / llama.cpp Q4_0: decode {r.LlamaCppDecodeRatio:F2}x, prefill {Ratio(r.Single.PrefillTokensPerSecond, lp.PrefillTokensPerSecond)}, TTFT {Ratio(lp.TtftMs, r.Single.TtftMs)} faster")
+                : $"llama.cpp: not run: {l.Error}");
+        }
+        if (r.Memory is { } m)
+        {
+            console.WriteLine($"memory{RandomNote(r)}: peak RSS {DiskSize.Format(m.PeakRssBytes)} = weights {DiskSize.Format(m.WeightBytes)} + KV cache {DiskSize.Format(m.KvCacheBytes)} + {DiskSize.Format(m.OverheadBytes)} more");
+        }
+        if (r.Roofline is { } roof)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"roofline{RandomNote(r)}: decode reads {DiskSize.Format(roof.DecodeWeightBytesPerToken)} of weights per token, {roof.DecodeBytesPerSecond / 1e9:F2} GB/s at {r.Single.DecodeTokensPerSecond:F1} tok/s = {roof.Share:P1} of this machine's {roof.TriadBytesPerSecond / 1e9:F2} GB/s (STREAM triad)"));
         }
         if (r.Concurrency.Count > 0)
         {
@@ -53,10 +72,10 @@ internal static class BenchTable
                 var own = r.Concurrency.FirstOrDefault(o => o.Streams == c.Streams);
                 AddLevel(table, r.GenAi!.Single!.Runtime, c, own is null ? "-" : Ratio(own.AggregateTokensPerSecond, c.AggregateTokensPerSecond));
             }
-            console.Write(table);
+            console.Write(Captioned(table, r));
             if (r.ScalingRatio is { } ratio)
             {
-                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregate {r.Concurrency.Max(c => c.Streams)} streams / 1 stream: {ratio:F2}x"));
+                console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"aggregate {r.Concurrency.Max(c => c.Streams)} streams / 1 stream{RandomNote(r)}: {ratio:F2}x"));
             }
         }
         WriteArrivals(console, r);
@@ -65,6 +84,12 @@ internal static class BenchTable
             WriteConstrained(console, constrained);
         }
     }
+
+    /// <summary>Every table of a <c>--synthetic</c> run says its figures come from random weights, so none is quoted
+    /// as a trained model's.</summary>
+    private static Table Captioned(Table table, BenchReport r) => r.RandomWeights ? table.Caption("random weights (synthetic bench model)") : table;
+
+    private static string RandomNote(BenchReport r) => r.RandomWeights ? " (random weights)" : "";
 
     private static void AddLevel(Table table, string runtime, ConcurrencyLevelResult c, string ratio) => table.AddRow(
         Markup.Escape(runtime), N(c.Streams), F(c.AggregateTokensPerSecond), F(c.PerStreamTokensPerSecond), F(c.LatencyP50Ms), F(c.LatencyP95Ms), F(c.MeanBatch, "F2"), F(c.MeanStepMs, "F3"), ratio);
@@ -83,7 +108,7 @@ internal static class BenchTable
                 table.AddRow(Markup.Escape(a.Runtime), N(a.Requests), F(a.IntervalMs), F(a.TtftP50Ms), F(a.TtftP95Ms), F(a.TtftMaxMs));
             }
         }
-        console.Write(table);
+        console.Write(Captioned(table, r));
     }
 
     private static void WriteConstrained(IAnsiConsole console, ConstrainedResult c)

@@ -15,7 +15,7 @@ internal static class GenAiPeerBench
         EngineSession session;
         try
         {
-            session = EngineSession.Open(settings.Model, plan.EngineOptions, settings.Threads, executor: ExecutorKind.GenAi);
+            session = EngineSession.Open(plan.ModelPath, plan.EngineOptions, settings.Threads, executor: ExecutorKind.GenAi, maxSequenceLength: plan.MaxSequenceLength);
         }
         catch (CliException e)
         {

@@ -77,7 +77,8 @@ internal static class PeerBench
         }
     }
 
-    private static PeerComparison Parse(string output, IReadOnlyList<int> edgeTokens)
+    /// <summary>Reads a node peer script's JSON line (shared by every node peer: same schema).</summary>
+    internal static PeerComparison Parse(string output, IReadOnlyList<int> edgeTokens)
     {
         try
         {
@@ -102,7 +103,7 @@ internal static class PeerBench
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException)
         {
-            return PeerComparison.Failed($"cannot read transformers.js's output ({e.Message}): {LastLines(output)}");
+            return PeerComparison.Failed($"cannot read the peer's output ({e.Message}): {LastLines(output)}");
         }
     }
 
@@ -117,13 +118,13 @@ internal static class PeerBench
         return n;
     }
 
-    private static string LastLines(string text)
+    internal static string LastLines(string text)
     {
         var lines = text.Trim().Split('\n');
         return string.Join(" | ", lines[Math.Max(0, lines.Length - 3)..]);
     }
 
-    private static string? RepoRoot()
+    internal static string? RepoRoot()
     {
         foreach (var start in new[] { AppContext.BaseDirectory, Directory.GetCurrentDirectory() })
         {

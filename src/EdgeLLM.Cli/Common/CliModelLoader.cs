@@ -55,14 +55,14 @@ internal static class CliModelLoader
         }
     }
 
-    public static LanguageModel Load(string directory, ExecutorKind executor, int threads = 0)
+    public static LanguageModel Load(string directory, ExecutorKind executor, int threads = 0, int maxSequenceLength = 0)
     {
         try
         {
             // A configured device profile brings its execution providers; falling back from one is logged on stderr.
             var device = CliSettings.ConfiguredDevice;
             var providers = device is not null ? DeviceProfileCatalog.LoadDefault().Get(device).ExecutionProviders : [];
-            var options = ExecutorFactory.LoadOptionsFor(executor, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers });
+            var options = ExecutorFactory.LoadOptionsFor(executor, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers, MaxSequenceLength = maxSequenceLength });
             return LanguageModel.Load(directory, options, StderrLogs);
         }
         catch (Exception e) when (e is KeyNotFoundException or DeviceProfileException)

@@ -21,13 +21,15 @@ internal sealed class EngineSession : IAsyncDisposable
     public TimeSpan LoadTime { get; }
 
     /// <summary>Finds and loads a model (exit code 3 on failure) and starts an executor on it: <paramref name="executor"/>,
-    /// or the configured one (<see cref="CliModelLoader.Executor"/>).</summary>
-    public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null, ExecutorKind? executor = null)
+    /// or the configured one (<see cref="CliModelLoader.Executor"/>); a positive <paramref name="maxSequenceLength"/>
+    /// caps the positions (and so the KV cache) each sequence gets.</summary>
+    public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null,
+        ExecutorKind? executor = null, int maxSequenceLength = 0)
     {
         var kind = executor ?? CliModelLoader.Executor();
         var directory = CliModelLoader.ResolveDirectory(model, stateDirectory);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var loaded = CliModelLoader.Load(directory, kind, threads);
+        var loaded = CliModelLoader.Load(directory, kind, threads, maxSequenceLength);
         try
         {
             var engine = ExecutorFactory.Create(kind, loaded, engineOptions, CliModelLoader.StderrLogs);

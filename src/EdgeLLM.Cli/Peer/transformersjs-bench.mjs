@@ -34,7 +34,7 @@ class Timer extends BaseStreamer {
 
 const loadStart = performance.now();
 const sessionOptions = args.threads > 0 ? { intraOpNumThreads: args.threads, interOpNumThreads: 1 } : {};
-const hasData = existsSync(join(modelDir, 'model.onnx.data'));
+const hasData = existsSync(join(modelDir, 'model.onnx.data')) || existsSync(join(modelDir, 'model.onnx_data'));
 const model = await AutoModelForCausalLM.from_pretrained('m', {
   local_files_only: true,
   dtype: 'fp32',

@@ -51,6 +51,11 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
 
     public void Prefill(int slot, ReadOnlySpan<int> tokens) => Run(tokens, decode: false);
 
+    /// <summary>A growing cache holds one sequence: there is no group to prefill.</summary>
+    public bool TryPrefillMany(int firstSlot, IReadOnlyList<int[]> prompts) => false;
+
+    public int MaxPrefillGroup(int length) => 1;
+
     public void Decode(ReadOnlySpan<int> tokens) => Run(tokens[..1], decode: true);
 
     private void Run(ReadOnlySpan<int> tokens, bool decode)

@@ -29,6 +29,16 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>Appends <paramref name="tokens"/> to a slot (after what it already holds) in one run.</summary>
     void Prefill(int slot, ReadOnlySpan<int> tokens);
 
+    /// <summary>
+    /// Prefills the empty slots <paramref name="firstSlot"/>.. with one prompt each, all of one length, in a single run,
+    /// so every weight is read once for the whole group. False (nothing done) when this batch cannot: the caller then
+    /// prefills them one by one.
+    /// </summary>
+    bool TryPrefillMany(int firstSlot, IReadOnlyList<int[]> prompts);
+
+    /// <summary>How many prompts of <paramref name="length"/> tokens one <see cref="TryPrefillMany"/> takes at most.</summary>
+    int MaxPrefillGroup(int length);
+
     /// <summary>Appends one token to each of slots 0..tokens.Length-1 in one batched run.</summary>
     void Decode(ReadOnlySpan<int> tokens);
 

@@ -56,16 +56,20 @@ internal sealed unsafe class LogitsRows : IDisposable
     }
 
     /// <summary>Copies the last position of a prefill's [1, S, vocab] logits into a slot's row.</summary>
-    public void TakeLast(OrtValue prefillLogits, int slot)
+    public void TakeLast(OrtValue prefillLogits, int slot) => TakeLast(prefillLogits, 0, slot);
+
+    /// <summary>Copies the last position of row <paramref name="row"/> of a prefill's [n, S, vocab] logits into a slot's row.</summary>
+    public void TakeLast(OrtValue prefillLogits, int row, int slot)
     {
         var positions = (int)prefillLogits.Shape[1];
+        var start = ((long)row * positions + positions - 1) * Vocab;
         if (Type == TensorElementType.Float16)
         {
-            Widen(prefillLogits.GetTensorSpan<Half>().Slice((positions - 1) * Vocab, Vocab), Row(slot));
+            Widen(prefillLogits.GetTensorSpan<Half>().Slice((int)start, Vocab), Row(slot));
         }
         else
         {
-            prefillLogits.GetTensorSpan<float>().Slice((positions - 1) * Vocab, Vocab).CopyTo(Row(slot));
+            prefillLogits.GetTensorSpan<float>().Slice((int)start, Vocab).CopyTo(Row(slot));
         }
     }
 

@@ -103,6 +103,93 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         _logits.TakeLast(logits, slot);
     }
 
+    /// <summary>
+    /// The builder's graphs return logits for every prompt position, [n, S, vocab] floats: a group's prefill is capped
+    /// so that tensor stays within this many bytes (with a 152k vocabulary, 64-token prompts group three at a time), so
+    /// grouping never costs more transient memory than one long prompt would.
+    /// </summary>
+    private const long MaxPrefillLogitsBytes = 128L << 20;
+
+    public int MaxPrefillGroup(int length) =>
+        (int)Math.Clamp(MaxPrefillLogitsBytes / Math.Max(1L, (long)length * VocabSize * TensorTypes.SizeOf(_model.LogitsType)), 1, Capacity);
+
+    public bool TryPrefillMany(int firstSlot, IReadOnlyList<int[]> prompts)
+    {
+        var n = prompts.Count;
+        var count = n == 0 ? 0 : prompts[0].Length;
+        if (n < 2 || count == 0 || count > MaxLength || firstSlot + n > Capacity || n > MaxPrefillGroup(count))
+        {
+            return false;
+        }
+        for (var r = 0; r < n; r++)
+        {
+            if (prompts[r].Length != count || _lengths[firstSlot + r] != 0)
+            {
+                return false;
+            }
+        }
+        var ids = new long[n * count];
+        var positions = new long[n * count];
+        for (var r = 0; r < n; r++)
+        {
+            for (var i = 0; i < count; i++)
+            {
+                ids[r * count + i] = prompts[r][i];
+                positions[r * count + i] = i;
+            }
+            new Span<long>(MaskRow(firstSlot + r), count).Fill(1);
+        }
+        // GroupQueryAttention takes a batch of prompts only as a first prompt (total length = prompt length): so the
+        // mask is [n, count] of ones here, while the slots' own mask rows (filled above) serve the decode steps after.
+        var ones = new long[n * count];
+        Array.Fill(ones, 1L);
+        using var idsValue = OrtValue.CreateTensor<long>(ids, [n, count]);
+        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensor<long>(positions, [n, count]) : null;
+        using var mask = OrtValue.CreateTensor<long>(ones, [n, count]);
+        using var logits = OrtValue.Allocate(_model.LogitsType, [n, count, VocabSize]);
+        var kv = new OrtValue[2 * _cache.Layout.Layers];
+        try
+        {
+            var inputs = new OrtValue[_io.Inputs.Count];
+            var outputs = new OrtValue[_io.Outputs.Count];
+            inputs[0] = idsValue;
+            inputs[1] = mask;
+            if (positionsValue is not null)
+            {
+                inputs[2] = positionsValue;
+            }
+            outputs[0] = logits;
+            for (var l = 0; l < _cache.Layout.Layers; l++)
+            {
+                kv[2 * l] = _cache.RangeView(l, firstSlot, n, keys: true);
+                kv[2 * l + 1] = _cache.RangeView(l, firstSlot, n, keys: false);
+            }
+            BindKv(inputs, outputs, l => kv[2 * l], l => kv[2 * l + 1]);
+            _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+        }
+        catch
+        {
+            for (var r = 0; r < n; r++)
+            {
+                Reset(firstSlot + r);
+            }
+            throw;
+        }
+        finally
+        {
+            foreach (var v in kv)
+            {
+                v?.Dispose();
+            }
+        }
+        for (var r = 0; r < n; r++)
+        {
+            _lengths[firstSlot + r] = count;
+            _logits.TakeLast(logits, r, firstSlot + r);
+        }
+        return true;
+    }
+
     // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public void Decode(ReadOnlySpan<int> tokens)

@@ -77,6 +77,12 @@ internal sealed unsafe class SharedKvCache : IDisposable
             [count, Layout.KvHeads, MaxLength, Layout.HeadSize]);
     }
 
+    /// <summary>A new view of <paramref name="count"/> slots from <paramref name="firstSlot"/> (keys or values of one
+    /// layer), for a grouped prefill; the caller disposes it (prefills are rare next to decode steps, so it is not cached).</summary>
+    public OrtValue RangeView(int layer, int firstSlot, int count, bool keys) =>
+        OrtValue.CreateTensor((IntPtr)((keys ? _keys : _values)[layer] + firstSlot * _slotBytes), _slotBytes * count, Layout.ElementType,
+            [count, Layout.KvHeads, MaxLength, Layout.HeadSize]);
+
     /// <summary>Moves the first <paramref name="length"/> positions of a slot to another (batch compaction).</summary>
     public void MoveSlot(int from, int to, int length)
     {

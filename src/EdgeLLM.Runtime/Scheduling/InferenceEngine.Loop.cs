@@ -53,17 +53,47 @@ public sealed partial class InferenceEngine
         }
     }
 
-    /// <summary>Fills free slots from the queue: prefill (reusing a cached prefix), then the first token.</summary>
+    /// <summary>
+    /// Fills free slots from the queue: prefill (reusing a cached prefix), then the first token. Requests that arrive
+    /// together with prompts of one length and no cached prefix are prefilled in one run (every weight read once for
+    /// the group, as a decode step does for its batch).
+    /// </summary>
     private void Admit()
     {
         while (_active < _batchLimit && !_admissionPaused)
+        {
+            var taken = TakeAdmissible(_batchLimit - _active);
+            if (taken.Count == 0)
+            {
+                return;
+            }
+            var first = 0;
+            while (first < taken.Count)
+            {
+                var group = PrefillGroup(taken, first);
+                for (var i = 0; i < group; i++)
+                {
+                    Activate(taken[first + i].Pending, _active, taken[first + i].Cached);
+                }
+                first += group;
+            }
+        }
+    }
+
+    /// <summary>Dequeues up to <paramref name="free"/> requests that may still start, answering the rest. The list is
+    /// the engine's one reused buffer: Admit runs before every step, and an empty queue must cost no allocation.</summary>
+    private List<(PendingRequest Pending, int Cached)> TakeAdmissible(int free)
+    {
+        var taken = _admitting;
+        taken.Clear();
+        while (taken.Count < free)
         {
             PendingRequest? pending;
             lock (_gate)
             {
                 if (!_queue.TryDequeue(out pending, out _))
                 {
-                    return;
+                    break;
                 }
             }
             if (pending.Cancelled)
@@ -77,32 +107,85 @@ public sealed partial class InferenceEngine
                     $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
                 continue;
             }
-            var slot = _active;
-            var prompt = pending.PromptIds;
-            int cached;
-            var prefillJoules = MeterJoules();
-            var prefillStarted = Stopwatch.GetTimestamp();
-            try
-            {
-                cached = _prefixCache.TryReuse(_batch, slot, prompt);
-                _batch.Prefill(slot, prompt.AsSpan(cached));
-                _prefixCache.Store(_batch, slot, prompt);
-            }
-            catch (OnnxRuntimeException e)
-            {
-                _batch.Reset(slot);
-                Fail(pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {e.OrtMessage}", e));
-                continue;
-            }
-            var sampler = _samplers.Count > 0 ? _samplers.Pop() : new TokenSampler(_batch.VocabSize);
-            var sequence = new ActiveSequence(pending, sampler, _model.Tokenizer.CreateStream(), _model.MaxSequenceLength) { CachedPromptTokens = cached };
-            _slots[slot] = sequence;
-            _finished[slot] = false;
-            Volatile.Write(ref _active, _active + 1);
-            Interlocked.Add(ref _promptTokens, prompt.Length);
-            sequence.EnergyJ += StepJoules(prefillJoules, Stopwatch.GetElapsedTime(prefillStarted));
-            Accept(slot, Choose(slot, sequence));
+            taken.Add((pending, -1));
         }
+        return taken;
+    }
+
+    /// <summary>
+    /// Prefills <c>taken[first]</c> and the requests after it that can share its run, into the slots from
+    /// <c>_active</c> on; returns how many it handled (those that failed are answered and dropped from the list).
+    /// </summary>
+    private int PrefillGroup(List<(PendingRequest Pending, int Cached)> taken, int first)
+    {
+        var slot = _active;
+        var prompt = taken[first].Pending.PromptIds;
+        var cached = _prefixCache.TryReuse(_batch, slot, prompt);
+        var group = 1;
+        if (cached == 0)
+        {
+            var limit = Math.Min(_batch.MaxPrefillGroup(prompt.Length), taken.Count - first);
+            while (group < limit && taken[first + group].Pending.PromptIds.Length == prompt.Length)
+            {
+                group++;
+            }
+        }
+        var joules = MeterJoules();
+        var started = Stopwatch.GetTimestamp();
+        try
+        {
+            if (group > 1)
+            {
+                var prompts = new int[group][];
+                for (var i = 0; i < group; i++)
+                {
+                    prompts[i] = taken[first + i].Pending.PromptIds;
+                }
+                if (!_batch.TryPrefillMany(slot, prompts))
+                {
+                    group = 1;
+                }
+            }
+            if (group == 1)
+            {
+                _batch.Prefill(slot, prompt.AsSpan(cached));
+            }
+            for (var i = 0; i < group; i++)
+            {
+                _prefixCache.Store(_batch, slot + i, taken[first + i].Pending.PromptIds);
+            }
+        }
+        catch (OnnxRuntimeException e)
+        {
+            for (var i = 0; i < group; i++)
+            {
+                _batch.Reset(slot + i);
+                Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {e.OrtMessage}", e));
+            }
+            taken.RemoveRange(first, group);
+            return 0;
+        }
+        var share = StepJoules(joules, Stopwatch.GetElapsedTime(started)) / group;
+        for (var i = 0; i < group; i++)
+        {
+            taken[first + i] = (taken[first + i].Pending, i == 0 ? cached : 0);
+            _prefillJoules[slot + i] = share;
+        }
+        return group;
+    }
+
+    /// <summary>Makes a prefilled slot an active sequence and takes its first token (masked by the sequence's
+    /// constraint, if it has one, whether its prompt was prefilled alone or in a group).</summary>
+    private void Activate(PendingRequest pending, int slot, int cached)
+    {
+        var sampler = _samplers.Count > 0 ? _samplers.Pop() : new TokenSampler(_batch.VocabSize);
+        var sequence = new ActiveSequence(pending, sampler, _model.Tokenizer.CreateStream(), _model.MaxSequenceLength) { CachedPromptTokens = cached };
+        _slots[slot] = sequence;
+        _finished[slot] = false;
+        Volatile.Write(ref _active, _active + 1);
+        Interlocked.Add(ref _promptTokens, pending.PromptIds.Length);
+        sequence.EnergyJ += _prefillJoules[slot];
+        Accept(slot, Choose(slot, sequence));
     }
 
     /// <summary>One batched decode step over every active sequence, then the next token of each.</summary>

@@ -35,6 +35,8 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     private readonly ActiveSequence?[] _slots;
     private readonly bool[] _finished;
     private readonly int[] _stepTokens;
+    private readonly double[] _prefillJoules;
+    private readonly List<(PendingRequest Pending, int Cached)> _admitting = [];
     private readonly Stack<TokenSampler> _samplers = new();
     private readonly StringBuilder _emit = new();
     private readonly Thread _thread;
@@ -66,6 +68,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _slots = new ActiveSequence?[_batch.Capacity];
         _finished = new bool[_batch.Capacity];
         _stepTokens = new int[_batch.Capacity];
+        _prefillJoules = new double[_batch.Capacity];
         _heartbeatTicks = _time.GetUtcNow().UtcTicks;
         _batchLimit = _batch.Capacity;
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };

@@ -93,4 +93,19 @@ public class ConstrainedEngineTests(EngineFixture fixture) : IClassFixture<Engin
         Assert.InRange(engine.GetStats().DecodeSteps - stepsBefore, 1, freeTokens + constrainedTokens - 3);
         Assert.True(engine.GetStats().ConstrainedTokens >= (await constrained).TokenIds.Count);
     }
+
+    [Fact]
+    public async Task Constrained_requests_arriving_together_each_get_a_masked_first_token_whether_prefilled_alone_or_grouped()
+    {
+        // Same prompt, so same length: the engine prefills those it admits together in one run. The model's own first
+        // token for a command is "{", which a two-digit integer cannot start with, so an unmasked first token fails.
+        var integer = OutputConstraint.ForSchema("""{"type":"integer","minimum":10,"maximum":99}""");
+        await using var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 4, PrefixCacheBytes = 0 });
+        var answers = await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => engine.GenerateAsync(Chat(null, "turn on the fan", integer, maxTokens: 8))));
+        foreach (var answer in answers)
+        {
+            Assert.True(int.TryParse(answer.Text, out var n) && n is >= 10 and <= 99, $"'{answer.Text}' is not an integer from 10 to 99");
+            Assert.Equal(FinishReason.Stop, answer.FinishReason);
+        }
+    }
 }

@@ -94,6 +94,63 @@ public class DecodeBatchTests
     }
 
     [Fact]
+    public void Prompts_of_one_length_prefilled_in_one_run_decode_to_their_solo_results()
+    {
+        using var session = Open(TestPaths.DefaultModel);
+        var eos = session.Config.Model.EosTokenIds.ToHashSet();
+        var (maxNew, cases) = SmokeCase.Load(TestPaths.DefaultModel);
+        // Three prompts cut to one length: their solo greedy outputs are the reference.
+        var length = cases.Take(3).Min(c => c.PromptIds.Length);
+        var prompts = cases.Take(3).Select(c => c.PromptIds[..length]).ToArray();
+        using var solo = new SharedKvBatch(session, 1, 512);
+        var expected = prompts.Select(p =>
+        {
+            solo.Reset(0);
+            return Greedy(solo, 0, p, maxNew, eos).Ids;
+        }).ToArray();
+
+        using var batch = new SharedKvBatch(session, 4, 512);
+        Assert.True(batch.TryPrefillMany(1, prompts));
+        Assert.Equal(0, batch.Length(0));
+        var outputs = prompts.Select(_ => new List<int>()).ToArray();
+        var done = new bool[prompts.Length];
+        for (var step = 0; step < maxNew && done.Contains(false); step++)
+        {
+            var next = new int[4];
+            for (var r = 0; r < prompts.Length; r++)
+            {
+                Assert.Equal(length + step, batch.Length(r + 1));
+                next[r + 1] = TokenSampler.ArgMax(batch.Logits(r + 1));
+                done[r] |= eos.Contains(next[r + 1]);
+                if (!done[r])
+                {
+                    outputs[r].Add(next[r + 1]);
+                }
+            }
+            batch.Decode(next);
+        }
+        for (var r = 0; r < prompts.Length; r++)
+        {
+            Assert.Equal(expected[r], outputs[r]);
+        }
+    }
+
+    [Fact]
+    public void Grouped_prefill_refuses_mixed_lengths_and_occupied_slots_and_changes_nothing()
+    {
+        using var session = Open(TestPaths.DefaultModel);
+        using var batch = new SharedKvBatch(session, 3, 512);
+        Assert.False(batch.TryPrefillMany(0, [[5, 6, 7], [5, 6]]));
+        Assert.Equal(0, batch.Length(0));
+        batch.Prefill(1, [5, 6, 7]);
+        Assert.False(batch.TryPrefillMany(0, [[5, 6, 7], [8, 9, 10]]));
+        Assert.Equal(0, batch.Length(0));
+        Assert.Equal(3, batch.Length(1));
+        using var growing = new GrowingKvBatch(session, 512);
+        Assert.False(growing.TryPrefillMany(0, [[5, 6, 7], [8, 9, 10]]));
+    }
+
+    [Fact]
     public void A_moved_slot_continues_exactly_where_it_was()
     {
         using var session = Open(TestPaths.DefaultModel);
