@@ -8,8 +8,8 @@ namespace EdgeLLM.Runtime.Engine;
 /// <summary>
 /// One sequence decoded with a growing past: each run's present tensors (allocated by ONNX Runtime, one
 /// position longer) become the next run's past. This is the layout every decoder export supports, at the
-/// cost of a copy of the cache per token; models configured with <c>past_present_share_buffer</c> use
-/// <see cref="SharedKvBatch"/> instead.
+/// cost of a copy of the cache per token (and of new present tensors and run arrays per token, so this style is not
+/// allocation-free); models configured with <c>past_present_share_buffer</c> use <see cref="SharedKvBatch"/> instead.
 /// </summary>
 internal sealed unsafe class GrowingKvBatch : IDecodeBatch
 {
