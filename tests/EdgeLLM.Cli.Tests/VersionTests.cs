@@ -17,6 +17,43 @@ public class VersionTests
     }
 
     [Fact]
+    public void EDGELLM_ORT_LIBRARY_selects_the_library_the_managed_api_runs_on()
+    {
+        // A copy of the app without its runtimes folder: the package's own probing would find no libonnxruntime, so
+        // the providers can only be listed if the managed API runs on the library the variable names.
+        var app = Path.Combine(Path.GetTempPath(), $"edgellm-ortlib-{Guid.NewGuid():N}");
+        var lib = Path.Combine(app, "other-build", "libonnxruntime.so.1");
+        Directory.CreateDirectory(Path.GetDirectoryName(lib)!);
+        try
+        {
+            foreach (var f in Directory.GetFiles(AppContext.BaseDirectory))
+            {
+                File.Copy(f, Path.Combine(app, Path.GetFileName(f)));
+            }
+            var arch = System.Runtime.InteropServices.RuntimeInformation.ProcessArchitecture == System.Runtime.InteropServices.Architecture.Arm64 ? "arm64" : "x64";
+            File.Copy(Path.Combine(AppContext.BaseDirectory, "runtimes", $"linux-{arch}", "native", "libonnxruntime.so"), lib);
+            var psi = new ProcessStartInfo("dotnet", [Path.Combine(app, "edgellm.dll"), "--version"])
+            {
+                RedirectStandardOutput = true,
+                RedirectStandardError = true,
+            };
+            psi.Environment["EDGELLM_ORT_LIBRARY"] = lib;
+            psi.Environment["LD_LIBRARY_PATH"] = "";
+            using var p = Process.Start(psi)!;
+            var stdout = p.StandardOutput.ReadToEnd();
+            var stderr = p.StandardError.ReadToEnd();
+            p.WaitForExit(60_000);
+            Assert.True(p.ExitCode == 0, stderr);
+            Assert.Contains($"ONNX Runtime 1.31.1 ({lib})", stdout);
+            Assert.Matches(@"Execution providers: .*CPUExecutionProvider", stdout);
+        }
+        finally
+        {
+            Directory.Delete(app, recursive: true);
+        }
+    }
+
+    [Fact]
     public void Without_any_loadable_onnxruntime_the_message_lists_every_place_looked_at()
     {
         // A copy of the app without its runtimes folder, pointed at a library that does not exist.

@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeLLM.Cli.Common;
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Energy;
+using EdgeLLM.Runtime.Onnx;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Runtime.Thermal;
 

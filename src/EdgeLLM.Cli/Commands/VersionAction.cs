@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.CommandLine.Invocation;
 using System.Reflection;
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
 
 namespace EdgeLLM.Cli.Commands;
 

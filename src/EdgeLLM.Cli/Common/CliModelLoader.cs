@@ -1,7 +1,7 @@
 using EdgeLLM.Cli.Models;
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Onnx;
 using EdgeLLM.Runtime.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -69,7 +69,7 @@ internal static class CliModelLoader
         {
             throw new CliException(ExitCodes.BadRequest, "bad_request", e.Message, e);
         }
-        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeNotFoundException or OnnxRuntimeException or IOException or UnauthorizedAccessException)
+        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeNotFoundException or IOException or UnauthorizedAccessException)
         {
             throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the model: {e.Message}", e);
         }

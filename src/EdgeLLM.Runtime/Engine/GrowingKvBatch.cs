@@ -1,15 +1,15 @@
 using System.Diagnostics;
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.KvCache;
 using EdgeLLM.Runtime.Models;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.Engine;
 
 /// <summary>
 /// One sequence decoded with a growing past: each run's present tensors (allocated by ONNX Runtime, one
 /// position longer) become the next run's past. This is the layout every decoder export supports, at the
-/// cost of a copy of the cache per token; models configured with <c>past_present_share_buffer</c> use
-/// <see cref="SharedKvBatch"/> instead.
+/// cost of a copy of the cache per token (and of new present tensors and run arrays per token, so this style is not
+/// allocation-free); models configured with <c>past_present_share_buffer</c> use <see cref="SharedKvBatch"/> instead.
 /// </summary>
 internal sealed unsafe class GrowingKvBatch : IDecodeBatch
 {
@@ -75,12 +75,12 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
         }
         var mask = new long[total];
         mask.AsSpan().Fill(1);
-        using var idsValue = OrtValue.CreateTensor<long>(ids, [1, count]);
-        using var maskValue = OrtValue.CreateTensor<long>(mask, [1, total]);
-        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensor<long>(positions, [1, count]) : null;
-        using var logits = OrtValue.Allocate(_model.LogitsType, [1, count, VocabSize]);
-        var inputs = new OrtValue[_io.Inputs.Count];
-        var outputs = new OrtValue[_io.Outputs.Count];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, count]);
+        using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [1, total]);
+        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensorValueFromMemory(positions, [1, count]) : null;
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [1, count, VocabSize]);
+        var inputs = new OrtValue[_io.Inputs.Length];
+        var outputs = new OrtValue[_io.Outputs.Length];
         inputs[0] = idsValue;
         inputs[1] = maskValue;
         if (positionsValue is not null)
@@ -91,14 +91,14 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
         var present = new OrtValue[_past.Length];
         for (var i = 0; i < _past.Length; i++)
         {
-            present[i] = OrtValue.Allocate(_layout.ElementType, [1, _layout.KvHeads, total, _layout.HeadSize]);
+            present[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _layout.ElementType, [1, _layout.KvHeads, total, _layout.HeadSize]);
             inputs[_io.FirstPastInput + i] = _past[i];
             outputs[1 + i] = present[i];
         }
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+            _model.Session.Run(_model.RunOptions, _io.Inputs, inputs, _io.Outputs, outputs);
         }
         catch
         {
@@ -126,7 +126,7 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
         for (var i = 0; i < _past.Length; i++)
         {
             _past[i]?.Dispose();
-            _past[i] = OrtValue.Allocate(_layout.ElementType, [1, _layout.KvHeads, 0, _layout.HeadSize]);
+            _past[i] = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _layout.ElementType, [1, _layout.KvHeads, 0, _layout.HeadSize]);
         }
         _length = 0;
     }
@@ -152,6 +152,5 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
             p?.Dispose();
         }
         _logits.Dispose();
-        _io.Dispose();
     }
 }

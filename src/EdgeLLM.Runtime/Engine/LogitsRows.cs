@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeLLM.Runtime.Engine;
 
@@ -39,7 +41,7 @@ internal sealed unsafe class LogitsRows : IDisposable
     {
         ref var view = ref _batchViews[count - 1];
         var target = _halfRows != null ? (IntPtr)_halfRows : (IntPtr)_rows;
-        return view ??= OrtValue.CreateTensor(target, (long)count * Vocab * TensorTypes.SizeOf(Type), Type, [count, 1, Vocab]);
+        return view ??= NativeTensor.Over(target, Type, [count, 1, Vocab]);
     }
 
     /// <summary>After a batched decode: widens float16 rows 0..n-1 to float.</summary>
@@ -61,15 +63,17 @@ internal sealed unsafe class LogitsRows : IDisposable
     /// <summary>Copies the last position of row <paramref name="row"/> of a prefill's [n, S, vocab] logits into a slot's row.</summary>
     public void TakeLast(OrtValue prefillLogits, int row, int slot)
     {
-        var positions = (int)prefillLogits.Shape[1];
+        var positions = (int)prefillLogits.GetTensorTypeAndShape().Shape[1];
         var start = ((long)row * positions + positions - 1) * Vocab;
+        // Raw bytes: the package types float16 as its own Float16 struct; System.Half has the same layout.
+        var raw = prefillLogits.GetTensorMutableRawData();
         if (Type == TensorElementType.Float16)
         {
-            Widen(prefillLogits.GetTensorSpan<Half>().Slice((int)start, Vocab), Row(slot));
+            Widen(MemoryMarshal.Cast<byte, Half>(raw).Slice((int)start, Vocab), Row(slot));
         }
         else
         {
-            prefillLogits.GetTensorSpan<float>().Slice((int)start, Vocab).CopyTo(Row(slot));
+            MemoryMarshal.Cast<byte, float>(raw).Slice((int)start, Vocab).CopyTo(Row(slot));
         }
     }
 

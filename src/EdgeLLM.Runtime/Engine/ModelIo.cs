@@ -1,10 +1,9 @@
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Models;
 
 namespace EdgeLLM.Runtime.Engine;
 
-/// <summary>The decoder's input and output names in the order every run passes them, encoded once.</summary>
-internal sealed class ModelIo : IDisposable
+/// <summary>The decoder's input and output names in the order every run passes them.</summary>
+internal sealed class ModelIo
 {
     public ModelIo(DecoderSession session)
     {
@@ -23,21 +22,15 @@ internal sealed class ModelIo : IDisposable
             outputs.Add(d.Outputs.PresentKey(l));
             outputs.Add(d.Outputs.PresentValue(l));
         }
-        Inputs = new OrtNames(inputs);
-        Outputs = new OrtNames(outputs);
+        Inputs = inputs.ToArray();
+        Outputs = outputs.ToArray();
     }
 
     /// <summary>input_ids, attention_mask, [position_ids], then past key/value per layer.</summary>
-    public OrtNames Inputs { get; }
+    public string[] Inputs { get; }
 
     /// <summary>logits, then present key/value per layer.</summary>
-    public OrtNames Outputs { get; }
+    public string[] Outputs { get; }
 
     public int FirstPastInput { get; }
-
-    public void Dispose()
-    {
-        Inputs.Dispose();
-        Outputs.Dispose();
-    }
 }

@@ -1,17 +1,20 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.KvCache;
 using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeLLM.Runtime.Engine;
 
 /// <summary>
 /// Batched decoding over a <see cref="SharedKvCache"/>. Every decode step has fixed shapes for a given batch
 /// size n — input_ids [n, 1], attention_mask [n, max_length] (right-padded: row i has length_i + 1 ones),
-/// KV [n, kv_heads, max_length, head_size] bound as past and present, logits [n, 1, vocab] — so the OrtValues
-/// and input arrays for each n are made once, and a step allocates nothing. GroupQueryAttention reads each
+/// KV [n, kv_heads, max_length, head_size] bound as past and present, logits [n, 1, vocab] — so the OrtValues over
+/// EdgeLLM's native buffers and one <see cref="OrtIoBinding"/> for each n are made once, and a step (a
+/// <c>RunWithBinding</c> with the session's reused <see cref="RunOptions"/>) allocates nothing. GroupQueryAttention reads each
 /// row's length from the mask, which is how sequences of different lengths share one batched run.
 /// </summary>
 internal sealed unsafe class SharedKvBatch : IDecodeBatch
@@ -28,8 +31,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
     private readonly OrtValue?[] _maskViews;
     private readonly OrtValue?[] _positionViews;
     private readonly OrtValue?[] _slotMasks;
-    private readonly OrtValue[]?[] _stepInputs;
-    private readonly OrtValue[]?[] _stepOutputs;
+    private readonly OrtIoBinding?[] _stepBindings;
     private long _decodeRunTicks;
 
     public SharedKvBatch(DecoderSession model, int capacity, int maxLength)
@@ -47,8 +49,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         _maskViews = new OrtValue?[capacity];
         _positionViews = new OrtValue?[capacity];
         _slotMasks = new OrtValue?[capacity];
-        _stepInputs = new OrtValue[]?[capacity];
-        _stepOutputs = new OrtValue[]?[capacity];
+        _stepBindings = new OrtIoBinding?[capacity];
     }
 
     public int Capacity => _cache.Slots;
@@ -85,11 +86,11 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
             positions[i] = start + i;
         }
         new Span<long>(MaskRow(slot) + start, count).Fill(1);
-        using var idsValue = OrtValue.CreateTensor<long>(ids, [1, count]);
-        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensor<long>(positions, [1, count]) : null;
-        using var logits = OrtValue.Allocate(_model.LogitsType, [1, count, VocabSize]);
-        var inputs = new OrtValue[_io.Inputs.Count];
-        var outputs = new OrtValue[_io.Outputs.Count];
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, count]);
+        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensorValueFromMemory(positions, [1, count]) : null;
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [1, count, VocabSize]);
+        var inputs = new OrtValue[_io.Inputs.Length];
+        var outputs = new OrtValue[_io.Outputs.Length];
         inputs[0] = idsValue;
         inputs[1] = SlotMask(slot);
         if (positionsValue is not null)
@@ -98,7 +99,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         }
         outputs[0] = logits;
         BindKv(inputs, outputs, l => _cache.SlotKey(l, slot), l => _cache.SlotValue(l, slot));
-        _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+        _model.Session.Run(_model.RunOptions, _io.Inputs, inputs, _io.Outputs, outputs);
         _lengths[slot] = start + count;
         _logits.TakeLast(logits, slot);
     }
@@ -111,7 +112,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
     private const long MaxPrefillLogitsBytes = 128L << 20;
 
     public int MaxPrefillGroup(int length) =>
-        (int)Math.Clamp(MaxPrefillLogitsBytes / Math.Max(1L, (long)length * VocabSize * TensorTypes.SizeOf(_model.LogitsType)), 1, Capacity);
+        (int)Math.Clamp(MaxPrefillLogitsBytes / Math.Max(1L, (long)length * VocabSize * TensorElementSize.Of(_model.LogitsType)), 1, Capacity);
 
     public bool TryPrefillMany(int firstSlot, IReadOnlyList<int[]> prompts)
     {
@@ -143,15 +144,15 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         // mask is [n, count] of ones here, while the slots' own mask rows (filled above) serve the decode steps after.
         var ones = new long[n * count];
         Array.Fill(ones, 1L);
-        using var idsValue = OrtValue.CreateTensor<long>(ids, [n, count]);
-        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensor<long>(positions, [n, count]) : null;
-        using var mask = OrtValue.CreateTensor<long>(ones, [n, count]);
-        using var logits = OrtValue.Allocate(_model.LogitsType, [n, count, VocabSize]);
+        using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [n, count]);
+        using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensorValueFromMemory(positions, [n, count]) : null;
+        using var mask = OrtValue.CreateTensorValueFromMemory(ones, [n, count]);
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [n, count, VocabSize]);
         var kv = new OrtValue[2 * _cache.Layout.Layers];
         try
         {
-            var inputs = new OrtValue[_io.Inputs.Count];
-            var outputs = new OrtValue[_io.Outputs.Count];
+            var inputs = new OrtValue[_io.Inputs.Length];
+            var outputs = new OrtValue[_io.Outputs.Length];
             inputs[0] = idsValue;
             inputs[1] = mask;
             if (positionsValue is not null)
@@ -165,7 +166,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
                 kv[2 * l + 1] = _cache.RangeView(l, firstSlot, n, keys: false);
             }
             BindKv(inputs, outputs, l => kv[2 * l], l => kv[2 * l + 1]);
-            _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+            _model.Session.Run(_model.RunOptions, _io.Inputs, inputs, _io.Outputs, outputs);
         }
         catch
         {
@@ -206,9 +207,9 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
             _positions[s] = position;
             MaskRow(s)[position] = 1;
         }
-        var inputs = StepInputs(n);
+        var binding = StepBinding(n);
         var started = Stopwatch.GetTimestamp();
-        _model.Session.Run(_io.Inputs, inputs, _io.Outputs, StepOutputs(n));
+        _model.Session.RunWithBinding(_model.RunOptions, binding);
         Volatile.Write(ref _decodeRunTicks, _decodeRunTicks + (Stopwatch.GetTimestamp() - started));
         for (var s = 0; s < n; s++)
         {
@@ -253,29 +254,45 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
     }
 
     private OrtValue SlotMask(int slot) =>
-        _slotMasks[slot] ??= OrtValue.CreateTensor((IntPtr)MaskRow(slot), (long)MaxLength * sizeof(long), TensorElementType.Int64, [1, MaxLength]);
+        _slotMasks[slot] ??= NativeTensor.Over((IntPtr)MaskRow(slot), TensorElementType.Int64, [1, MaxLength]);
 
     // The lambdas live in CreateStep: a method whose lambdas capture a parameter allocates their closure on
     // every call, even when the branch using them is skipped, and this one runs once per token.
-    private OrtValue[] StepInputs(int n) => _stepInputs[n - 1] ?? CreateStep(n);
+    private OrtIoBinding StepBinding(int n) => _stepBindings[n - 1] ?? CreateStep(n);
 
-    private OrtValue[] CreateStep(int n)
+    /// <summary>The binding of a batch of n: every input and output bound once to views over the native buffers, so
+    /// a step only writes the ids, positions and mask cells and runs (the KV views are both past and present).</summary>
+    private OrtIoBinding CreateStep(int n)
     {
-        var inputs = new OrtValue[_io.Inputs.Count];
-        inputs[0] = _idsViews[n - 1] ??= OrtValue.CreateTensor((IntPtr)_ids, n * sizeof(long), TensorElementType.Int64, [n, 1]);
-        inputs[1] = _maskViews[n - 1] ??= OrtValue.CreateTensor((IntPtr)_mask, (long)n * MaxLength * sizeof(long), TensorElementType.Int64, [n, MaxLength]);
+        var inputs = new OrtValue[_io.Inputs.Length];
+        inputs[0] = _idsViews[n - 1] ??= NativeTensor.Over((IntPtr)_ids, TensorElementType.Int64, [n, 1]);
+        inputs[1] = _maskViews[n - 1] ??= NativeTensor.Over((IntPtr)_mask, TensorElementType.Int64, [n, MaxLength]);
         if (_model.HasPositionIds)
         {
-            inputs[2] = _positionViews[n - 1] ??= OrtValue.CreateTensor((IntPtr)_positions, n * sizeof(long), TensorElementType.Int64, [n, 1]);
+            inputs[2] = _positionViews[n - 1] ??= NativeTensor.Over((IntPtr)_positions, TensorElementType.Int64, [n, 1]);
         }
-        var outputs = new OrtValue[_io.Outputs.Count];
+        var outputs = new OrtValue[_io.Outputs.Length];
         outputs[0] = _logits.BatchOutput(n);
         BindKv(inputs, outputs, l => _cache.BatchKey(l, n), l => _cache.BatchValue(l, n));
-        _stepOutputs[n - 1] = outputs;
-        return _stepInputs[n - 1] = inputs;
+        var binding = _model.Session.CreateIoBinding();
+        try
+        {
+            for (var i = 0; i < inputs.Length; i++)
+            {
+                binding.BindInput(_io.Inputs[i], inputs[i]);
+            }
+            for (var i = 0; i < outputs.Length; i++)
+            {
+                binding.BindOutput(_io.Outputs[i], outputs[i]);
+            }
+        }
+        catch
+        {
+            binding.Dispose();
+            throw;
+        }
+        return _stepBindings[n - 1] = binding;
     }
-
-    private OrtValue[] StepOutputs(int n) => _stepOutputs[n - 1]!;
 
     /// <summary>The same KV value is both the past input and the present output: updated in place.</summary>
     private void BindKv(OrtValue[] inputs, OrtValue[] outputs, Func<int, OrtValue> key, Func<int, OrtValue> value)
@@ -289,6 +306,10 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
 
     public void Dispose()
     {
+        foreach (var b in _stepBindings)
+        {
+            b?.Dispose();
+        }
         foreach (var set in new[] { _idsViews, _maskViews, _positionViews, _slotMasks })
         {
             foreach (var v in set)
@@ -298,7 +319,6 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
         }
         _logits.Dispose();
         _cache.Dispose();
-        _io.Dispose();
         NativeMemory.Free(_ids);
         NativeMemory.Free(_positions);
         NativeMemory.Free(_mask);

@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.KvCache;
 
@@ -73,14 +74,14 @@ internal sealed unsafe class SharedKvCache : IDisposable
     private OrtValue View(OrtValue?[] cache, byte*[] buffers, int layer, int index, int firstSlot, int count)
     {
         ref var value = ref cache[layer * Slots + index];
-        return value ??= OrtValue.CreateTensor((IntPtr)(buffers[layer] + firstSlot * _slotBytes), _slotBytes * count, Layout.ElementType,
+        return value ??= NativeTensor.Over((IntPtr)(buffers[layer] + firstSlot * _slotBytes), Layout.ElementType,
             [count, Layout.KvHeads, MaxLength, Layout.HeadSize]);
     }
 
     /// <summary>A new view of <paramref name="count"/> slots from <paramref name="firstSlot"/> (keys or values of one
     /// layer), for a grouped prefill; the caller disposes it (prefills are rare next to decode steps, so it is not cached).</summary>
     public OrtValue RangeView(int layer, int firstSlot, int count, bool keys) =>
-        OrtValue.CreateTensor((IntPtr)((keys ? _keys : _values)[layer] + firstSlot * _slotBytes), _slotBytes * count, Layout.ElementType,
+        NativeTensor.Over((IntPtr)((keys ? _keys : _values)[layer] + firstSlot * _slotBytes), Layout.ElementType,
             [count, Layout.KvHeads, MaxLength, Layout.HeadSize]);
 
     /// <summary>Moves the first <paramref name="length"/> positions of a slot to another (batch compaction).</summary>

@@ -1,10 +1,14 @@
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeLLM.Runtime.Models;
 
 /// <summary>
 /// The decoder ONNX session of a GenAI-layout model, checked against its <c>genai_config.json</c>: every input
 /// and output the configuration names exists with a usable type, and the graph asks for nothing else.
+/// ONNX Runtime's own errors while loading become <see cref="ModelLoadException"/> with ORT's message and code
+/// (<see cref="ModelLoadException.OnnxRuntimeError"/>: an invalid graph, a corrupt file, a provider's failure).
 /// </summary>
 internal sealed class DecoderSession : IDisposable
 {
@@ -17,13 +21,14 @@ internal sealed class DecoderSession : IDisposable
         {
             throw new ModelLoadException($"{path}: the decoder file named by genai_config.json model.decoder.filename does not exist");
         }
+        OrtEnvironment.EnsureCreated();
         try
         {
             Session = new InferenceSession(path, options);
         }
         catch (OnnxRuntimeException e)
         {
-            throw new ModelLoadException($"{path}: ONNX Runtime cannot load it: {e.OrtMessage}", e);
+            throw new ModelLoadException($"{path}: ONNX Runtime cannot load it: {OrtErrors.Message(e)}", e);
         }
         try
         {
@@ -37,6 +42,9 @@ internal sealed class DecoderSession : IDisposable
     }
 
     public InferenceSession Session { get; }
+
+    /// <summary>Made once and passed to every run, so a run allocates no options of its own.</summary>
+    public RunOptions RunOptions { get; } = new();
 
     public GenAiConfig Config { get; }
 
@@ -52,21 +60,21 @@ internal sealed class DecoderSession : IDisposable
     private (TensorElementType Kv, TensorElementType Logits, bool Positions) Validate(string path, GenAiDecoderConfig d)
     {
         var file = Path.GetFileName(path);
-        var inputs = Session.Inputs.ToDictionary(i => i.Name, StringComparer.Ordinal);
-        var outputs = Session.Outputs.ToDictionary(o => o.Name, StringComparer.Ordinal);
+        var inputs = Session.InputMetadata.Select(p => new GraphIo(p.Key, p.Value)).ToDictionary(i => i.Name, StringComparer.Ordinal);
+        var outputs = Session.OutputMetadata.Select(p => new GraphIo(p.Key, p.Value)).ToDictionary(o => o.Name, StringComparer.Ordinal);
         var expected = new HashSet<string>(StringComparer.Ordinal);
 
-        NodeMetadata Input(string name, string field)
+        GraphIo Input(string name, string field)
         {
             expected.Add(name);
             return inputs.TryGetValue(name, out var m) ? m
                 : throw new ModelLoadException($"{file}: input '{name}' (genai_config.json model.decoder.inputs.{field}) is not in the graph; its inputs are {string.Join(", ", inputs.Keys)}");
         }
 
-        NodeMetadata Output(string name, string field) => outputs.TryGetValue(name, out var m) ? m
+        GraphIo Output(string name, string field) => outputs.TryGetValue(name, out var m) ? m
             : throw new ModelLoadException($"{file}: output '{name}' (genai_config.json model.decoder.outputs.{field}) is not in the graph; its outputs are {string.Join(", ", outputs.Keys)}");
 
-        static void Expect(NodeMetadata m, TensorElementType type, int rank, string file)
+        static void Expect(GraphIo m, TensorElementType type, int rank, string file)
         {
             if (m.ElementType != type || m.Shape.Length != rank)
             {
@@ -117,13 +125,29 @@ internal sealed class DecoderSession : IDisposable
                 kv = m.ElementType;
             }
         }
-        if (Session.Inputs.Count > d.NumHiddenLayers * 2 + 2 + (positions ? 1 : 0))
+        if (Session.InputMetadata.Count > d.NumHiddenLayers * 2 + 2 + (positions ? 1 : 0))
         {
-            var extra = Session.Inputs.Select(i => i.Name).Where(n => !expected.Contains(n));
+            var extra = Session.InputNames.Where(n => !expected.Contains(n));
             throw new ModelLoadException($"{file}: graph input(s) {string.Join(", ", extra)} are not described by genai_config.json model.decoder.inputs; EdgeLLM cannot feed them");
         }
         return (kv!.Value, logits.ElementType, positions);
     }
 
-    public void Dispose() => Session.Dispose();
+    public void Dispose()
+    {
+        RunOptions.Dispose();
+        Session.Dispose();
+    }
+
+    /// <summary>A graph input or output as the checks read it: name, element type, dimensions (-1 where dynamic).</summary>
+    private sealed record GraphIo(string Name, TensorElementType ElementType, long[] Shape, string[] Symbols)
+    {
+        public GraphIo(string name, NodeMetadata m)
+            : this(name, m.IsTensor ? m.ElementDataType : TensorElementType.DataTypeMax, Array.ConvertAll(m.Dimensions, d => (long)d), m.SymbolicDimensions)
+        {
+        }
+
+        public override string ToString() =>
+            $"{Name}: {ElementType}[{string.Join(", ", Shape.Select((d, i) => d >= 0 ? d.ToString() : i < Symbols.Length && Symbols[i].Length > 0 ? Symbols[i] : "?"))}]";
+    }
 }

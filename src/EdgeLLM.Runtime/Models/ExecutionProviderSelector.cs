@@ -1,5 +1,6 @@
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.Models;
 
@@ -33,7 +34,7 @@ public static partial class ExecutionProviderSelector
             }
             catch (Exception e) when (e is OnnxRuntimeException or ModelLoadException)
             {
-                var reason = e is OnnxRuntimeException o ? o.OrtMessage : e.Message;
+                var reason = e is OnnxRuntimeException o ? OrtErrors.Message(o) : e.Message;
                 attempts.Add(new ProviderAttempt(name, false, reason));
                 LogFallback(logger, name, reason);
             }
@@ -61,59 +62,81 @@ public static partial class ExecutionProviderSelector
 
     private static void Append(SessionOptions so, string name, IReadOnlyDictionary<string, string> providerOptions)
     {
+        var settings = new Dictionary<string, string>(providerOptions, StringComparer.Ordinal);
         switch (name)
         {
             case "CUDAExecutionProvider":
-                so.AppendCudaExecutionProvider(providerOptions);
+            {
+                // Creating the options object already fails on a build without CUDA, with ORT's reason.
+                using var cuda = new OrtCUDAProviderOptions();
+                cuda.UpdateOptions(settings);
+                so.AppendExecutionProvider_CUDA(cuda);
                 break;
+            }
             case "TensorrtExecutionProvider":
-                so.AppendTensorRtExecutionProvider(providerOptions);
+            {
+                using var trt = new OrtTensorRTProviderOptions();
+                trt.UpdateOptions(settings);
+                so.AppendExecutionProvider_Tensorrt(trt);
                 break;
+            }
             default:
                 // The generic append takes ORT's short names: QNN, OpenVINO, XNNPACK, DML, WebGPU, ...
-                so.AppendExecutionProvider(name.EndsWith("ExecutionProvider", StringComparison.Ordinal) ? name[..^"ExecutionProvider".Length] : name, providerOptions);
+                so.AppendExecutionProvider(name.EndsWith("ExecutionProvider", StringComparison.Ordinal) ? name[..^"ExecutionProvider".Length] : name, settings);
                 break;
         }
     }
 
     private static SessionOptions BaseOptions(GenAiConfig config, ModelLoadOptions options, string spinning)
     {
-        var so = new SessionOptions();
+        // Providers log through the environment's logger as they are appended: it must exist (with EdgeLLM's logger) first.
+        OrtEnvironment.EnsureCreated();
         var s = config.Model.Decoder.SessionOptions;
-        so.SetIntraOpThreads(options.IntraOpThreads > 0 ? options.IntraOpThreads : s.IntraOpThreads ?? 0);
-        so.SetInterOpThreads(options.InterOpThreads > 0 ? options.InterOpThreads : s.InterOpThreads ?? 1);
-        so.SetGraphOptimizationLevel(s.GraphOptimizationLevel switch
+        var so = new SessionOptions();
+        try
         {
-            "ORT_DISABLE_ALL" => GraphOptimizationLevel.DisableAll,
-            "ORT_ENABLE_BASIC" => GraphOptimizationLevel.Basic,
-            "ORT_ENABLE_EXTENDED" => GraphOptimizationLevel.Extended,
-            _ => GraphOptimizationLevel.All,
-        });
-        // Workers spin inside a Run only for small models (IntraOpSpinning says why), and stop spinning the moment the
-        // Run returns, so an idle device does not burn energy waiting.
-        so.AddConfigEntry("session.intra_op.allow_spinning", spinning);
-        so.AddConfigEntry("session.force_spinning_stop", "1");
-        so.AddConfigEntry("session.inter_op.allow_spinning", "0");
-        // No CPU arena: freed activation memory goes back to the system, so resident memory stays near
-        // weights + KV cache (the memory budget is about the process, not about ORT's pool).
-        so.EnableCpuMemArena(s.EnableCpuMemArena ?? false);
-        if (s.EnableMemPattern is { } pattern)
-        {
-            so.EnableMemPattern(pattern);
+            so.IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : s.IntraOpThreads ?? 0;
+            so.InterOpNumThreads = options.InterOpThreads > 0 ? options.InterOpThreads : s.InterOpThreads ?? 1;
+            so.GraphOptimizationLevel = s.GraphOptimizationLevel switch
+            {
+                "ORT_DISABLE_ALL" => GraphOptimizationLevel.ORT_DISABLE_ALL,
+                "ORT_ENABLE_BASIC" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
+                "ORT_ENABLE_EXTENDED" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
+            };
+            // Workers spin inside a Run only for small models (IntraOpSpinning says why), and stop spinning the moment
+            // the Run returns, so an idle device does not burn energy waiting.
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
+            so.AddSessionConfigEntry("session.force_spinning_stop", "1");
+            so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
+            // No CPU arena: freed activation memory goes back to the system, so resident memory stays near
+            // weights + KV cache (the memory budget is about the process, not about ORT's pool).
+            so.EnableCpuMemArena = s.EnableCpuMemArena ?? false;
+            if (s.EnableMemPattern is { } pattern)
+            {
+                so.EnableMemoryPattern = pattern;
+            }
+            if (s.LogId is { } id)
+            {
+                so.LogId = id;
+            }
+            if (s.EnableProfiling is { Length: > 0 } profile)
+            {
+                // ORT writes {prefix}_{time}.json (per-node Chrome trace) when the session ends.
+                so.ProfileOutputPathPrefix = profile;
+                so.EnableProfiling = true;
+            }
+            foreach (var (k, v) in s.ConfigEntries)
+            {
+                so.AddSessionConfigEntry(k, v);
+            }
+            return so;
         }
-        if (s.LogId is { } id)
+        catch
         {
-            so.SetLogId(id);
+            so.Dispose();
+            throw;
         }
-        if (s.EnableProfiling is { Length: > 0 } profile)
-        {
-            so.EnableProfiling(profile);
-        }
-        foreach (var (k, v) in s.ConfigEntries)
-        {
-            so.AddConfigEntry(k, v);
-        }
-        return so;
     }
 
     [LoggerMessage(EventId = 1101, Level = LogLevel.Information, Message = "Execution provider {Provider} chosen")]

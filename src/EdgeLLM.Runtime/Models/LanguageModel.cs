@@ -1,11 +1,13 @@
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Engine;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.KvCache;
+using EdgeLLM.Runtime.Onnx;
 using EdgeLLM.Tokenizers;
 using EdgeLLM.Tokenizers.Templates;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeLLM.Runtime.Models;
 
@@ -87,6 +89,7 @@ public sealed class LanguageModel : IDisposable
         {
             OrtEnvironment.Configure(loggerFactory);
         }
+        OrtEnvironment.EnsureCreated();
         var config = GenAiConfig.Load(Path.Combine(directory, "genai_config.json"));
         Tokenizer tokenizer;
         try
@@ -114,7 +117,18 @@ public sealed class LanguageModel : IDisposable
             var named = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers).Select(p => ExecutionProviderSelector.Canonical(p.Name)).FirstOrDefault() ?? "CPUExecutionProvider";
             return new LanguageModel(directory, config, tokenizer, template, null, named, [], options);
         }
-        var (session, provider, attempts) = ExecutionProviderSelector.Open(directory, config, options, logger);
+        DecoderSession session;
+        string provider;
+        IReadOnlyList<ProviderAttempt> attempts;
+        try
+        {
+            (session, provider, attempts) = ExecutionProviderSelector.Open(directory, config, options, logger);
+        }
+        catch (OnnxRuntimeException e)
+        {
+            // Session options from genai_config.json that this ONNX Runtime refuses (a config entry, a profile path).
+            throw new ModelLoadException($"{directory}: ONNX Runtime refused the session options of genai_config.json: {OrtErrors.Message(e)}", e);
+        }
         return new LanguageModel(directory, config, tokenizer, template, session, provider, attempts, options);
     }
 

@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Diagnostics;
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Sampling;
 
@@ -160,7 +161,7 @@ public sealed partial class InferenceEngine
             for (var i = 0; i < group; i++)
             {
                 _batch.Reset(slot + i);
-                Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {e.OrtMessage}", e));
+                Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {OrtErrors.Message(e)}", e));
             }
             taken.RemoveRange(first, group);
             return 0;

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Text;
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Engine;
 using EdgeLLM.Runtime.Generation;

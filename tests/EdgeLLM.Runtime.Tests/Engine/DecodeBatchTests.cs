@@ -1,6 +1,7 @@
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Engine;
 using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
 using EdgeLLM.Runtime.Sampling;
 
 namespace EdgeLLM.Runtime.Tests.Engine;
@@ -10,7 +11,10 @@ public class DecodeBatchTests
     private static DecoderSession Open(string dir)
     {
         var config = GenAiConfig.Load(Path.Combine(dir, "genai_config.json"));
-        using var options = new SessionOptions().SetIntraOpThreads(1).AddConfigEntry("session.intra_op.allow_spinning", "0");
+        // The library is chosen before the managed API's first native call (OrtLibrary's DllImport resolver).
+        OrtEnvironment.EnsureCreated();
+        using var options = new SessionOptions { IntraOpNumThreads = 1 };
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", "0");
         return new DecoderSession(dir, config, options);
     }
 

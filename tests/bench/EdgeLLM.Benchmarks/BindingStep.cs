@@ -1,23 +1,30 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using EdgeLLM.Onnx;
-using Official = Microsoft.ML.OnnxRuntime;
+using EdgeLLM.Runtime.Engine;
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeLLM.Benchmarks;
 
 /// <summary>
-/// <c>EdgeLLM.Benchmarks binding [model-dir|file.onnx] [threads] [steps] [rounds]</c>: one decode step of a share-buffer GenAI model
-/// (batch 1, 64 cached positions, past and present bound to the same KV buffers) through EdgeLLM's own binding and
-/// through the official managed API (Microsoft.ML.OnnxRuntime: OrtValue over the same native memory, OrtIoBinding,
-/// RunOptions). Same library file, same session settings, same buffers; the two run in alternating rounds so that
-/// load on a shared machine falls on both. Reports the median step time and the managed bytes allocated per step
-/// (GC.GetAllocatedBytesForCurrentThread) of each way to run. Given a tiny graph instead (tests/EdgeLLM.Onnx.Tests/Models/
-/// add.onnx), the step is almost all binding, which measures each way's cost per call on its own.
+/// <c>EdgeLLM.Benchmarks binding [model-dir] [threads] [steps] [rounds]</c>: one decode step of a share-buffer GenAI model
+/// (batch 1) through the official managed API (Microsoft.ML.OnnxRuntime) in three ways, in alternating rounds so that
+/// load on a shared machine falls on all: the engine's own <see cref="SharedKvBatch"/>.Decode (prebuilt OrtIoBinding
+/// over its native buffers, reused RunOptions; a prefill of 64 tokens before each round, so the steps cover positions
+/// 64..64+steps), and at a fixed 64 cached positions over plain native buffers (past and present bound to the same KV
+/// buffers) <c>RunWithBinding</c> and the plain <c>Run(names, OrtValues)</c>. Reports the median step time and the
+/// managed bytes allocated per step (GC.GetAllocatedBytesForCurrentThread) of each.
 /// </summary>
 internal static unsafe class BindingStep
 {
     private const int Past = 64;
+
+    /// <summary>The share-buffer length: the KV buffers hold this many positions.</summary>
+    private const int MaxLength = 512;
 
     public static int Run(string[] args)
     {
@@ -25,96 +32,81 @@ internal static unsafe class BindingStep
         var threads = args.Length > 1 ? int.Parse(args[1], CultureInfo.InvariantCulture) : 2;
         var steps = args.Length > 2 ? int.Parse(args[2], CultureInfo.InvariantCulture) : 300;
         var rounds = args.Length > 3 ? int.Parse(args[3], CultureInfo.InvariantCulture) : 7;
-        var path = Directory.Exists(model) ? Path.Combine(model, "model.onnx") : model;
-        OrtLibrary.EnsureLoaded();
-        Console.WriteLine($"ONNX Runtime {OrtLibrary.Version} from {OrtLibrary.LibraryPath}; {path}; {threads} threads; {steps} steps x {rounds} rounds");
-
-        using var ownOptions = new SessionOptions().SetIntraOpThreads(threads).SetInterOpThreads(1).EnableCpuMemArena(false)
-            .AddConfigEntry("session.intra_op.allow_spinning", "1").AddConfigEntry("session.force_spinning_stop", "1").AddConfigEntry("session.inter_op.allow_spinning", "0");
-        using var own = new InferenceSession(path, ownOptions);
-        using var officialOptions = new Official.SessionOptions { IntraOpNumThreads = threads, InterOpNumThreads = 1, EnableCpuMemArena = false };
-        officialOptions.AddSessionConfigEntry("session.intra_op.allow_spinning", "1");
-        officialOptions.AddSessionConfigEntry("session.force_spinning_stop", "1");
-        officialOptions.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
-        using var official = new Official.InferenceSession(path, officialOptions);
-
-        // One native buffer per input and output, shared by both bindings.
-        var buffers = new List<(string Name, bool IsInput, TensorElementType Type, long[] Shape, IntPtr Data, long Bytes)>();
-        foreach (var (meta, isInput) in own.Inputs.Select(m => (m, true)).Concat(own.Outputs.Select(m => (m, false))))
+        if (Past + steps >= MaxLength)
         {
-            var shape = Shape(meta.Name, meta.Shape.ToArray(), official);
-            var bytes = shape.Aggregate(1L, (a, b) => a * b) * ElementSize(meta.ElementType);
+            throw new ArgumentOutOfRangeException(nameof(args), $"at most {MaxLength - Past - 1} steps per round");
+        }
+        OrtEnvironment.EnsureCreated();
+        Console.WriteLine($"ONNX Runtime {OrtLibrary.Version} from {OrtLibrary.LibraryPath}; {model}; {threads} threads; {steps} steps x {rounds} rounds");
+
+        var config = GenAiConfig.Load(Path.Combine(model, "genai_config.json"));
+        using var session = ExecutionProviderSelector.Open(model, config, new ModelLoadOptions { IntraOpThreads = threads }, NullLogger.Instance).Session;
+        using var batch = new SharedKvBatch(session, 1, MaxLength);
+        var prompt = Enumerable.Range(0, Past).Select(i => 3 + i % 100).ToArray();
+        var token = new int[1];
+
+        // One native buffer per input and output for the fixed-position ways; present.N.* are the past_key_values.N.* buffers.
+        var official = session.Session;
+        var buffers = new List<(string Name, bool IsInput, TensorElementType Type, long[] Shape, IntPtr Data, long Bytes)>();
+        foreach (var (name, meta, isInput) in official.InputMetadata.Select(p => (p.Key, p.Value, true)).Concat(official.OutputMetadata.Select(p => (p.Key, p.Value, false))))
+        {
+            var shape = Shape(name, meta);
+            var bytes = shape.Aggregate(1L, (a, b) => a * b) * (meta.ElementDataType == TensorElementType.Int64 ? 8 : meta.ElementDataType == TensorElementType.Float16 ? 2 : 4);
             var data = (IntPtr)NativeMemory.AllocZeroed((nuint)bytes);
-            buffers.Add((meta.Name, isInput, meta.ElementType, shape, data, bytes));
-            if (meta.Name == "attention_mask")
+            buffers.Add((name, isInput, meta.ElementDataType, shape, data, bytes));
+            if (name == "attention_mask")
             {
                 new Span<long>((void*)data, Past + 1).Fill(1);
             }
         }
-        // The token id changes every step, as in decoding (a scratch cell for graphs without input_ids).
-        var ids = buffers.Any(b => b.Name == "input_ids") ? (long*)buffers.Single(b => b.Name == "input_ids").Data : (long*)NativeMemory.AllocZeroed(8);
-        // Share-buffer decoding: present.N.* are the past_key_values.N.* buffers.
+        var ids = (long*)buffers.Single(b => b.Name == "input_ids").Data;
         IntPtr DataFor(string name) => name.StartsWith("present.", StringComparison.Ordinal)
             ? buffers.Single(b => b.Name == "past_key_values." + name["present.".Length..]).Data
             : buffers.Single(b => b.Name == name).Data;
-
-        var ownInputs = buffers.Where(b => b.IsInput).Select(b => OrtValue.CreateTensor(b.Data, b.Bytes, b.Type, b.Shape)).ToArray();
-        var ownOutputs = buffers.Where(b => !b.IsInput).Select(b => OrtValue.CreateTensor(DataFor(b.Name), b.Bytes, b.Type, b.Shape)).ToArray();
-        using var ownInputNames = new OrtNames(buffers.Where(b => b.IsInput).Select(b => b.Name).ToList());
-        using var ownOutputNames = new OrtNames(buffers.Where(b => !b.IsInput).Select(b => b.Name).ToList());
-        using var ownBinding = own.CreateIoBinding();
-        for (var i = 0; i < ownInputs.Length; i++)
-        {
-            ownBinding.BindInput(ownInputNames[i], ownInputs[i]);
-        }
-        for (var i = 0; i < ownOutputs.Length; i++)
-        {
-            ownBinding.BindOutput(ownOutputNames[i], ownOutputs[i]);
-        }
-
-        var memory = Official.OrtMemoryInfo.DefaultInstance;
-        var officialInputs = buffers.Where(b => b.IsInput).Select(b => Official.OrtValue.CreateTensorValueWithData(memory, OfficialType(b.Type), b.Shape, b.Data, b.Bytes)).ToArray();
-        var officialOutputs = buffers.Where(b => !b.IsInput).Select(b => Official.OrtValue.CreateTensorValueWithData(memory, OfficialType(b.Type), b.Shape, DataFor(b.Name), b.Bytes)).ToArray();
+        var memory = OrtMemoryInfo.DefaultInstance;
+        var inputs = buffers.Where(b => b.IsInput).Select(b => OrtValue.CreateTensorValueWithData(memory, b.Type, b.Shape, b.Data, b.Bytes)).ToArray();
+        var outputs = buffers.Where(b => !b.IsInput).Select(b => OrtValue.CreateTensorValueWithData(memory, b.Type, b.Shape, DataFor(b.Name), b.Bytes)).ToArray();
         var inputNames = buffers.Where(b => b.IsInput).Select(b => b.Name).ToArray();
         var outputNames = buffers.Where(b => !b.IsInput).Select(b => b.Name).ToArray();
-        using var runOptions = new Official.RunOptions();
-        using var officialBinding = official.CreateIoBinding();
-        for (var i = 0; i < officialInputs.Length; i++)
+        using var binding = official.CreateIoBinding();
+        for (var i = 0; i < inputs.Length; i++)
         {
-            officialBinding.BindInput(inputNames[i], officialInputs[i]);
+            binding.BindInput(inputNames[i], inputs[i]);
         }
-        for (var i = 0; i < officialOutputs.Length; i++)
+        for (var i = 0; i < outputs.Length; i++)
         {
-            officialBinding.BindOutput(outputNames[i], officialOutputs[i]);
+            binding.BindOutput(outputNames[i], outputs[i]);
         }
+        var runOptions = session.RunOptions;
 
-        var ways = new (string Name, Action Step)[]
+        var ways = new (string Name, Action Prepare, Action<int> Step)[]
         {
-            ("own binding: Run(OrtNames, OrtValue spans) [the engine's path]", () => own.Run(ownInputNames, ownInputs, ownOutputNames, ownOutputs)),
-            ("own binding: RunWithBinding(IoBinding)", () => own.RunWithBinding(ownBinding)),
-            ("official: RunWithBinding(RunOptions, OrtIoBinding)", () => official.RunWithBinding(runOptions, officialBinding)),
-            ("official: Run(RunOptions, names, OrtValues, names, OrtValues)", () => official.Run(runOptions, inputNames, officialInputs, outputNames, officialOutputs)),
+            ("engine: SharedKvBatch.Decode (OrtIoBinding), positions 64..", () => { batch.Reset(0); batch.Prefill(0, prompt); },
+                s => { token[0] = 3 + s % 100; batch.Decode(token); }),
+            ("official: RunWithBinding(RunOptions, OrtIoBinding), 64 positions", () => { }, s => { ids[0] = 3 + s % 100; official.RunWithBinding(runOptions, binding); }),
+            ("official: Run(RunOptions, names, OrtValues), 64 positions", () => { }, s => { ids[0] = 3 + s % 100; official.Run(runOptions, inputNames, inputs, outputNames, outputs); }),
         };
         var times = ways.Select(_ => new List<double>()).ToArray();
         var allocated = new long[ways.Length];
-        foreach (var (_, step) in ways)
+        foreach (var (_, prepare, step) in ways)
         {
+            prepare();
             for (var i = 0; i < 30; i++)
             {
-                step();
+                step(i);
             }
         }
         for (var r = 0; r < rounds; r++)
         {
             for (var w = 0; w < ways.Length; w++)
             {
+                ways[w].Prepare();
                 var step = ways[w].Step;
                 var bytes = GC.GetAllocatedBytesForCurrentThread();
                 var started = Stopwatch.GetTimestamp();
                 for (var s = 0; s < steps; s++)
                 {
-                    ids[0] = 3 + (s % 100);
-                    step();
+                    step(s);
                 }
                 var elapsed = Stopwatch.GetElapsedTime(started);
                 allocated[w] += GC.GetAllocatedBytesForCurrentThread() - bytes;
@@ -128,33 +120,24 @@ internal static unsafe class BindingStep
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{ways[w].Name,-66} step {median,8:F1} us (min {times[w].Min(),8:F1}, max {times[w].Max(),8:F1})  {(median / baseline - 1) * 100,6:+0.0;-0.0} %  allocated {allocated[w] / (double)(steps * rounds),6:F1} B/step"));
         }
+        foreach (var v in inputs.Concat(outputs))
+        {
+            v.Dispose();
+        }
+        foreach (var b in buffers)
+        {
+            NativeMemory.Free((void*)b.Data);
+        }
         return 0;
     }
 
-    private static long[] Shape(string name, long[] declared, Official.InferenceSession official)
+    private static long[] Shape(string name, NodeMetadata meta) => name switch
     {
-        var meta = official.InputMetadata.TryGetValue(name, out var m) ? m : official.OutputMetadata[name];
-        return name switch
-        {
-            "input_ids" or "position_ids" => [1, 1],
-            "attention_mask" => [1, MaxLength],
-            "logits" => [1, 1, declared[^1] > 0 ? declared[^1] : meta.Dimensions[^1]],
-            _ when name.StartsWith("past_key_values.", StringComparison.Ordinal) || name.StartsWith("present.", StringComparison.Ordinal) => [1, declared[1], MaxLength, declared[3]],
-            // Any other graph (the binding tests' add.onnx measures the per-call cost alone): symbolic dimensions are 1.
-            _ => declared.Select(d => d > 0 ? d : 1).ToArray(),
-        };
-    }
-
-    /// <summary>The share-buffer length: the KV buffers hold this many positions.</summary>
-    private const int MaxLength = 512;
-
-    private static Official.Tensors.TensorElementType OfficialType(TensorElementType t) => (Official.Tensors.TensorElementType)(int)t;
-
-    private static int ElementSize(TensorElementType t) => t switch
-    {
-        TensorElementType.Int64 => 8,
-        TensorElementType.Float16 => 2,
-        _ => 4,
+        "input_ids" or "position_ids" => [1, 1],
+        "attention_mask" => [1, MaxLength],
+        "logits" => [1, 1, meta.Dimensions[^1]],
+        _ when name.StartsWith("past_key_values.", StringComparison.Ordinal) || name.StartsWith("present.", StringComparison.Ordinal) => [1, meta.Dimensions[1], MaxLength, meta.Dimensions[3]],
+        _ => throw new InvalidOperationException($"{name}: not an input or output of a GenAI decoder"),
     };
 
     private static double Median(List<double> v)

@@ -1,6 +1,9 @@
-namespace EdgeLLM.Onnx;
+namespace EdgeLLM.Runtime.Onnx;
 
-/// <summary>ONNX Runtime's error codes (<c>OrtErrorCode</c>); codes added by newer releases keep their number.</summary>
+/// <summary>
+/// ONNX Runtime's error codes (<c>OrtErrorCode</c> of the C API). The managed package keeps its own enum internal and
+/// writes the code only into the message, so EdgeLLM reads it back into this one to keep failures distinguishable.
+/// </summary>
 public enum OrtErrorCode
 {
     Ok = 0,
