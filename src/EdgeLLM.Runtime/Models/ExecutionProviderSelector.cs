@@ -19,12 +19,13 @@ public static partial class ExecutionProviderSelector
             .DistinctBy(p => Canonical(p.Name))
             .ToList();
         var attempts = new List<ProviderAttempt>();
+        var spinning = IntraOpSpinning.For(directory);
         foreach (var candidate in candidates)
         {
             var name = Canonical(candidate.Name);
             try
             {
-                using var so = BaseOptions(config, options);
+                using var so = BaseOptions(config, options, spinning);
                 Append(so, name, candidate.Options);
                 var session = new DecoderSession(directory, config, so);
                 attempts.Add(new ProviderAttempt(name, true, null));
@@ -38,7 +39,7 @@ public static partial class ExecutionProviderSelector
                 LogFallback(logger, name, reason);
             }
         }
-        using var cpuOptions = BaseOptions(config, options);
+        using var cpuOptions = BaseOptions(config, options, spinning);
         var cpu = new DecoderSession(directory, config, cpuOptions);
         attempts.Add(new ProviderAttempt("CPUExecutionProvider", true, null));
         LogChosen(logger, "CPUExecutionProvider");
@@ -86,7 +87,7 @@ public static partial class ExecutionProviderSelector
         }
     }
 
-    private static SessionOptions BaseOptions(GenAiConfig config, ModelLoadOptions options)
+    private static SessionOptions BaseOptions(GenAiConfig config, ModelLoadOptions options, string spinning)
     {
         // Providers log through the environment's logger as they are appended: it must exist (with EdgeLLM's logger) first.
         OrtEnvironment.EnsureCreated();
@@ -103,10 +104,9 @@ public static partial class ExecutionProviderSelector
                 "ORT_ENABLE_EXTENDED" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
                 _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-            // Worker threads spin inside a Run, where a decode step has dozens of short parallel sections and waking a
-            // sleeping thread for each costs more than the section (single-stream decode is ~1.5x faster on 2 cores),
-            // and stop spinning the moment the Run returns, so an idle device does not burn energy waiting.
-            so.AddSessionConfigEntry("session.intra_op.allow_spinning", "1");
+            // Workers spin inside a Run only for small models (IntraOpSpinning says why), and stop spinning the moment
+            // the Run returns, so an idle device does not burn energy waiting.
+            so.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
             so.AddSessionConfigEntry("session.force_spinning_stop", "1");
             so.AddSessionConfigEntry("session.inter_op.allow_spinning", "0");
             // No CPU arena: freed activation memory goes back to the system, so resident memory stays near

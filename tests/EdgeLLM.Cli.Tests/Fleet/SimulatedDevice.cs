@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 
 namespace EdgeLLM.Cli.Tests.Fleet;
 
@@ -46,8 +47,27 @@ internal sealed class SimulatedDevice : IAsyncDisposable
         };
         var app = ServiceHost.Build(settings.Select(p => $"--{p.Key}={p.Value}").ToArray(), configFile: null);
         await app.StartAsync();
+        await WhenServingAsync(id, app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new SimulatedDevice(id, app, stateDirectory, new Uri(address));
+    }
+
+    /// <summary>
+    /// Waits until the device's model answers its start-up probe. A model that cannot load stops the service (its log
+    /// says why) and would never bring the device online: that fails here, at once, instead of a fleet-wide timeout.
+    /// </summary>
+    private static async Task WhenServingAsync(string id, WebApplication app)
+    {
+        var stopping = app.Services.GetRequiredService<IHostApplicationLifetime>().ApplicationStopping;
+        try
+        {
+            await app.Services.GetRequiredService<ModelHost>().WhenServingAsync(stopping);
+        }
+        catch (OperationCanceledException)
+        {
+            await app.DisposeAsync();
+            throw new InvalidOperationException($"device {id} stopped before its model served: the model did not load (the service's log says why)");
+        }
     }
 
     public async ValueTask DisposeAsync()
