@@ -14,7 +14,7 @@ namespace EdgeLLM.Runtime.Engine;
 /// and input arrays for each n are made once, and a step allocates nothing. GroupQueryAttention reads each
 /// row's length from the mask, which is how sequences of different lengths share one batched run.
 /// </summary>
-internal sealed unsafe class SharedKvBatch : IDecodeBatch
+internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
 {
     private readonly DecoderSession _model;
     private readonly ModelIo _io;
@@ -296,6 +296,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
                 v?.Dispose();
             }
         }
+        _extend?.Dispose();
         _logits.Dispose();
         _cache.Dispose();
         _io.Dispose();
