@@ -185,7 +185,7 @@ public sealed partial class InferenceEngine
         var sequence = new ActiveSequence(pending, sampler, _model.Tokenizer.CreateStream(), _model.MaxSequenceLength) { CachedPromptTokens = cached };
         _slots[slot] = sequence;
         _finished[slot] = false;
-        _speculator?.Begin(slot);
+        _speculator?.Begin(slot, pending.PromptIds);
         Volatile.Write(ref _active, _active + 1);
         Interlocked.Add(ref _promptTokens, pending.PromptIds.Length);
         sequence.EnergyJ += _prefillJoules[slot];

@@ -21,7 +21,7 @@ public sealed record SpeculativeOptions
     /// <summary>Most tokens drafted for one sequence in one step (k); k adapts per sequence between 1 and this.</summary>
     public int MaxDraftTokens { get; init; } = 8;
 
-    /// <summary>k a sequence starts with.</summary>
+    /// <summary>k the first sequence starts with (later ones start from the k the last one reached).</summary>
     public int InitialDraftTokens { get; init; } = 4;
 
     /// <summary>Longest n-gram prompt lookup matches (it tries this length first, then shorter ones).</summary>

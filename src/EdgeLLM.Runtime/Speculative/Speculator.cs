@@ -25,11 +25,13 @@ internal sealed class Speculator : IDisposable
     private readonly bool[] _closed;
     private readonly int[] _runTokens;
     private readonly IReadOnlySet<int> _eos;
+    private int _recentK;
 
     public Speculator(SpeculativeOptions options, int capacity, int maxLength, IReadOnlySet<int> eosTokenIds)
     {
         _options = options;
         _eos = eosTokenIds;
+        _recentK = options.InitialDraftTokens;
         MaxDraftTokens = options.MaxDraftTokens;
         if (options.Draft is { } draft)
         {
@@ -59,14 +61,23 @@ internal sealed class Speculator : IDisposable
     /// <summary>True when drafts come from a model (else from prompt lookup).</summary>
     public bool HasDraftModel => _draft is not null;
 
-    /// <summary>A new sequence starts in <paramref name="slot"/>.</summary>
-    public void Begin(int slot)
+    /// <summary>A new sequence starts in <paramref name="slot"/>, with the k the last verified sequence had reached:
+    /// acceptance depends on the draft pair and the task more than on the request, and answers shorter than the
+    /// ramp from the initial k would otherwise never draft at full length.
+    /// The draft reads the prompt now, with the model's prefill: prompt work belongs to the time to first token,
+    /// not to the decode steps that drafting is meant to speed up.</summary>
+    public void Begin(int slot, ReadOnlySpan<int> prompt)
     {
-        _k[slot] = _options.InitialDraftTokens;
-        if (_draft is not null && _draft.Length(slot) > 0)
+        _k[slot] = _recentK;
+        if (_draft is null)
+        {
+            return;
+        }
+        if (_draft.Length(slot) > 0)
         {
             _draft.Reset(slot);
         }
+        _draft.Prefill(slot, prompt);
     }
 
     /// <summary>Mirrors the engine's compaction.</summary>
@@ -188,6 +199,7 @@ internal sealed class Speculator : IDisposable
     public void Verified(int slot, int historyBefore, int proposed, int accepted)
     {
         _k[slot] = accepted == proposed ? Math.Min(_k[slot] + 2, MaxDraftTokens) : Math.Max(1, _k[slot] - 1);
+        _recentK = _k[slot];
         if (_draft is null || proposed == 0)
         {
             return;
