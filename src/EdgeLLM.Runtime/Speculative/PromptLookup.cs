@@ -9,7 +9,8 @@ public static class PromptLookup
     /// <summary>
     /// Writes up to <c>proposal.Length</c> tokens into <paramref name="proposal"/> and returns how many: the
     /// continuation of the most recent earlier match of the last <paramref name="maxNgram"/> tokens of
-    /// <paramref name="history"/>, else of shorter n-grams down to one token; 0 when nothing matches.
+    /// <paramref name="history"/> that has that many tokens after it (else the match with the longest continuation),
+    /// trying shorter n-grams down to one token when the longer do not occur; 0 when nothing matches.
     /// </summary>
     public static int Propose(ReadOnlySpan<int> history, int maxNgram, Span<int> proposal)
     {
@@ -17,17 +18,27 @@ public static class PromptLookup
         for (var n = Math.Min(maxNgram, length - 1); n >= 1; n--)
         {
             var tail = history[(length - n)..];
-            // Latest occurrence first: recent text predicts the continuation best. A match must end before the tail.
-            for (var start = length - n - 1; start >= 0; start--)
+            var best = -1;
+            var bestCount = 0;
+            // Latest occurrence first: recent text predicts the continuation best. A match must end before the tail;
+            // in a run of one repeated token the latest match is followed by a single token, so an earlier one with a
+            // full continuation is preferred.
+            for (var start = length - n - 1; start >= 0 && bestCount < proposal.Length; start--)
             {
                 if (!history.Slice(start, n).SequenceEqual(tail))
                 {
                     continue;
                 }
-                var from = start + n;
-                var count = Math.Min(proposal.Length, length - from);
-                history.Slice(from, count).CopyTo(proposal);
-                return count;
+                var count = Math.Min(proposal.Length, length - start - n);
+                if (count > bestCount)
+                {
+                    (best, bestCount) = (start + n, count);
+                }
+            }
+            if (best >= 0)
+            {
+                history.Slice(best, bestCount).CopyTo(proposal);
+                return bestCount;
             }
         }
         return 0;

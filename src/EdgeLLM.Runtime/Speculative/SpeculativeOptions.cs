@@ -10,9 +10,12 @@ namespace EdgeLLM.Runtime.Speculative;
 /// </summary>
 public sealed record SpeculativeOptions
 {
-    /// <summary>The draft model (same tokenizer as the target; see <see cref="DraftPairing"/>). The caller owns and
-    /// disposes it; the engine opens its own batch on it.</summary>
+    /// <summary>The draft model (same tokenizer as the target; see <see cref="DraftPairing"/>). The engine opens its own
+    /// batch on it; the caller disposes it unless <see cref="OwnsDraft"/>.</summary>
     public LanguageModel? Draft { get; init; }
+
+    /// <summary>The engine disposes <see cref="Draft"/> when it is disposed (a host that opened the draft for it).</summary>
+    public bool OwnsDraft { get; init; }
 
     /// <summary>Draft by prompt lookup: the continuation of the latest earlier occurrence of the sequence's last
     /// n-gram (no model). Used when <see cref="Draft"/> is null.</summary>

@@ -58,9 +58,6 @@ internal sealed class Speculator : IDisposable
 
     public int MaxDraftTokens { get; }
 
-    /// <summary>True when drafts come from a model (else from prompt lookup).</summary>
-    public bool HasDraftModel => _draft is not null;
-
     /// <summary>A new sequence starts in <paramref name="slot"/>, with the k the last verified sequence had reached:
     /// acceptance depends on the draft pair and the task more than on the request, and answers shorter than the
     /// ramp from the initial k would otherwise never draft at full length.
@@ -212,5 +209,12 @@ internal sealed class Speculator : IDisposable
         }
     }
 
-    public void Dispose() => _draft?.Dispose();
+    public void Dispose()
+    {
+        _draft?.Dispose();
+        if (_options.OwnsDraft)
+        {
+            _options.Draft?.Dispose();
+        }
+    }
 }

@@ -29,6 +29,14 @@ public class PromptLookupTests
     }
 
     [Fact]
+    public void In_a_run_of_one_token_an_earlier_match_with_a_full_continuation_is_preferred()
+    {
+        var proposal = new int[4];
+        Assert.Equal(4, PromptLookup.Propose([1, 7, 7, 7, 7, 7, 7, 7], 2, proposal));
+        Assert.Equal([7, 7, 7, 7], proposal);
+    }
+
+    [Fact]
     public void A_proposal_is_no_longer_than_asked()
     {
         var proposal = new int[2];
