@@ -41,7 +41,13 @@ internal static class SpeculativeBench
         await using var plain = new InferenceEngine(model, options);
         await using var speculative = new InferenceEngine(model, options with
         {
-            Speculative = new SpeculativeOptions { Draft = draft, PromptLookup = draft is null && promptLookup, MaxDraftTokens = maxDraftTokens },
+            Speculative = new SpeculativeOptions
+            {
+                Draft = draft,
+                PromptLookup = draft is null && promptLookup,
+                MaxDraftTokens = maxDraftTokens,
+                InitialDraftTokens = Math.Min(maxDraftTokens, new SpeculativeOptions().InitialDraftTokens),
+            },
         });
         var name = draft?.Identity.Id ?? "prompt lookup";
         await progress.WriteLineAsync($"bench: {model.Identity.Id} with and without {name}, {requests.Count} prompt(s) per round...").ConfigureAwait(false);
