@@ -77,8 +77,10 @@ internal static class SpeculativeBench
         var drafted = after.DraftedTokens - before.DraftedTokens;
         var accepted = after.AcceptedDraftTokens - before.AcceptedDraftTokens;
         var verifies = after.VerifySteps - before.VerifySteps;
+        var stepMs = (after.DecodeStepTime - before.DecodeStepTime).TotalMilliseconds;
+        var targetMs = (after.DecodeOrtRunTime - before.DecodeOrtRunTime).TotalMilliseconds;
         return new SpeculativeResult(model.Identity.Id, name, requests.Count, generated, Stats.Median(plainSpeeds), Stats.Median(specSpeeds),
-            drafted == 0 ? 0 : (double)accepted / drafted, verifies == 0 ? 0 : (double)accepted / verifies, drafted, accepted, identical, LoadAverage());
+            drafted == 0 ? 0 : (double)accepted / drafted, verifies == 0 ? 0 : (double)accepted / verifies, drafted, accepted, identical, stepMs <= 0 ? 0 : Math.Clamp(targetMs / stepMs, 0, 1), LoadAverage());
     }
 
     public static void Write(IAnsiConsole console, SpeculativeResult r)
@@ -88,7 +90,7 @@ internal static class SpeculativeBench
             F(100 * r.AcceptanceRate, "F1") + " %", F(r.MeanAcceptedLength, "F2"), r.Identical ? "yes" : "NO");
         console.Write(table);
         console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"{r.Prompts} prompt(s), {r.GeneratedTokens} tokens per round; {r.AcceptedTokens} of {r.DraftedTokens} drafted tokens accepted; load average {r.LoadAverage:F2}"));
+            $"{r.Prompts} prompt(s), {r.GeneratedTokens} tokens per round; {r.AcceptedTokens} of {r.DraftedTokens} drafted tokens accepted; {100 * r.TargetRunShare:F0} % of drafting decode steps in the model's runs; load average {r.LoadAverage:F2}"));
     }
 
     private static string F(double value, string format) => value.ToString(format, CultureInfo.InvariantCulture);

@@ -15,10 +15,12 @@ namespace EdgeLLM.Cli.Bench;
 /// <param name="DraftedTokens">Tokens drafted over the measured rounds.</param>
 /// <param name="AcceptedTokens">Drafted tokens the model accepted.</param>
 /// <param name="Identical">True when every round's token ids with drafting equal those without.</param>
+/// <param name="TargetRunShare">With drafting: the share of decode-step time inside the model's own runs (verification and
+/// plain steps); the rest is mostly the draft's runs.</param>
 /// <param name="LoadAverage">The 1-minute load average when the bench ended (the machine may be shared).</param>
 internal sealed record SpeculativeResult(
     string Model, string Draft, int Prompts, int GeneratedTokens, double DecodeTokensPerSecond, double SpeculativeDecodeTokensPerSecond,
-    double AcceptanceRate, double MeanAcceptedLength, long DraftedTokens, long AcceptedTokens, bool Identical, double LoadAverage)
+    double AcceptanceRate, double MeanAcceptedLength, long DraftedTokens, long AcceptedTokens, bool Identical, double TargetRunShare, double LoadAverage)
 {
     /// <summary>Decode speed with drafting over without.</summary>
     public double Speedup => DecodeTokensPerSecond <= 0 ? 0 : SpeculativeDecodeTokensPerSecond / DecodeTokensPerSecond;
