@@ -158,6 +158,30 @@ public class SpeculativeDecodingTests(SpeculativeFixture fixture) : IClassFixtur
     }
 
     [Fact]
+    public void A_served_model_whose_draft_is_not_installed_serves_without_drafting()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgellm-pro-").FullName;
+        try
+        {
+            foreach (var file in Directory.EnumerateFiles(TestPaths.ProModel))
+            {
+                File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+            }
+            using var model = LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = 1 });
+            Assert.Null(SpeculativeServing.For(model, ExecutorKind.EdgeLLM));
+            var served = SpeculativeServing.For(fixture.Target, ExecutorKind.EdgeLLM);
+            Assert.NotNull(served?.Draft);
+            Assert.True(served.OwnsDraft);
+            served.Draft.Dispose();
+            Assert.Null(SpeculativeServing.For(fixture.Target, ExecutorKind.GenAi));
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
     public void The_teacher_names_the_student_as_its_draft()
     {
         Assert.Equal(Path.GetFullPath(TestPaths.DefaultModel), DraftPairing.DraftDirectory(TestPaths.ProModel));
