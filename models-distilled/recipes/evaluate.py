@@ -39,7 +39,9 @@ def _json_equal(pred: str, gold: str) -> bool:
         return False
 
 
-def evaluate(model_dir: Path, tokenizer_path: Path, heldout: list[Example], processes: int | None = None) -> dict:
+def evaluate(model_dir: Path, tokenizer_path: Path, heldout: list[Example], processes: int | None = None,
+             predictions: bool = False) -> dict:
+    """The metrics; with predictions=True also every decoded answer in held-out order (under 'predictions')."""
     processes = processes or min(16, os.cpu_count() or 1)
     with mp.get_context("spawn").Pool(processes, initializer=_init, initargs=(str(model_dir), str(tokenizer_path))) as pool:
         preds = pool.map(_predict, [(e.prompt, e.system) for e in heldout], chunksize=8)
@@ -52,7 +54,7 @@ def evaluate(model_dir: Path, tokenizer_path: Path, heldout: list[Example], proc
                 for e, p in zip(heldout, preds)
                 if (e.task == "command" and not _json_equal(p, e.answer))
                 or (e.task == "telemetry" and p.split(":", 1)[0].strip() != e.answer.split(":", 1)[0])]
-    return {
+    result = {
         "command_exact_match": round(json_ok / max(1, len(cmd)), 4),
         "telemetry_severity_accuracy": round(sev_ok / max(1, len(tel)), 4),
         "telemetry_line_exact_match": round(line_ok / max(1, len(tel)), 4),
@@ -60,3 +62,6 @@ def evaluate(model_dir: Path, tokenizer_path: Path, heldout: list[Example], proc
         "n_telemetry": len(tel),
         "sample_failures": failures[:12],
     }
+    if predictions:
+        result["predictions"] = preds
+    return result

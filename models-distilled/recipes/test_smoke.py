@@ -17,7 +17,7 @@ sys.path.insert(0, str(HERE))
 from ort_decode import OrtDecoder  # noqa: E402
 
 ROOT = HERE.parent
-MODEL_DIRS = [ROOT / "iot-assist", ROOT / "variants" / "iot-assist-fp16kv"]
+MODEL_DIRS = [ROOT / "iot-assist", ROOT / "variants" / "iot-assist-fp16kv", ROOT / "iot-assist-pro"]
 
 
 def _cases():

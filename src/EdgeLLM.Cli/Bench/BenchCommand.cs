@@ -43,10 +43,13 @@ internal static class BenchCommand
         var roofline = new Option<bool>("--roofline") { Description = "Measure memory bandwidth (STREAM triad) and show decode's share of it (on with --synthetic)" };
         var llamaModules = new Option<string?>("--llamacpp-node-modules") { Description = $"node_modules with node-llama-cpp for the llama.cpp peer (default: <repo>/{LlamaCppPeer.DefaultNodeModules})" };
         var arrivalMs = new Option<int>("--arrival-ms") { Description = "With --arrivals: ms between arrivals (default: one single-stream request's time spread over them)" };
+        var draft = new Option<string?>("--draft") { Description = "Measure speculative decoding with this draft model (a directory sharing the model's tokenizer) against plain decoding" };
+        var promptLookup = new Option<bool>("--prompt-lookup") { Description = "Measure speculative decoding with prompt-lookup drafts (no draft model) against plain decoding" };
+        var draftTokens = new Option<int>("--draft-tokens") { Description = "With --draft or --prompt-lookup: most tokens drafted per step", DefaultValueFactory = _ => 8 };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
             model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, threads, schema, schemaTokenizer,
-            synthetic, modelCache, roofline, llamaModules,
+            synthetic, modelCache, roofline, llamaModules, draft, promptLookup, draftTokens,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -76,6 +79,10 @@ internal static class BenchCommand
                     LlamaCppNodeModules = parse.GetValue(llamaModules),
                 };
                 Validate(settings);
+                if (parse.GetValue(draft) is not null || parse.GetValue(promptLookup))
+                {
+                    return await RunSpeculativeAsync(settings, parse.GetValue(draft), parse.GetValue(promptLookup), parse.GetValue(draftTokens), asJson, console, cancellationToken).ConfigureAwait(false);
+                }
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
                 if (asJson)
                 {
@@ -98,6 +105,31 @@ internal static class BenchCommand
             }
         });
         return command;
+    }
+
+    /// <summary><c>--draft</c> / <c>--prompt-lookup</c>: speculative against plain decoding, one stream (<see cref="SpeculativeBench"/>).</summary>
+    private static async Task<int> RunSpeculativeAsync(BenchSettings settings, string? draft, bool promptLookup, int draftTokens, bool asJson,
+        InvocationConfiguration console, CancellationToken cancellationToken)
+    {
+        if (draftTokens is < 1 or > 32)
+        {
+            throw CliException.BadRequest("--draft-tokens must be 1 to 32");
+        }
+        var spec = settings.Synthetic is { } name
+            ? SyntheticModelCatalog.Find(name) ?? throw CliException.BadRequest($"--synthetic knows {string.Join(", ", SyntheticModelCatalog.All.Select(s => s.Name))}; not '{name}'")
+            : null;
+        var directory = spec is null ? CliModelLoader.ResolveDirectory(settings.Model)
+            : await SyntheticModelBuilder.EnsureAsync(spec, settings.BenchModelCache, console.Error, cancellationToken).ConfigureAwait(false);
+        var result = await SpeculativeBench.RunAsync(directory, draft, promptLookup, draftTokens, settings, console.Error, cancellationToken).ConfigureAwait(false);
+        if (asJson)
+        {
+            await console.Output.WriteLineAsync(JsonSerializer.Serialize(result, BenchJson.Options)).ConfigureAwait(false);
+        }
+        else
+        {
+            SpeculativeBench.Write(CliConsole.For(console.Output), result);
+        }
+        return ExitCodes.Ok;
     }
 
     private static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)

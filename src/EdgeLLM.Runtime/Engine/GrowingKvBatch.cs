@@ -11,7 +11,7 @@ namespace EdgeLLM.Runtime.Engine;
 /// cost of a copy of the cache per token (and of new present tensors and run arrays per token, so this style is not
 /// allocation-free); models configured with <c>past_present_share_buffer</c> use <see cref="SharedKvBatch"/> instead.
 /// </summary>
-internal sealed unsafe class GrowingKvBatch : IDecodeBatch
+internal sealed unsafe partial class GrowingKvBatch : IDecodeBatch
 {
     private readonly DecoderSession _model;
     private readonly ModelIo _io;
@@ -119,6 +119,10 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
         }
         _length = total;
         _logits.TakeLast(logits, 0);
+        if (_keepAllLogits)
+        {
+            _extend!.TakeAll(logits, count);
+        }
     }
 
     public void Reset(int slot)
@@ -151,6 +155,7 @@ internal sealed unsafe class GrowingKvBatch : IDecodeBatch
         {
             p?.Dispose();
         }
+        _extend?.Dispose();
         _logits.Dispose();
     }
 }

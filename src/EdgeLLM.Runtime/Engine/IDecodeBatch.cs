@@ -59,4 +59,18 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>Makes an empty slot hold the first <paramref name="length"/> positions of a block exported earlier
     /// for <paramref name="blockLength"/> positions.</summary>
     unsafe void ImportPrefix(int slot, int length, byte* block, int blockLength);
+
+    /// <summary>
+    /// Appends <paramref name="tokens"/> to one slot in one run and keeps the logits of every position (speculative
+    /// decoding: a draft's catch-up, the model's verification of drafted tokens). One slot per run: ONNX Runtime's
+    /// GroupQueryAttention takes several new positions over a cached past only for a batch of one.
+    /// </summary>
+    void Extend(int slot, ReadOnlySpan<int> tokens);
+
+    /// <summary>Logits after position <paramref name="position"/> of the last <see cref="Extend"/>, valid until the
+    /// next run; callers may modify them.</summary>
+    Span<float> ExtendLogits(int position);
+
+    /// <summary>Shortens a slot to its first <paramref name="length"/> positions (rejected draft tokens).</summary>
+    void Truncate(int slot, int length);
 }

@@ -17,7 +17,7 @@ namespace EdgeLLM.Runtime.Engine;
 /// <c>RunWithBinding</c> with the session's reused <see cref="RunOptions"/>) allocates nothing. GroupQueryAttention reads each
 /// row's length from the mask, which is how sequences of different lengths share one batched run.
 /// </summary>
-internal sealed unsafe class SharedKvBatch : IDecodeBatch
+internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
 {
     private readonly DecoderSession _model;
     private readonly ModelIo _io;
@@ -317,6 +317,7 @@ internal sealed unsafe class SharedKvBatch : IDecodeBatch
                 v?.Dispose();
             }
         }
+        _extend?.Dispose();
         _logits.Dispose();
         _cache.Dispose();
         NativeMemory.Free(_ids);

@@ -12,4 +12,10 @@ public sealed record Usage(int PromptTokens, int CompletionTokens, int CachedPro
     /// <summary>Completion tokens over the whole request time, as the contract's example computes it
     /// (40 tokens in 410 ms: 97.6). Decode-only speed is what <c>edgellm bench</c> reports.</summary>
     public double TokensPerSecond => TotalMs <= 0 ? 0 : CompletionTokens / (TotalMs / 1000.0);
+
+    /// <summary>Tokens a draft proposed for this request (speculative decoding); 0 without one.</summary>
+    public int DraftedTokens { get; init; }
+
+    /// <summary>Drafted tokens the model accepted (each one a token that cost no decode step of its own).</summary>
+    public int AcceptedDraftTokens { get; init; }
 }

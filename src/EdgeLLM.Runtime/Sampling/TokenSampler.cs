@@ -6,7 +6,7 @@ namespace EdgeLLM.Runtime.Sampling;
 /// Chooses the next token from one sequence's logits. One instance per batch slot, reused across requests:
 /// its scratch buffers are sized to the vocabulary once, so choosing a token allocates nothing.
 /// </summary>
-public sealed class TokenSampler
+public sealed partial class TokenSampler
 {
     private readonly int _vocab;
     private readonly float[] _values;
@@ -114,6 +114,31 @@ public sealed class TokenSampler
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Sample(ReadOnlySpan<float> logits)
     {
+        var count = Candidates(logits);
+        double total = 0;
+        for (var i = 0; i < count; i++)
+        {
+            total += _values[i];
+        }
+        var r = _rng.NextDouble() * total;
+        for (var i = 0; i < count; i++)
+        {
+            r -= _values[i];
+            if (r < 0)
+            {
+                return _indices[i];
+            }
+        }
+        return _indices[count - 1];
+    }
+
+    /// <summary>
+    /// Temperature, top-k, softmax, top-p and min-p: leaves the candidates' probabilities (before renormalising over
+    /// the kept ones) in <c>_values</c>, their token ids in <c>_indices</c>, most likely first; returns how many are kept.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Candidates(ReadOnlySpan<float> logits)
+    {
         var o = _options;
         var inverseTemperature = 1f / o.Temperature;
         var count = _vocab;
@@ -169,21 +194,7 @@ public sealed class TokenSampler
             }
             count = keep;
         }
-        double total = 0;
-        for (var i = 0; i < count; i++)
-        {
-            total += _values[i];
-        }
-        var r = _rng.NextDouble() * total;
-        for (var i = 0; i < count; i++)
-        {
-            r -= _values[i];
-            if (r < 0)
-            {
-                return _indices[i];
-            }
-        }
-        return _indices[count - 1];
+        return count;
     }
 
     /// <summary>Moves the k largest values (with their indices) to the front, unordered: quickselect.</summary>

@@ -50,5 +50,11 @@ internal sealed class ActiveSequence
 
     public double EnergyJ { get; set; }
 
+    /// <summary>Tokens a draft proposed for this sequence (speculative decoding).</summary>
+    public int DraftedTokens { get; set; }
+
+    /// <summary>Drafted tokens the model accepted.</summary>
+    public int AcceptedDraftTokens { get; set; }
+
     public ReadOnlySpan<int> HistorySpan => History.AsSpan(0, HistoryLength);
 }

@@ -23,6 +23,9 @@ public sealed record EngineOptions
     /// <summary>The device's energy counter; each step's joules are shared among the sequences in it.</summary>
     public IEnergyMeter? EnergyMeter { get; init; }
 
+    /// <summary>Speculative decoding (a draft model or prompt lookup); null or disabled decodes one token per step.</summary>
+    public Speculative.SpeculativeOptions? Speculative { get; init; }
+
     /// <summary>Checks a request passes before it queues (the rolling energy budget).</summary>
     public IAdmissionPolicy? Admission { get; init; }
 }

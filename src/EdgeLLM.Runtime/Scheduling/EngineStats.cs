@@ -48,4 +48,16 @@ public sealed record EngineStats
 
     /// <summary>Tokens chosen under a constraint.</summary>
     public long ConstrainedTokens { get; init; }
+
+    /// <summary>Tokens drafted for speculative decoding since the engine started.</summary>
+    public long DraftedTokens { get; init; }
+
+    /// <summary>Drafted tokens the model accepted.</summary>
+    public long AcceptedDraftTokens { get; init; }
+
+    /// <summary>Draft-and-verify steps (part of <see cref="DecodeSteps"/>).</summary>
+    public long VerifySteps { get; init; }
+
+    /// <summary>Accepted over drafted tokens; 0 before any draft.</summary>
+    public double DraftAcceptanceRate => DraftedTokens == 0 ? 0 : (double)AcceptedDraftTokens / DraftedTokens;
 }

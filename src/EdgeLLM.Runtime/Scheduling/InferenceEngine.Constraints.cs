@@ -19,9 +19,12 @@ public sealed partial class InferenceEngine
 
     /// <summary>The next token of a slot: its logits row masked by its constraint (if any), then its sampler.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private int Choose(int slot, ActiveSequence s)
+    private int Choose(int slot, ActiveSequence s) => Choose(slot, s, _batch.Logits(slot));
+
+    /// <summary>The next token of a slot from a given logits row (a position of a speculative verify run).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private int Choose(int slot, ActiveSequence s, Span<float> logits)
     {
-        var logits = _batch.Logits(slot);
         if (s.Constraint is { } constraint)
         {
             var started = Stopwatch.GetTimestamp();

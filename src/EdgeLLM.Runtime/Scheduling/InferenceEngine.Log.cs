@@ -14,6 +14,9 @@ public sealed partial class InferenceEngine
     [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Request {Id} failed with {Code}: {Message}")]
     private static partial void LogRequestFailed(ILogger logger, string id, string code, string message);
 
+    [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Speculative decoding for {Model}: drafts from {Draft}, up to {MaxDraftTokens} tokens per step")]
+    private static partial void LogSpeculation(ILogger logger, string model, string draft, int maxDraftTokens);
+
     [LoggerMessage(EventId = 1203, Level = LogLevel.Critical, Message = "The engine loop failed; the engine stops serving")]
     private static partial void LogEngineFailed(ILogger logger, Exception exception);
 }

@@ -28,7 +28,10 @@ public sealed partial class InferenceEngine
                     _wake.Wait(IdleTick);
                     continue;
                 }
-                Step();
+                if (_speculator is null || !SpeculativeStep())
+                {
+                    Step();
+                }
                 Compact();
             }
             for (var i = 0; i < _active; i++)
@@ -183,6 +186,7 @@ public sealed partial class InferenceEngine
         var sequence = new ActiveSequence(pending, sampler, _model.Tokenizer.CreateStream(), _model.MaxSequenceLength) { CachedPromptTokens = cached };
         _slots[slot] = sequence;
         _finished[slot] = false;
+        _speculator?.Begin(slot, pending.PromptIds);
         Volatile.Write(ref _active, _active + 1);
         Interlocked.Add(ref _promptTokens, pending.PromptIds.Length);
         sequence.EnergyJ += _prefillJoules[slot];
@@ -316,7 +320,11 @@ public sealed partial class InferenceEngine
         var now = _time.GetUtcNow();
         var received = s.Pending.Request.ReceivedAt;
         var usage = new Usage(s.Pending.PromptIds.Length, s.Generated.Count, s.CachedPromptTokens,
-            ((s.FirstTokenAt ?? now) - received).TotalMilliseconds, (now - received).TotalMilliseconds, s.EnergyJ);
+            ((s.FirstTokenAt ?? now) - received).TotalMilliseconds, (now - received).TotalMilliseconds, s.EnergyJ)
+        {
+            DraftedTokens = s.DraftedTokens,
+            AcceptedDraftTokens = s.AcceptedDraftTokens,
+        };
         var result = new GenerationResult(s.Pending.Request.Id, _model.Identity.Id, s.Text.ToString(), s.Generated.ToArray(), reason, usage)
         {
             ContextExhausted = contextExhausted,
@@ -344,12 +352,14 @@ public sealed partial class InferenceEngine
             if (i != last)
             {
                 _batch.Move(last, i);
+                _speculator?.Move(last, i);
                 _slots[i] = _slots[last];
                 _finished[i] = _finished[last];
             }
             else
             {
                 _batch.Reset(i);
+                _speculator?.Reset(i);
             }
             _slots[last] = null;
             _finished[last] = false;

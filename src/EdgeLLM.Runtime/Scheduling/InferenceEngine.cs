@@ -70,6 +70,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _prefillJoules = new double[_batch.Capacity];
         _heartbeatTicks = _time.GetUtcNow().UtcTicks;
         _batchLimit = _batch.Capacity;
+        StartSpeculation();
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };
         _thread.Start();
         LogStarted(_logger, model.Identity.Id, _batch.Capacity, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
@@ -145,6 +146,9 @@ public sealed partial class InferenceEngine : IInferenceExecutor
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _batch.DecodeRunTicks),
             ConstraintMaskTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maskTicks)),
             ConstrainedTokens = Interlocked.Read(ref _maskedTokens),
+            DraftedTokens = Interlocked.Read(ref _draftedTokens),
+            AcceptedDraftTokens = Interlocked.Read(ref _acceptedDraftTokens),
+            VerifySteps = Interlocked.Read(ref _verifySteps),
             LastHeartbeat = LastHeartbeat,
         };
     }
@@ -252,6 +256,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         {
             await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         }
+        _speculator?.Dispose();
         _batch.Dispose();
         _prefixCache.Dispose();
         _wake.Dispose();

@@ -76,6 +76,12 @@ public static class ResponseWriter
             w.WriteNumber("cached_tokens", usage.CachedPromptTokens);
             w.WriteEndObject();
         }
+        if (usage.DraftedTokens > 0)
+        {
+            // Speculative decoding: drafted tokens and how many of them the model accepted.
+            w.WriteNumber("drafted_tokens", usage.DraftedTokens);
+            w.WriteNumber("accepted_draft_tokens", usage.AcceptedDraftTokens);
+        }
         w.WriteEndObject();
     }
 

@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Runtime.Speculative;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Service.Hosting;
@@ -41,6 +42,7 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
                 PrefixCacheBytes = plan.PrefixCacheBytes,
                 EnergyMeter = plan.EnergyMeter,
                 Admission = plan.Admission,
+                Speculative = SpeculativeServing.For(model, plan.Executor, loggerFactory),
             }, loggerFactory);
             var kvBytes = model.SharedKvBuffer ? perSequence * engine.GetStats().BatchCapacity : perSequence;
             return new LoadedModel(model, engine, kvBytes);

@@ -91,6 +91,9 @@ public sealed class ServiceMetrics(ModelHost host, IDeviceReadings device)
         w.Single("edgellm_prefix_cache_bytes", "gauge", "Bytes held by the prefix cache.", stats?.PrefixCacheBytes ?? 0);
         w.Single("edgellm_prefix_cache_hits_total", "counter", "Prompts that reused a cached prefix.", stats?.PrefixCacheHits ?? 0);
         w.Single("edgellm_decode_tokens_per_second", "gauge", "Generated tokens per second, recent.", stats?.TokensPerSecond ?? 0);
+        w.Single("edgellm_draft_tokens_total", "counter", "Tokens drafted for speculative decoding.", stats?.DraftedTokens ?? 0);
+        w.Single("edgellm_draft_accepted_tokens_total", "counter", "Drafted tokens the model accepted.", stats?.AcceptedDraftTokens ?? 0);
+        w.Single("edgellm_draft_acceptance_rate", "gauge", "Accepted over drafted tokens since the engine started (0 without drafting).", stats?.DraftAcceptanceRate ?? 0);
         w.Single("edgellm_model_memory_bytes", "gauge", "Weights plus KV cache of the serving model.", current?.MemoryBytes ?? 0);
         w.Single("edgellm_memory_rss_bytes", "gauge", "Resident memory of the process.", ProcessMemory.ResidentBytes());
         w.Single("edgellm_memory_peak_rss_bytes", "gauge", "Peak resident memory of the process.", ProcessMemory.PeakResidentBytes());

@@ -16,7 +16,7 @@ public sealed class ModelsCommandTests : IDisposable
     {
         var (code, output, _) = await InProcess.RunAsync(["models", "list", "--state-dir", _state]);
         Assert.Equal(0, code);
-        var row = Assert.Single(output.Split('\n'), l => l.Contains("iot-assist"));
+        var row = Assert.Single(output.Split('\n'), l => l.Contains("iot-assist ", StringComparison.Ordinal));
         Assert.Contains("2026.11.22", row);
         Assert.Contains("INT4 (MatMulNBits", row);
         Assert.Contains(Repo.DefaultModel, row);
@@ -29,8 +29,9 @@ public sealed class ModelsCommandTests : IDisposable
         var (code, output, _) = await InProcess.RunAsync(["models", "list", "--json", "--state-dir", _state]);
         Assert.Equal(0, code);
         using var doc = JsonDocument.Parse(output);
-        var e = Assert.Single(doc.RootElement.EnumerateArray());
-        Assert.Equal("iot-assist", e.GetProperty("id").GetString());
+        // The checkout's built-in models: the default and its teacher (iot-assist-pro), each once.
+        Assert.Equal(["iot-assist", "iot-assist-pro"], doc.RootElement.EnumerateArray().Select(m => m.GetProperty("id").GetString()!).ToArray());
+        var e = doc.RootElement.EnumerateArray().First(m => m.GetProperty("id").GetString() == "iot-assist");
         Assert.Equal("builtin", e.GetProperty("source").GetString());
         Assert.StartsWith("INT4", e.GetProperty("quantization").GetString());
         Assert.True(e.GetProperty("size_bytes").GetInt64() > 5_000_000);

@@ -28,6 +28,21 @@ public class ResponseWriterTests
     }
 
     [Fact]
+    public void Usage_reports_drafted_and_accepted_tokens_only_when_the_request_drafted()
+    {
+        var usage = new Usage(12, 40, 0, 35.2, 410.0, 1.9);
+        var drafted = new GenerationResult("r-1", "iot-assist-pro", "x", [1], FinishReason.Stop, usage with { DraftedTokens = 30, AcceptedDraftTokens = 28 });
+        using (var doc = JsonDocument.Parse(ResponseWriter.Final(drafted)))
+        {
+            var u = doc.RootElement.GetProperty("usage");
+            Assert.Equal(30, u.GetProperty("drafted_tokens").GetInt32());
+            Assert.Equal(28, u.GetProperty("accepted_draft_tokens").GetInt32());
+        }
+        using var plain = JsonDocument.Parse(ResponseWriter.Final(drafted with { Usage = usage }));
+        Assert.False(plain.RootElement.GetProperty("usage").TryGetProperty("drafted_tokens", out _));
+    }
+
+    [Fact]
     public void Chunks_and_errors_have_the_contract_shape()
     {
         using var chunk = JsonDocument.Parse(ResponseWriter.Chunk("r-1", 3, "ab"));

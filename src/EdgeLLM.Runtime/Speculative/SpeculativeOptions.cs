@@ -1,0 +1,42 @@
+using EdgeLLM.Runtime.Models;
+
+namespace EdgeLLM.Runtime.Speculative;
+
+/// <summary>
+/// Speculative decoding for <see cref="Scheduling.InferenceEngine"/>: a draft proposes up to
+/// <see cref="MaxDraftTokens"/> tokens per sequence, the model verifies them in one run, and the output is exactly
+/// the model's (token for token when greedy, the same distribution when sampling). Drafts come from a smaller model
+/// sharing the tokenizer (<see cref="Draft"/>) or, without a model, from the sequence itself (<see cref="PromptLookup"/>).
+/// </summary>
+public sealed record SpeculativeOptions
+{
+    /// <summary>The draft model (same tokenizer as the target; see <see cref="DraftPairing"/>). The engine opens its own
+    /// batch on it; the caller disposes it unless <see cref="OwnsDraft"/>.</summary>
+    public LanguageModel? Draft { get; init; }
+
+    /// <summary>The engine disposes <see cref="Draft"/> when it is disposed (a host that opened the draft for it).</summary>
+    public bool OwnsDraft { get; init; }
+
+    /// <summary>Draft by prompt lookup: the continuation of the latest earlier occurrence of the sequence's last
+    /// n-gram (no model). Used when <see cref="Draft"/> is null.</summary>
+    public bool PromptLookup { get; init; }
+
+    /// <summary>Most tokens drafted for one sequence in one step (k); k adapts per sequence between 1 and this.</summary>
+    public int MaxDraftTokens { get; init; } = 8;
+
+    /// <summary>k the first sequence starts with (later ones start from the k the last one reached).</summary>
+    public int InitialDraftTokens { get; init; } = 4;
+
+    /// <summary>Longest n-gram prompt lookup matches (it tries this length first, then shorter ones).</summary>
+    public int PromptLookupMaxNgram { get; init; } = 3;
+
+    /// <summary>True when these options draft at all.</summary>
+    public bool Enabled => Draft is not null || PromptLookup;
+
+    /// <summary>The first option out of range as "field: reason", or null.</summary>
+    public string? Problem() =>
+        MaxDraftTokens is < 1 or > 32 ? "MaxDraftTokens: must be 1 to 32"
+        : InitialDraftTokens < 1 || InitialDraftTokens > MaxDraftTokens ? "InitialDraftTokens: must be 1 to MaxDraftTokens"
+        : PromptLookupMaxNgram is < 1 or > 8 ? "PromptLookupMaxNgram: must be 1 to 8"
+        : null;
+}
