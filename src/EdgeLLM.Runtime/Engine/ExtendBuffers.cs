@@ -1,5 +1,7 @@
 using System.Runtime.InteropServices;
-using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Onnx;
+using Microsoft.ML.OnnxRuntime;
+using Microsoft.ML.OnnxRuntime.Tensors;
 
 namespace EdgeLLM.Runtime.Engine;
 
@@ -41,9 +43,9 @@ internal sealed unsafe class ExtendBuffers : IDisposable
             return views;
         }
         var target = _halfLogits != null ? (IntPtr)_halfLogits : (IntPtr)_logits;
-        views = (OrtValue.CreateTensor((IntPtr)_ids, (long)width * sizeof(long), TensorElementType.Int64, [1, width]),
-            withPositions ? OrtValue.CreateTensor((IntPtr)_positions, (long)width * sizeof(long), TensorElementType.Int64, [1, width]) : null,
-            OrtValue.CreateTensor(target, (long)width * _vocab * TensorTypes.SizeOf(_logitsType), _logitsType, [1, width, _vocab]));
+        views = (NativeTensor.Over((IntPtr)_ids, TensorElementType.Int64, [1, width]),
+            withPositions ? NativeTensor.Over((IntPtr)_positions, TensorElementType.Int64, [1, width]) : null,
+            NativeTensor.Over(target, _logitsType, [1, width, _vocab]));
         _views[width] = views;
         return views;
     }
@@ -71,7 +73,8 @@ internal sealed unsafe class ExtendBuffers : IDisposable
         var count = positions * _vocab;
         if (_logitsType == TensorElementType.Float16)
         {
-            var source = logits.GetTensorSpan<Half>();
+            // Raw bytes: the package types float16 as its own Float16 struct; System.Half has the same layout.
+            var source = MemoryMarshal.Cast<byte, Half>(logits.GetTensorMutableRawData());
             for (var i = 0; i < count; i++)
             {
                 _logits[i] = (float)source[i];
@@ -79,7 +82,7 @@ internal sealed unsafe class ExtendBuffers : IDisposable
         }
         else
         {
-            logits.GetTensorSpan<float>()[..count].CopyTo(new Span<float>(_logits, count));
+            logits.GetTensorDataAsSpan<float>()[..count].CopyTo(new Span<float>(_logits, count));
         }
     }
 

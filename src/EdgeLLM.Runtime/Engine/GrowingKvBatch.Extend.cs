@@ -1,4 +1,5 @@
-using EdgeLLM.Onnx;
+using System.Runtime.InteropServices;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.Engine;
 
@@ -42,12 +43,14 @@ internal sealed unsafe partial class GrowingKvBatch
         var rowBytes = (long)_layout.HeadSize * _layout.ElementSize;
         for (var i = 0; i < _past.Length; i++)
         {
-            var kept = OrtValue.Allocate(_layout.ElementType, [1, _layout.KvHeads, length, _layout.HeadSize]);
-            var source = (byte*)_past[i].DataPointer;
-            var target = (byte*)kept.DataPointer;
-            for (var h = 0; h < _layout.KvHeads; h++)
+            var kept = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _layout.ElementType, [1, _layout.KvHeads, length, _layout.HeadSize]);
+            fixed (byte* source = _past[i].GetTensorMutableRawData())
+            fixed (byte* target = kept.GetTensorMutableRawData())
             {
-                Buffer.MemoryCopy(source + h * _length * rowBytes, target + h * length * rowBytes, length * rowBytes, length * rowBytes);
+                for (var h = 0; h < _layout.KvHeads; h++)
+                {
+                    Buffer.MemoryCopy(source + h * _length * rowBytes, target + h * length * rowBytes, length * rowBytes, length * rowBytes);
+                }
             }
             _past[i].Dispose();
             _past[i] = kept;

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
-using EdgeLLM.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.Engine;
 
@@ -36,7 +36,7 @@ internal sealed unsafe partial class SharedKvBatch
         var started = Stopwatch.GetTimestamp();
         try
         {
-            _model.Session.Run(_io.Inputs, inputs, _io.Outputs, outputs);
+            _model.Session.Run(_model.RunOptions, _io.Inputs, inputs, _io.Outputs, outputs);
         }
         catch
         {
@@ -75,8 +75,8 @@ internal sealed unsafe partial class SharedKvBatch
         {
             return step;
         }
-        var inputs = new OrtValue[_io.Inputs.Count];
-        var outputs = new OrtValue[_io.Outputs.Count];
+        var inputs = new OrtValue[_io.Inputs.Length];
+        var outputs = new OrtValue[_io.Outputs.Length];
         inputs[0] = ids;
         inputs[1] = SlotMask(slot);
         if (positions is not null)
