@@ -39,12 +39,13 @@ internal sealed class DecoderSession : IDisposable
             Session.Dispose();
             throw;
         }
+        RunOptions = new RunOptions();
     }
 
     public InferenceSession Session { get; }
 
     /// <summary>Made once and passed to every run, so a run allocates no options of its own.</summary>
-    public RunOptions RunOptions { get; } = new();
+    public RunOptions RunOptions { get; }
 
     public GenAiConfig Config { get; }
 

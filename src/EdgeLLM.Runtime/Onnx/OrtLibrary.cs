@@ -96,10 +96,18 @@ public static unsafe class OrtLibrary
                     continue;
                 }
                 _handle = handle;
-                _path = Path.IsPathRooted(candidate) ? Path.GetFullPath(candidate) : candidate;
                 // Before the managed API's first native call: from here on its DllImports resolve to this handle.
                 OrtEnv.DisableDllImportResolver = true;
-                NativeLibrary.SetDllImportResolver(typeof(OrtEnv).Assembly, Resolve);
+                try
+                {
+                    NativeLibrary.SetDllImportResolver(typeof(OrtEnv).Assembly, Resolve);
+                }
+                catch (InvalidOperationException e)
+                {
+                    throw new InvalidOperationException(
+                        "the ONNX Runtime managed API was used before EdgeLLM chose its library: call OrtLibrary.Load (or OrtEnvironment.EnsureCreated) first", e);
+                }
+                _path = Path.IsPathRooted(candidate) ? Path.GetFullPath(candidate) : candidate;
                 return;
             }
             throw new OnnxRuntimeNotFoundException(
