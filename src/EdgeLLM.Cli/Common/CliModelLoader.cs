@@ -1,5 +1,4 @@
 using EdgeLLM.Cli.Models;
-using EdgeLLM.Onnx;
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
@@ -69,7 +68,7 @@ internal static class CliModelLoader
         {
             throw new CliException(ExitCodes.BadRequest, "bad_request", e.Message, e);
         }
-        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeNotFoundException or OnnxRuntimeException or IOException or UnauthorizedAccessException)
+        catch (ModelLoadException e)
         {
             throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the model: {e.Message}", e);
         }

@@ -73,8 +73,24 @@ public sealed class LanguageModel : IDisposable
     public IReadOnlySet<int> EosTokenIds { get; }
 
     /// <summary>Opens a model directory.</summary>
-    /// <exception cref="ModelLoadException">A file is missing or wrong; the message names the file and field or input.</exception>
+    /// <exception cref="ModelLoadException">The model cannot be served, whatever the cause: a file missing or wrong (the
+    /// message names the file and field or input), ONNX Runtime missing or refusing the graph (its message inside, also
+    /// from the CPU fallback), the directory unreadable. The inner exception is the cause.</exception>
     public static LanguageModel Load(string directory, ModelLoadOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        try
+        {
+            return Open(directory, options, loggerFactory);
+        }
+        catch (Exception e) when (e is not ModelLoadException and not OutOfMemoryException)
+        {
+            // One type for callers: whichever layer failed (the ORT library, a provider, the CPU fallback, the disk), the
+            // model is not served, and its message says why.
+            throw new ModelLoadException($"{directory}: {e.Message}", e);
+        }
+    }
+
+    private static LanguageModel Open(string directory, ModelLoadOptions? options, ILoggerFactory? loggerFactory)
     {
         options ??= new ModelLoadOptions();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LanguageModel>();

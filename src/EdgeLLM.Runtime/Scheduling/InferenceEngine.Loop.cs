@@ -15,16 +15,19 @@ public sealed partial class InferenceEngine
             while (!_shutdown)
             {
                 Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
-                if (_cancelRequested)
+                if (_requests.TakeCancelRequest())
                 {
-                    _cancelRequested = false;
                     HandleCancellations();
                 }
                 Admit();
                 Compact();
                 if (_active == 0)
                 {
-                    _wake.Wait(IdleTick);
+                    if (!_requests.IsAccepting)
+                    {
+                        _drained.TrySetResult();
+                    }
+                    _requests.WaitForWork(IdleTick);
                     continue;
                 }
                 Step();
@@ -44,11 +47,12 @@ public sealed partial class InferenceEngine
             {
                 Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
             }
-            _accepting = false;
+            _requests.StopAccepting();
             CancelQueued();
         }
         finally
         {
+            _drained.TrySetResult();
             _stopped.TrySetResult();
         }
     }
@@ -89,12 +93,9 @@ public sealed partial class InferenceEngine
         while (taken.Count < free)
         {
             PendingRequest? pending;
-            lock (_gate)
+            if (!_requests.TryDequeue(out pending))
             {
-                if (!_queue.TryDequeue(out pending, out _))
-                {
-                    break;
-                }
+                break;
             }
             if (pending.Cancelled)
             {
@@ -291,7 +292,7 @@ public sealed partial class InferenceEngine
         }
         var delta = _emit.ToString();
         s.Text.Append(delta);
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate(delta, token));
+        s.Pending.Emit(delta, token);
     }
 
     private void Finish(int slot, FinishReason reason, bool flush = true, bool contextExhausted = false)
@@ -320,8 +321,7 @@ public sealed partial class InferenceEngine
         {
             ContextExhausted = contextExhausted,
         };
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        s.Pending.Output.Writer.TryComplete();
+        s.Pending.Complete(result);
         Interlocked.Increment(ref _completed);
         LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
@@ -365,21 +365,7 @@ public sealed partial class InferenceEngine
                 Finish(i, FinishReason.Cancelled);
             }
         }
-        List<PendingRequest> keep;
-        List<PendingRequest> cancelled = [];
-        lock (_gate)
-        {
-            keep = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                (p.Cancelled ? cancelled : keep).Add(p);
-            }
-            foreach (var p in keep)
-            {
-                _queue.Enqueue(p, (-(int)p.Request.Priority, p.SequenceNumber));
-            }
-        }
-        foreach (var p in cancelled)
+        foreach (var p in _requests.TakeCancelled())
         {
             CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
@@ -391,14 +377,13 @@ public sealed partial class InferenceEngine
         var now = _time.GetUtcNow();
         var total = (now - p.Request.ReceivedAt).TotalMilliseconds;
         var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
-        p.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        p.Output.Writer.TryComplete();
+        p.Complete(result);
         Interlocked.Increment(ref _completed);
     }
 
     private void Fail(PendingRequest p, GenerationException e)
     {
-        p.Output.Writer.TryComplete(e);
+        p.Fail(e);
         Interlocked.Increment(ref _failed);
         LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
     }

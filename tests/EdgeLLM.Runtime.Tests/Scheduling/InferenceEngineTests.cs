@@ -61,14 +61,14 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         await using var engine = fixture.Engine();
         var c = Smoke.Cases[0];
         var text = "";
-        GenerationResult? final = null;
-        await foreach (var u in engine.StreamAsync(Greedy(c.Prompt)))
+        var stream = engine.Stream(Greedy(c.Prompt));
+        await foreach (var delta in stream)
         {
-            text += u.Delta;
-            final = u.Result ?? final;
+            text += delta.Text;
         }
+        var final = await stream.Result;
         Assert.Equal(c.Text, text);
-        Assert.Equal(c.Text, final!.Text);
+        Assert.Equal(c.Text, final.Text);
         Assert.True(final.Usage.TimeToFirstTokenMs <= final.Usage.TotalMs);
     }
 
@@ -123,14 +123,14 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
     {
         await using var engine = fixture.Engine();
         using var cts = new CancellationTokenSource();
-        GenerationResult? final = null;
         var request = new GenerationRequest { Id = "c", Prompt = "x", Temperature = 1.5f, Seed = 7, MaxTokens = 400 };
-        await foreach (var u in engine.StreamAsync(request, cts.Token))
+        var stream = engine.Stream(request, cts.Token);
+        await foreach (var _ in stream)
         {
             cts.Cancel();
-            final = u.Result ?? final;
         }
-        Assert.Equal(FinishReason.Cancelled, final!.FinishReason);
+        var final = await stream.Result;
+        Assert.Equal(FinishReason.Cancelled, final.FinishReason);
         Assert.True(final.TokenIds.Count < 400);
     }
 

@@ -38,19 +38,18 @@ public sealed partial class GenAiExecutor
             while (!_shutdown)
             {
                 Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
-                if (_cancelRequested)
+                if (_requests.TakeCancelRequest())
                 {
-                    _cancelRequested = false;
                     HandleCancellations();
                 }
                 Admit(engine);
                 if (_active.Count == 0)
                 {
-                    if (!_accepting)
+                    if (!_requests.IsAccepting)
                     {
                         _drained.TrySetResult();
                     }
-                    _wake.Wait(IdleTick);
+                    _requests.WaitForWork(IdleTick);
                     continue;
                 }
                 Step(engine, buffer);
@@ -75,7 +74,7 @@ public sealed partial class GenAiExecutor
                 }
             }
             RemoveFinished();
-            _accepting = false;
+            _requests.StopAccepting();
             CancelQueued();
         }
         finally
@@ -109,12 +108,9 @@ public sealed partial class GenAiExecutor
         while (_active.Count < _batchLimit && !_admissionPaused)
         {
             PendingRequest? pending;
-            lock (_gate)
+            if (!_requests.TryDequeue(out pending))
             {
-                if (!_queue.TryDequeue(out pending, out _))
-                {
-                    return;
-                }
+                return;
             }
             if (pending.Cancelled)
             {
@@ -293,7 +289,7 @@ public sealed partial class GenAiExecutor
         }
         var delta = _emit.ToString();
         s.Text.Append(delta);
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate(delta, token));
+        s.Pending.Emit(delta, token);
     }
 
     private void Finish(GenAiSequence s, FinishReason reason, bool flush = true, bool contextExhausted = false)
@@ -321,8 +317,7 @@ public sealed partial class GenAiExecutor
         {
             ContextExhausted = contextExhausted,
         };
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        s.Pending.Output.Writer.TryComplete();
+        s.Pending.Complete(result);
         Interlocked.Increment(ref _completed);
         LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
@@ -354,38 +349,7 @@ public sealed partial class GenAiExecutor
             }
         }
         RemoveFinished();
-        List<PendingRequest> keep;
-        List<PendingRequest> cancelled = [];
-        lock (_gate)
-        {
-            keep = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                (p.Cancelled ? cancelled : keep).Add(p);
-            }
-            foreach (var p in keep)
-            {
-                _queue.Enqueue(p, (-(int)p.Request.Priority, p.SequenceNumber));
-            }
-        }
-        foreach (var p in cancelled)
-        {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
-        }
-    }
-
-    private void CancelQueued()
-    {
-        List<PendingRequest> drained;
-        lock (_gate)
-        {
-            drained = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                drained.Add(p);
-            }
-        }
-        foreach (var p in drained)
+        foreach (var p in _requests.TakeCancelled())
         {
             CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
@@ -396,14 +360,13 @@ public sealed partial class GenAiExecutor
     {
         var total = (_time.GetUtcNow() - p.Request.ReceivedAt).TotalMilliseconds;
         var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
-        p.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        p.Output.Writer.TryComplete();
+        p.Complete(result);
         Interlocked.Increment(ref _completed);
     }
 
     private void Fail(PendingRequest p, GenerationException e)
     {
-        p.Output.Writer.TryComplete(e);
+        p.Fail(e);
         Interlocked.Increment(ref _failed);
         LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
     }
