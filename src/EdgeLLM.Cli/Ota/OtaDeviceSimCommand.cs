@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota;
+using EdgeLLM.Ota.Bundles;
+using EdgeLLM.Ota.Device;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,6 @@
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
-using EdgeLLM.Service.Ota;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Service.Hosting;

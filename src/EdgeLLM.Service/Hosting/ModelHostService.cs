@@ -1,6 +1,6 @@
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
-using EdgeLLM.Service.Ota;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;

@@ -1,8 +1,10 @@
+using EdgeLLM.Ota;
+using EdgeLLM.Ota.Device;
+using EdgeLLM.Runtime.Models;
 using EdgeLLM.Service.Metrics;
 using EdgeLLM.Service.Ota;
 using EdgeLLM.Service.Rest;
 using EdgeLLM.Service.Systemd;
-using EdgeLLM.Runtime.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;

@@ -1,8 +1,8 @@
 using System.Collections.Concurrent;
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Service.Hosting;
-using EdgeLLM.Service.Ota;
 
 namespace EdgeLLM.Service.Metrics;
 

@@ -1,8 +1,8 @@
 using System.Globalization;
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
-using EdgeLLM.Service.Ota;
 
 namespace EdgeLLM.Service.Mqtt;
 

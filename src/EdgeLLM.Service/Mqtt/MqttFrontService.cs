@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using EdgeLLM.Mqtt;
 using EdgeLLM.Mqtt.Topics;
+using EdgeLLM.Ota;
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;

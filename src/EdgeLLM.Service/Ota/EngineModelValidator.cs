@@ -1,3 +1,4 @@
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Service.Hosting;
 

@@ -1,7 +1,7 @@
 using System.Text.Json;
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
-using EdgeLLM.Service.Ota;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
