@@ -1,4 +1,6 @@
+using EdgeLLM.Ota.Bundles;
 using EdgeLLM.Ota.Manifests;
+
 namespace EdgeLLM.Ota.Store;
 
 /// <summary>
@@ -16,13 +18,19 @@ namespace EdgeLLM.Ota.Store;
 /// </summary>
 internal sealed class OtaModelStore
 {
+    /// <summary>The folder of the state directory that holds OTA's own files.</summary>
+    public const string OtaDirectoryName = "ota";
+
+    /// <summary>The journal's file name inside <see cref="OtaDirectoryName"/>.</summary>
+    public const string StateFileName = "ota-state.json";
+
     public OtaModelStore(string stateDirectory)
     {
         StateDirectory = Path.GetFullPath(stateDirectory);
         ModelsDirectory = Path.Combine(StateDirectory, "models");
-        OtaDirectory = Path.Combine(StateDirectory, "ota");
+        OtaDirectory = Path.Combine(StateDirectory, OtaDirectoryName);
         CurrentLink = Path.Combine(OtaDirectory, "current");
-        StatePath = Path.Combine(OtaDirectory, "ota-state.json");
+        StatePath = Path.Combine(OtaDirectory, StateFileName);
         DownloadsDirectory = Path.Combine(OtaDirectory, "downloads");
         StagingDirectory = Path.Combine(OtaDirectory, "staging");
         TrashDirectory = Path.Combine(OtaDirectory, "trash");
@@ -63,6 +71,13 @@ internal sealed class OtaModelStore
 
     /// <summary>The file name of a version's bundle in <c>ota/downloads</c> (the partial file adds <c>.part</c>).</summary>
     public static string DownloadName(string model, string version) => $"{model}-{version}.tar.gz";
+
+    /// <summary>Deletes a download (or its <c>.part</c>) and the resume record beside it, if they exist.</summary>
+    public static void DeleteDownload(string path)
+    {
+        DurableFileSystem.TryDelete(path);
+        DurableFileSystem.TryDelete(path + ".json");
+    }
 
     /// <summary>The store-relative directory the <c>current</c> link points at, or null when there is no link.</summary>
     public string? ReadCurrentLink()

@@ -88,7 +88,7 @@ public static class ServiceHost
             }
             return new OtaUpdater(sp.GetRequiredService<IOptions<OtaOptions>>(),
                 new OtaDeviceContext(deviceId, stateDir, OtaDeviceContext.CurrentRuntimeVersion, defaultModel),
-                sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<OtaStatusFanout>(),
+                new OtaHostBindings(sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<OtaStatusFanout>()),
                 new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<ILogger<OtaUpdater>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService<ModelHostService>();

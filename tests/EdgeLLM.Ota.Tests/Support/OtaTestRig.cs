@@ -92,7 +92,7 @@ internal sealed class OtaTestRig : IAsyncDisposable
     public OtaUpdater CreateUpdater(IOtaStepObserver? steps = null)
     {
         var device = new OtaDeviceContext(DeviceId, StateDirectory, RuntimeVersion, DefaultModel);
-        var updater = new OtaUpdater(Microsoft.Extensions.Options.Options.Create(Options), device, Validator, Activator, Status, Http,
+        var updater = new OtaUpdater(Microsoft.Extensions.Options.Options.Create(Options), device, new OtaHostBindings(Validator, Activator, Status), Http,
             NullLogger<OtaUpdater>.Instance, Clock, steps);
         _updaters.Add(updater);
         return updater;
