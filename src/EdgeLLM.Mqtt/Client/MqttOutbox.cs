@@ -1,7 +1,8 @@
+using EdgeLLM.Mqtt.Errors;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>
 /// QoS 1/2 publishes that the broker has not acknowledged yet. MQTTnet 5 sends a publish only while connected and

@@ -1,3 +1,4 @@
+
 namespace EdgeLLM.Ota.Device;
 
 /// <summary>What the updater needs to know about the device it runs on.</summary>

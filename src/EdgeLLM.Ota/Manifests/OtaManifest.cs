@@ -18,55 +18,42 @@ public sealed partial class OtaManifest
     /// <summary>The name of the field holding the signature, left out of <see cref="CanonicalBytes"/>.</summary>
     public const string SignatureField = "signature";
 
-    private OtaManifest(
-        string model, string version, Uri? url, string urlText, string sha256, long size, string? minRuntime,
-        OtaRollout rollout, bool allowDowngrade, string? signature, byte[] canonicalBytes)
+    private OtaManifest()
     {
-        Model = model;
-        Version = version;
-        Url = url;
-        UrlText = urlText;
-        Sha256 = sha256;
-        Size = size;
-        MinRuntime = minRuntime;
-        Rollout = rollout;
-        AllowDowngrade = allowDowngrade;
-        Signature = signature;
-        CanonicalBytes = canonicalBytes;
     }
 
     /// <summary>Model id (<c>[A-Za-z0-9][A-Za-z0-9._-]*</c>, at most 128 characters); also a directory name on the device.</summary>
-    public string Model { get; }
+    public string Model { get; private init; } = "";
 
     /// <summary>Model version (<c>[A-Za-z0-9][A-Za-z0-9._+-]*</c>, at most 64 characters), ordered by <see cref="OtaVersion"/>.</summary>
-    public string Version { get; }
+    public string Version { get; private init; } = "";
 
     /// <summary>The bundle's absolute http(s) address, or null when <see cref="UrlText"/> is not one yet (an unpublished, packed manifest).</summary>
-    public Uri? Url { get; }
+    public Uri? Url { get; private init; }
 
     /// <summary>The <c>url</c> field as written.</summary>
-    public string UrlText { get; }
+    public string UrlText { get; private init; } = "";
 
     /// <summary>SHA-256 of the bundle, 64 lower-case hex digits.</summary>
-    public string Sha256 { get; }
+    public string Sha256 { get; private init; } = "";
 
     /// <summary>Size of the bundle in bytes.</summary>
-    public long Size { get; }
+    public long Size { get; private init; }
 
     /// <summary>The oldest EdgeLLM runtime that may install this model, or null for any.</summary>
-    public string? MinRuntime { get; }
+    public string? MinRuntime { get; private init; }
 
     /// <summary>The rollout; <see cref="OtaRollout.Everyone"/> when the manifest has none.</summary>
-    public OtaRollout Rollout { get; }
+    public OtaRollout Rollout { get; private init; } = OtaRollout.Everyone;
 
     /// <summary>True when the manifest may replace a newer active version of the same model.</summary>
-    public bool AllowDowngrade { get; }
+    public bool AllowDowngrade { get; private init; }
 
     /// <summary>The base64 signature, or null for an unsigned manifest.</summary>
-    public string? Signature { get; }
+    public string? Signature { get; private init; }
 
     /// <summary>The canonical JSON (see <see cref="CanonicalJson"/>) without the signature: the bytes the signature covers.</summary>
-    public byte[] CanonicalBytes { get; }
+    public byte[] CanonicalBytes { get; private init; } = [];
 
     /// <summary>Parses and validates a manifest.</summary>
     /// <param name="utf8Json">The manifest as UTF-8 JSON.</param>
@@ -144,8 +131,20 @@ public sealed partial class OtaManifest
             }
         }
 
-        return new OtaManifest(model, version, url, urlText, sha256.ToLowerInvariant(), size, minRuntime,
-            rollout, allowDowngrade, signature, canonical);
+        return new OtaManifest
+        {
+            Model = model,
+            Version = version,
+            Url = url,
+            UrlText = urlText,
+            Sha256 = sha256.ToLowerInvariant(),
+            Size = size,
+            MinRuntime = minRuntime,
+            Rollout = rollout,
+            AllowDowngrade = allowDowngrade,
+            Signature = signature,
+            CanonicalBytes = canonical,
+        };
     }
 
     /// <summary>True when <paramref name="model"/> can be a manifest's <c>model</c>.</summary>

@@ -18,9 +18,11 @@ public sealed class LanguageModel : IDisposable
 {
     private readonly DecoderSession? _session;
 
-    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template, DecoderSession? session,
-        string provider, IReadOnlyList<ProviderAttempt> attempts, ModelLoadOptions options)
+    // opened: the decoder session (null when opened without one), the provider it runs on and the providers tried.
+    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template,
+        (DecoderSession? Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) opened, ModelLoadOptions options)
     {
+        var (session, provider, attempts) = opened;
         Directory = directory;
         Config = config;
         Tokenizer = tokenizer;
@@ -36,9 +38,7 @@ public sealed class LanguageModel : IDisposable
         SharedKvBuffer = options.SharedKvBuffer ?? config.Search.PastPresentShareBuffer;
         var limit = Math.Min(config.Model.ContextLength, config.Search.MaxLength);
         MaxSequenceLength = options.MaxSequenceLength > 0 ? Math.Min(options.MaxSequenceLength, limit) : limit;
-        WeightsBytes = System.IO.Directory.EnumerateFiles(directory)
-            .Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".onnx.data", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal))
-            .Sum(f => new FileInfo(f).Length);
+        WeightsBytes = ModelDirectory.WeightsBytes(directory);
         EosTokenIds = config.Model.EosTokenIds.ToHashSet();
     }
 
@@ -128,10 +128,9 @@ public sealed class LanguageModel : IDisposable
         if (!options.OpenDecoderSession)
         {
             var named = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers).Select(p => ExecutionProviderSelector.Canonical(p.Name)).FirstOrDefault() ?? "CPUExecutionProvider";
-            return new LanguageModel(directory, config, tokenizer, template, null, named, [], options);
+            return new LanguageModel(directory, config, tokenizer, template, (null, named, []), options);
         }
-        var (session, provider, attempts) = ExecutionProviderSelector.Open(directory, config, options, logger);
-        return new LanguageModel(directory, config, tokenizer, template, session, provider, attempts, options);
+        return new LanguageModel(directory, config, tokenizer, template, ExecutionProviderSelector.Open(directory, config, options, logger), options);
     }
 
     /// <summary>The prompt text for a request: <c>prompt</c> as is, or <c>messages</c> through the chat template.</summary>

@@ -1,6 +1,7 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using EdgeLLM.Onnx;
+using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Sampling;
 
@@ -12,7 +13,7 @@ public sealed partial class InferenceEngine
     {
         try
         {
-            while (!_shutdown)
+            while (!_requests.ShutdownRequested)
             {
                 Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
                 if (_requests.TakeCancelRequest())
@@ -25,7 +26,7 @@ public sealed partial class InferenceEngine
                 {
                     if (!_requests.IsAccepting)
                     {
-                        _drained.TrySetResult();
+                        _requests.SignalDrained();
                     }
                     _requests.WaitForWork(IdleTick);
                     continue;
@@ -52,7 +53,7 @@ public sealed partial class InferenceEngine
         }
         finally
         {
-            _drained.TrySetResult();
+            _requests.SignalDrained();
             _stopped.TrySetResult();
         }
     }
@@ -92,21 +93,9 @@ public sealed partial class InferenceEngine
         taken.Clear();
         while (taken.Count < free)
         {
-            PendingRequest? pending;
-            if (!_requests.TryDequeue(out pending))
+            if (!_requests.TryTakeStartable(this, _time, out var pending))
             {
                 break;
-            }
-            if (pending.Cancelled)
-            {
-                CompleteWithoutRunning(pending, FinishReason.Cancelled);
-                continue;
-            }
-            if (pending.Request.StartDeadline is { } deadline && _time.GetUtcNow() > deadline)
-            {
-                Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
-                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
-                continue;
             }
             taken.Add((pending, -1));
         }
@@ -228,21 +217,9 @@ public sealed partial class InferenceEngine
         Interlocked.Increment(ref _decodeSteps);
     }
 
-    private double MeterJoules() => _options.EnergyMeter?.ReadJoules() ?? 0;
+    private double MeterJoules() => _options.EnergyMeter.ReadJoulesOrZero();
 
-    /// <summary>
-    /// Joules the device used while the step ran, from readings on both sides of it: idle time between steps is
-    /// nobody's request and is not charged (it still counts in the device's totals and the rolling budget).
-    /// </summary>
-    private double StepJoules(double before, TimeSpan busy)
-    {
-        if (_options.EnergyMeter is not { } meter)
-        {
-            return 0;
-        }
-        meter.RecordBusy(busy);
-        return Math.Max(0, meter.ReadJoules() - before);
-    }
+    private double StepJoules(double before, TimeSpan busy) => _options.EnergyMeter.ChargeStep(before, busy);
 
     /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -374,12 +351,13 @@ public sealed partial class InferenceEngine
     /// <summary>A request that never reached a slot still gets its one final answer.</summary>
     private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
     {
-        var now = _time.GetUtcNow();
-        var total = (now - p.Request.ReceivedAt).TotalMilliseconds;
-        var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
-        p.Complete(result);
+        p.CompleteUnstarted(_model.Identity.Id, reason, _time.GetUtcNow());
         Interlocked.Increment(ref _completed);
     }
+
+    void IRequestOutcomes.CompleteWithoutRunning(PendingRequest pending, FinishReason reason) => CompleteWithoutRunning(pending, reason);
+
+    void IRequestOutcomes.Fail(PendingRequest pending, GenerationException error) => Fail(pending, error);
 
     private void Fail(PendingRequest p, GenerationException e)
     {

@@ -18,7 +18,7 @@ namespace EdgeLLM.Runtime.Scheduling;
 /// one batched decode step advances every active sequence, and finished ones leave. Text streams back as
 /// <see cref="GenerationDelta"/>s; every accepted request ends in exactly one <see cref="GenerationStream.Result"/>.
 /// </summary>
-public sealed partial class InferenceEngine : IInferenceExecutor
+public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcomes
 {
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
     private readonly LanguageModel _model;
@@ -38,8 +38,6 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     private readonly StringBuilder _emit = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _shutdown;
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _active;
@@ -151,32 +149,15 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     }
 
     /// <inheritdoc />
-    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return Stream(request, cancellationToken).Result;
-        }
-        catch (GenerationException e)
-        {
-            return Task.FromException<GenerationResult>(e);
-        }
-    }
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default) =>
+        RequestQueue.ResultOf(this, request, cancellationToken);
 
     /// <summary>
     /// Stops taking requests, lets active ones finish within <paramref name="drain"/>, then ends what is left as
     /// cancelled: waiting requests at once, active ones at the next token boundary after the drain.
     /// </summary>
-    public async Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default)
-    {
-        _requests.StopAccepting();
-        CancelQueued();
-        _requests.Wake();
-        await _drained.Task.WaitAsync(drain, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _shutdown = true;
-        _requests.Wake();
-        await _stopped.Task.ConfigureAwait(false);
-    }
+    public Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default) =>
+        _requests.StopAsync(CancelUnstarted, drain, _time, _stopped.Task, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -189,11 +170,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _requests.Dispose();
     }
 
-    private void CancelQueued()
-    {
-        foreach (var p in _requests.TakeAll())
-        {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
-        }
-    }
+    private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
+
+    private void CancelUnstarted(PendingRequest p) => CompleteWithoutRunning(p, FinishReason.Cancelled);
 }

@@ -53,6 +53,13 @@ internal sealed class PendingRequest
         _deltas.Writer.TryComplete();
     }
 
+    /// <summary>Ends a request that never reached a slot with its one (empty) result, timed from its arrival to <paramref name="now"/>.</summary>
+    public void CompleteUnstarted(string model, FinishReason reason, DateTimeOffset now)
+    {
+        var total = (now - Request.ReceivedAt).TotalMilliseconds;
+        Complete(new GenerationResult(Request.Id, model, "", [], reason, new Usage(PromptIds.Length, 0, 0, total, total, 0)));
+    }
+
     /// <summary>Ends the request with an error; the deltas end and <see cref="Result"/> throws it.</summary>
     public void Fail(GenerationException error)
     {

@@ -15,9 +15,11 @@ internal sealed class RequestQueue(int maxQueued) : IDisposable
     private readonly PriorityQueue<PendingRequest, (int Priority, long Sequence)> _queue = new();
     private readonly Lock _gate = new();
     private readonly SemaphoreSlim _wake = new(0);
+    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long _sequence;
     private volatile bool _accepting = true;
     private volatile bool _cancelRequested;
+    private volatile bool _shutdown;
 
     /// <summary>False once the executor stops taking requests.</summary>
     public bool IsAccepting => _accepting;
@@ -34,8 +36,52 @@ internal sealed class RequestQueue(int maxQueued) : IDisposable
         }
     }
 
+    /// <summary>True once the loop should end (after the drain): what is still active ends cancelled.</summary>
+    public bool ShutdownRequested => _shutdown;
+
     /// <summary>Refuses every later request (<see cref="GenerationErrorCode.ModelUnavailable"/>).</summary>
     public void StopAccepting() => _accepting = false;
+
+    /// <summary>The loop found nothing running after requests stopped being accepted (or it ended).</summary>
+    public void SignalDrained() => _drained.TrySetResult();
+
+    /// <summary>
+    /// An executor's stop: no new requests, the waiting ones ended by <paramref name="cancelWaiting"/>, the running
+    /// ones given <paramref name="drain"/> (or until <paramref name="cancellationToken"/>) to finish, then the loop asked
+    /// to end and <paramref name="loopEnded"/> awaited.
+    /// </summary>
+    public async Task StopAsync(Action<PendingRequest> cancelWaiting, TimeSpan drain, TimeProvider time, Task loopEnded, CancellationToken cancellationToken)
+    {
+        StopAccepting();
+        CancelWaiting(cancelWaiting);
+        Wake();
+        await _drained.Task.WaitAsync(drain, time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        _shutdown = true;
+        Wake();
+        await loopEnded.ConfigureAwait(false);
+    }
+
+    /// <summary>Ends every waiting request with <paramref name="cancel"/> (stop, loop failure).</summary>
+    public void CancelWaiting(Action<PendingRequest> cancel)
+    {
+        foreach (var p in TakeAll())
+        {
+            cancel(p);
+        }
+    }
+
+    /// <summary><paramref name="executor"/>'s result for <paramref name="request"/>, with a refusal as a faulted task.</summary>
+    public static Task<GenerationResult> ResultOf(IInferenceExecutor executor, GenerationRequest request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return executor.Stream(request, cancellationToken).Result;
+        }
+        catch (GenerationException e)
+        {
+            return Task.FromException<GenerationResult>(e);
+        }
+    }
 
     /// <summary>The arrival number of the next request; throws when the executor no longer takes requests.</summary>
     /// <exception cref="GenerationException">The executor is stopping.</exception>
@@ -74,8 +120,31 @@ internal sealed class RequestQueue(int maxQueued) : IDisposable
         return new GenerationStream(ReadDeltasAsync(pending), pending.Result);
     }
 
-    /// <summary>Takes the next request to start, if any.</summary>
-    public bool TryDequeue([NotNullWhen(true)] out PendingRequest? pending)
+    /// <summary>
+    /// Takes the next request that may start, highest priority first; one whose caller cancelled, or whose start
+    /// deadline has passed, is ended through <paramref name="outcomes"/> on the way.
+    /// </summary>
+    public bool TryTakeStartable(IRequestOutcomes outcomes, TimeProvider time, [NotNullWhen(true)] out PendingRequest? pending)
+    {
+        while (TryDequeue(out pending))
+        {
+            if (pending.Cancelled)
+            {
+                outcomes.CompleteWithoutRunning(pending, FinishReason.Cancelled);
+                continue;
+            }
+            if (pending.Request.StartDeadline is { } deadline && time.GetUtcNow() > deadline)
+            {
+                outcomes.Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
+                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
+                continue;
+            }
+            return true;
+        }
+        return false;
+    }
+
+    private bool TryDequeue([NotNullWhen(true)] out PendingRequest? pending)
     {
         lock (_gate)
         {
@@ -83,8 +152,7 @@ internal sealed class RequestQueue(int maxQueued) : IDisposable
         }
     }
 
-    /// <summary>Takes every waiting request (stop, failure).</summary>
-    public List<PendingRequest> TakeAll()
+    private List<PendingRequest> TakeAll()
     {
         lock (_gate)
         {

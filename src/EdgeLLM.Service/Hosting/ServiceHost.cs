@@ -5,6 +5,9 @@ using EdgeLLM.Service.Metrics;
 using EdgeLLM.Service.Ota;
 using EdgeLLM.Service.Rest;
 using EdgeLLM.Service.Systemd;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Configuration;
+using EdgeLLM.Serving.Loading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -32,12 +35,7 @@ public static class ServiceHost
         ConfigureLogging(builder.Logging, builder.Configuration, systemd);
 
         var section = builder.Configuration.GetSection(EdgeLLMOptions.SectionName);
-        var options = section.Get<EdgeLLMOptions>() ?? new EdgeLLMOptions();
-        var validation = new EdgeLLMOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(EdgeLLMOptions.SectionName, typeof(EdgeLLMOptions), validation.Failures);
-        }
+        var options = EdgeLLMConfiguration.Bind(builder.Configuration);
         builder.Services.AddOptions<EdgeLLMOptions>().Bind(section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeLLMOptions>, EdgeLLMOptionsValidator>());
         builder.Services.AddOtaOptions(builder.Configuration);
@@ -95,6 +93,7 @@ public static class ServiceHost
         services.AddHostedService<ThermalService>();
         if (options.Mqtt.Enabled)
         {
+            services.AddSingleton<Mqtt.MqttOtaFeed>();
             services.AddHostedService<Mqtt.MqttFrontService>();
         }
     }

@@ -3,6 +3,7 @@ using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving;
 
 namespace EdgeLLM.Service.Metrics;
 

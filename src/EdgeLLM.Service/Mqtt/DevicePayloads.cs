@@ -3,6 +3,8 @@ using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Loading;
 
 namespace EdgeLLM.Service.Mqtt;
 

@@ -1,6 +1,7 @@
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
@@ -35,7 +36,7 @@ public sealed partial class GenAiExecutor
                 _ready.TrySetException(e);
                 return;
             }
-            while (!_shutdown)
+            while (!_requests.ShutdownRequested)
             {
                 Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
                 if (_requests.TakeCancelRequest())
@@ -47,7 +48,7 @@ public sealed partial class GenAiExecutor
                 {
                     if (!_requests.IsAccepting)
                     {
-                        _drained.TrySetResult();
+                        _requests.SignalDrained();
                     }
                     _requests.WaitForWork(IdleTick);
                     continue;
@@ -81,7 +82,7 @@ public sealed partial class GenAiExecutor
         {
             buffer?.Dispose();
             engine?.Dispose();
-            _drained.TrySetResult();
+            _requests.SignalDrained();
             _stopped.TrySetResult();
         }
     }
@@ -108,20 +109,9 @@ public sealed partial class GenAiExecutor
         while (_active.Count < _batchLimit && !_admissionPaused)
         {
             PendingRequest? pending;
-            if (!_requests.TryDequeue(out pending))
+            if (!_requests.TryTakeStartable(this, _time, out pending))
             {
                 return;
-            }
-            if (pending.Cancelled)
-            {
-                CompleteWithoutRunning(pending, FinishReason.Cancelled);
-                continue;
-            }
-            if (pending.Request.StartDeadline is { } deadline && _time.GetUtcNow() > deadline)
-            {
-                Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
-                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
-                continue;
             }
             GenAiSequence sequence;
             try
@@ -247,18 +237,9 @@ public sealed partial class GenAiExecutor
         }
     }
 
-    private double MeterJoules() => _options.EnergyMeter?.ReadJoules() ?? 0;
+    private double MeterJoules() => _options.EnergyMeter.ReadJoulesOrZero();
 
-    /// <summary>Joules the device used while the run went, charged to the requests in it (as EdgeLLM's loop does).</summary>
-    private double StepJoules(double before, TimeSpan busy)
-    {
-        if (_options.EnergyMeter is not { } meter)
-        {
-            return 0;
-        }
-        meter.RecordBusy(busy);
-        return Math.Max(0, meter.ReadJoules() - before);
-    }
+    private double StepJoules(double before, TimeSpan busy) => _options.EnergyMeter.ChargeStep(before, busy);
 
     /// <summary>Takes a generated token: end of sequence (GenAI finishes the turn), text, stop strings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -358,11 +339,13 @@ public sealed partial class GenAiExecutor
     /// <summary>A request that never reached the engine still gets its one final answer.</summary>
     private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
     {
-        var total = (_time.GetUtcNow() - p.Request.ReceivedAt).TotalMilliseconds;
-        var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
-        p.Complete(result);
+        p.CompleteUnstarted(_model.Identity.Id, reason, _time.GetUtcNow());
         Interlocked.Increment(ref _completed);
     }
+
+    void IRequestOutcomes.CompleteWithoutRunning(PendingRequest pending, FinishReason reason) => CompleteWithoutRunning(pending, reason);
+
+    void IRequestOutcomes.Fail(PendingRequest pending, GenerationException error) => Fail(pending, error);
 
     private void Fail(PendingRequest p, GenerationException e)
     {

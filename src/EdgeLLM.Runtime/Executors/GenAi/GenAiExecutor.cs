@@ -1,5 +1,5 @@
-using System.Reflection;
 using System.Diagnostics;
+using System.Reflection;
 using System.Text;
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
@@ -19,7 +19,7 @@ namespace EdgeLLM.Runtime.Executors.GenAi;
 /// a request gets the same answer as on EdgeLLM's own loop; only the decoder runs in GenAI. One owner thread makes
 /// every engine call, as GenAI requires.
 /// </summary>
-public sealed partial class GenAiExecutor : IInferenceExecutor
+public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
 {
     private const int EventCapacity = 256;
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
@@ -35,10 +35,8 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     private readonly Thread _thread;
     private readonly TaskCompletionSource<(int Capacity, BatchingMode Batching)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OgaModelHandle? _ogaModel;
     private readonly int _capacity;
-    private volatile bool _shutdown;
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _activeCount;
@@ -163,38 +161,16 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     }
 
     /// <inheritdoc />
-    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
-    {
-        try
-        {
-            return Stream(request, cancellationToken).Result;
-        }
-        catch (GenerationException e)
-        {
-            return Task.FromException<GenerationResult>(e);
-        }
-    }
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default) =>
+        RequestQueue.ResultOf(this, request, cancellationToken);
 
     /// <inheritdoc />
-    public async Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default)
-    {
-        _requests.StopAccepting();
-        CancelQueued();
-        _requests.Wake();
-        // Drain time up or the caller stopped waiting: what still runs ends cancelled below.
-        await _drained.Task.WaitAsync(drain, _time, cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
-        _shutdown = true;
-        _requests.Wake();
-        await _stopped.Task.ConfigureAwait(false);
-    }
+    public Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default) =>
+        _requests.StopAsync(CancelUnstarted, drain, _time, _stopped.Task, cancellationToken);
 
-    private void CancelQueued()
-    {
-        foreach (var p in _requests.TakeAll())
-        {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
-        }
-    }
+    private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
+
+    private void CancelUnstarted(PendingRequest p) => CompleteWithoutRunning(p, FinishReason.Cancelled);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()

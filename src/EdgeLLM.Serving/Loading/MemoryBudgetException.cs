@@ -1,6 +1,6 @@
 using EdgeLLM.Runtime.Models;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving.Loading;
 
 /// <summary>A model that does not fit the device's memory budget; the message gives both numbers.</summary>
 public sealed class MemoryBudgetException : Exception

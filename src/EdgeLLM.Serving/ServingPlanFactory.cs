@@ -1,10 +1,10 @@
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Scheduling;
-using EdgeLLM.Service.Metrics;
+using EdgeLLM.Serving.Configuration;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving;
 
 /// <summary>
 /// Turns the device profile (<c>EdgeLLM:Device</c>, else auto-detected, else <c>generic-cpu</c>) and the
@@ -40,6 +40,6 @@ public static partial class ServingPlanFactory
         };
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Device profile {Profile}: {Why}")]
+    [LoggerMessage(EventId = 1230, Level = LogLevel.Information, Message = "Device profile {Profile}: {Why}")]
     private static partial void LogProfile(ILogger logger, string profile, string why);
 }

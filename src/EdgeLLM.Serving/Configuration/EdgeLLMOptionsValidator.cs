@@ -1,7 +1,7 @@
 using EdgeLLM.Runtime.Scheduling;
 using Microsoft.Extensions.Options;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving.Configuration;
 
 /// <summary>Checks the configuration at start-up; each failure names the key and says what is wrong.</summary>
 public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>

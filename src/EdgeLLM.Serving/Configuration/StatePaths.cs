@@ -1,4 +1,4 @@
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving.Configuration;
 
 /// <summary>Where state lives: <c>EdgeLLM:StateDir</c>, systemd's <c>STATE_DIRECTORY</c>, or ~/.local/share/edgellm.</summary>
 public static class StatePaths

@@ -1,7 +1,7 @@
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving.Loading;
 
 /// <summary>A model and the engine serving it; disposed together.</summary>
 public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes) : IAsyncDisposable

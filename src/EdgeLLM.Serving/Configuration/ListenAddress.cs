@@ -1,6 +1,6 @@
 using System.Net;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving.Configuration;
 
 /// <summary>Whether a listen URL or a connection is on loopback (where the REST API needs no key).</summary>
 public static class ListenAddress

@@ -2,7 +2,7 @@ using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving.Loading;
 
 /// <summary>
 /// Loads a model directory under a <see cref="ServingPlan"/>: refuses a model whose weights plus minimum KV cache
@@ -13,11 +13,13 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
 {
     public ServingPlan Plan => plan;
 
+    /// <param name="directory">The model directory.</param>
+    /// <param name="engine">The executor's options as they are (a CLI command's own batch); null sizes them from the plan.</param>
     /// <exception cref="ModelLoadException">The directory is not a usable model, or it does not fit the budget.</exception>
-    public LoadedModel Load(string directory)
+    public LoadedModel Load(string directory, EngineOptions? engine = null)
     {
         // Refuse before mapping anything when the weights alone are too large.
-        var weightsOnDisk = WeightsOnDisk(directory);
+        var weightsOnDisk = ModelDirectory.WeightsBytes(directory);
         if (plan.MemoryBudgetBytes > 0 && plan.RuntimeBytes + weightsOnDisk > plan.MemoryBudgetBytes)
         {
             throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(Path.GetFileName(directory), plan.RuntimeBytes + weightsOnDisk, plan.MemoryBudgetBytes,
@@ -33,17 +35,16 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
                 throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(model.Identity.Id, required, plan.MemoryBudgetBytes,
                     $"weights {model.WeightsBytes} + minimum KV cache {perSequence} for one sequence of {model.MaxSequenceLength} positions + runtime {plan.RuntimeBytes}"));
             }
-            var slots = BatchSlots(model, perSequence);
-            var engine = ExecutorFactory.Create(plan.Executor, model, new EngineOptions
+            var executor = ExecutorFactory.Create(plan.Executor, model, engine ?? new EngineOptions
             {
-                MaxBatchSize = slots,
+                MaxBatchSize = BatchSlots(model, perSequence),
                 MaxQueuedRequests = plan.MaxQueuedRequests,
                 PrefixCacheBytes = plan.PrefixCacheBytes,
                 EnergyMeter = plan.EnergyMeter,
                 Admission = plan.Admission,
             }, loggerFactory);
-            var kvBytes = model.SharedKvBuffer ? perSequence * engine.GetStats().BatchCapacity : perSequence;
-            return new LoadedModel(model, engine, kvBytes);
+            var kvBytes = model.SharedKvBuffer ? perSequence * executor.GetStats().BatchCapacity : perSequence;
+            return new LoadedModel(model, executor, kvBytes);
         }
         catch
         {
@@ -67,9 +68,4 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
         }
         return slots;
     }
-
-    private static long WeightsOnDisk(string directory) =>
-        !Directory.Exists(directory) ? 0 :
-        Directory.EnumerateFiles(directory).Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".onnx.data", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal))
-            .Sum(f => new FileInfo(f).Length);
 }

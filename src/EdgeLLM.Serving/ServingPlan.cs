@@ -2,7 +2,7 @@ using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 
-namespace EdgeLLM.Service.Hosting;
+namespace EdgeLLM.Serving;
 
 /// <summary>
 /// What the device profile and the configuration decided for serving a model: providers, threads, the memory and

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Service.Metrics;
+namespace EdgeLLM.Serving;
 
 /// <summary>Resident memory from <c>/proc/self/status</c> (what the kernel and <c>MemoryMax=</c> count).</summary>
 public static class ProcessMemory
