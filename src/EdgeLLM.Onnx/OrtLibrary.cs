@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.InteropServices;
 using System.Text;
 using EdgeLLM.Onnx.Native;
@@ -74,19 +75,19 @@ public static unsafe class OrtLibrary
                 }
                 catch (DllNotFoundException e)
                 {
-                    tried.Append($"\n  {candidate} ({origin}): {FirstLine(e.Message)}");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): {FirstLine(e.Message)}");
                 }
                 catch (BadImageFormatException e)
                 {
-                    tried.Append($"\n  {candidate} ({origin}): not a loadable library for this machine: {FirstLine(e.Message)}");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): not a loadable library for this machine: {FirstLine(e.Message)}");
                 }
                 catch (EntryPointNotFoundException)
                 {
-                    tried.Append($"\n  {candidate} ({origin}): loaded, but it has no OrtGetApiBase: not ONNX Runtime");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): loaded, but it has no OrtGetApiBase: not ONNX Runtime");
                 }
                 catch (OrtApiVersionException e)
                 {
-                    tried.Append($"\n  {candidate} ({origin}): {e.Message}");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): {e.Message}");
                 }
             }
             throw new OnnxRuntimeNotFoundException(

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EdgeLLM.Serving;
 
 /// <summary>Resident memory from <c>/proc/self/status</c> (what the kernel and <c>MemoryMax=</c> count).</summary>
@@ -17,7 +19,7 @@ public static class ProcessMemory
                 {
                     var kb = line.AsSpan(field.Length).Trim();
                     var space = kb.IndexOf(' ');
-                    return long.Parse(space < 0 ? kb : kb[..space]) * 1024;
+                    return long.Parse(space < 0 ? kb : kb[..space], CultureInfo.InvariantCulture) * 1024;
                 }
             }
         }

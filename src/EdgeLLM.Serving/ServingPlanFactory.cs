@@ -19,7 +19,8 @@ public static partial class ServingPlanFactory
         LogProfile(logger, profile.Id, string.Join("; ", detection.Findings));
         var meter = EnergyMeterFactory.Create(profile, fsRoot, time, logger);
         var engine = options.Engine;
-        ExecutorKinds.TryParse(engine.Executor ?? profile.Executor, out var executor);
+        // EdgeLLMOptionsValidator checked EdgeLLM:Engine:Executor and profiles are validated at load: the name is known.
+        _ = ExecutorKinds.TryParse(engine.Executor ?? profile.Executor, out var executor);
         return new ServingPlan
         {
             DeviceProfile = profile.Id,

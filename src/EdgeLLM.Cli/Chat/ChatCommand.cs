@@ -35,7 +35,7 @@ internal static class ChatCommand
                 {
                     throw CliException.BadRequest($"--max-tokens must be 1 or more, not {n}");
                 }
-                await using var session = EngineSession.Open(parse.GetValue(model), new EngineOptions { MaxBatchSize = 1 }, parse.GetValue(threads), applyBudgets: true);
+                await using var session = EngineSession.Open(parse.GetValue(model), new EngineOptions { MaxBatchSize = 1 }, parse.GetValue(threads));
                 if (session.Model.ChatTemplate is null)
                 {
                     throw new CliException(ExitCodes.BadRequest, "bad_request", $"model {session.Model.Identity.Id} has no chat template; use edgellm run with a raw prompt");

@@ -72,7 +72,8 @@ internal sealed record DoctorReport
         using var thermal = new ThermalMonitor(profile.Thermal, root);
         var zones = thermal.Zones.Select(z => (z.Name, z.Type, z.ReadCelsius(), thermal.WatchedZones.Contains(z))).ToList();
         var state = thermal.Update();
-        ExecutorKinds.TryParse(executorOverride ?? profile.Executor, out var executor);
+        // Settings were validated and profiles name a known executor; an unknown name would mean EdgeLLM's loop.
+        _ = ExecutorKinds.TryParse(executorOverride ?? profile.Executor, out var executor);
         return new DoctorReport
         {
             Detection = detection,

@@ -24,17 +24,13 @@ internal sealed class EngineSession : IAsyncDisposable
 
     /// <summary>Finds a model and loads it under the serving plan the service would use (<see cref="CliModelLoader.Plan"/>:
     /// providers, threads, ONNX Runtime library, executor), with <paramref name="executor"/>, <paramref name="threads"/>
-    /// and a positive <paramref name="maxSequenceLength"/> over it; exit code 3 when it cannot be loaded. With
-    /// <paramref name="applyBudgets"/> a model beyond the profile's memory budget is refused, as the service refuses it;
-    /// benchmarks choose their models' sizes on purpose and leave it off.</summary>
+    /// and a positive <paramref name="maxSequenceLength"/> over it; exit code 3 when it cannot be loaded. The memory and
+    /// KV budgets are the service's, for the process that serves: a command runs one request in a process of its own
+    /// (or inside a test host), and benchmarks size their models on purpose, so none is applied here.</summary>
     public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null,
-        ExecutorKind? executor = null, int maxSequenceLength = 0, bool applyBudgets = false)
+        ExecutorKind? executor = null, int maxSequenceLength = 0)
     {
-        var plan = CliModelLoader.Plan(executor, threads, maxSequenceLength);
-        if (!applyBudgets)
-        {
-            plan = plan with { MemoryBudgetBytes = 0, KvBudgetBytes = 0 };
-        }
+        var plan = CliModelLoader.Plan(executor, threads, maxSequenceLength) with { MemoryBudgetBytes = 0, KvBudgetBytes = 0 };
         var directory = CliModelLoader.ResolveDirectory(model, stateDirectory);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try

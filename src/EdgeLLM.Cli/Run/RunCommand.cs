@@ -64,7 +64,7 @@ internal static class RunCommand
                     Stop = parse.GetValue(stop) ?? [],
                     Constraint = SchemaOption.Load(parse.GetValue(schema)),
                 };
-                await using var session = EngineSession.Open(parse.GetValue(model), new EngineOptions { MaxBatchSize = 1, PrefixCacheBytes = 0 }, parse.GetValue(threads), applyBudgets: true);
+                await using var session = EngineSession.Open(parse.GetValue(model), new EngineOptions { MaxBatchSize = 1, PrefixCacheBytes = 0 }, parse.GetValue(threads));
                 var result = await CompletionPrinter.StreamAsync(session.Engine, request, asJson ? null : console.Output, cancellationToken).ConfigureAwait(false);
                 if (asJson)
                 {

@@ -214,6 +214,9 @@ internal sealed partial class MqttOutbox
     }
 
     /// <summary>One connection's sends: cancelled together when it ends, at most Receive Maximum in flight.</summary>
+    // Sends of an ended generation may still read its token after Stop, so the source is left to the GC: it holds no
+    // timer or wait handle, nothing that needs disposing.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "see above")]
     private sealed class Generation(int receiveMaximum)
     {
         private readonly CancellationTokenSource _stop = new();

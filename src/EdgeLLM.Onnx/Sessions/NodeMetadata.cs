@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace EdgeLLM.Onnx;
 
 /// <summary>A graph input or output: its name, element type and shape.</summary>
@@ -9,5 +11,5 @@ namespace EdgeLLM.Onnx;
 public sealed record NodeMetadata(string Name, bool IsTensor, TensorElementType ElementType, long[] Shape, string[] SymbolicShape)
 {
     public override string ToString() =>
-        $"{Name}: {ElementType}[{string.Join(", ", Shape.Select((d, i) => d >= 0 ? d.ToString() : SymbolicShape[i].Length > 0 ? SymbolicShape[i] : "?"))}]";
+        $"{Name}: {ElementType}[{string.Join(", ", Shape.Select((d, i) => d >= 0 ? d.ToString(CultureInfo.InvariantCulture) : SymbolicShape[i].Length > 0 ? SymbolicShape[i] : "?"))}]";
 }

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
@@ -177,7 +178,7 @@ public sealed class OtaBundleDownloader
             var range = response.Content.Headers.ContentRange;
             if (range is null || range.From != offset)
             {
-                throw new TransientDownloadException($"the server sent a range starting at {range?.From.ToString() ?? "?"}, not {offset}");
+                throw new TransientDownloadException($"the server sent a range starting at {range?.From?.ToString(CultureInfo.InvariantCulture) ?? "?"}, not {offset}");
             }
 
             if (range.Length is { } total && total != size)

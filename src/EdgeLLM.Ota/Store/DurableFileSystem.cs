@@ -10,7 +10,7 @@ namespace EdgeLLM.Ota.Store;
 /// after, so the new name survives a power loss. Directory fsync goes through a file descriptor from
 /// open(2) held in a <see cref="SafeFileHandle"/>, because .NET cannot open a directory as a file.
 /// </summary>
-internal static class DurableFileSystem
+internal static partial class DurableFileSystem
 {
     private const int ORdOnly = 0;
 
@@ -141,13 +141,12 @@ internal static class DurableFileSystem
         return new IOException($"{operation} {subject}: {new Win32Exception(errno).Message} (errno {errno})", errno);
     }
 
-    [DllImport("libc", EntryPoint = "open", SetLastError = true)]
-    private static extern int Open([MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags);
+    [LibraryImport("libc", EntryPoint = "open", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int Open(string path, int flags);
 
-    [DllImport("libc", EntryPoint = "fsync", SetLastError = true)]
-    private static extern int Fsync(int fd);
+    [LibraryImport("libc", EntryPoint = "fsync", SetLastError = true)]
+    private static partial int Fsync(int fd);
 
-    [DllImport("libc", EntryPoint = "rename", SetLastError = true)]
-    private static extern int RenameNative(
-        [MarshalAs(UnmanagedType.LPUTF8Str)] string oldPath, [MarshalAs(UnmanagedType.LPUTF8Str)] string newPath);
+    [LibraryImport("libc", EntryPoint = "rename", SetLastError = true, StringMarshalling = StringMarshalling.Utf8)]
+    private static partial int RenameNative(string oldPath, string newPath);
 }

@@ -117,7 +117,8 @@ internal sealed class RequestQueue(int maxQueued) : IDisposable
             _queue.Enqueue(pending, Key(pending));
         }
         Wake();
-        return new GenerationStream(ReadDeltasAsync(pending), pending.Result);
+        // The caller's token cancels the request itself (above); the enumeration's own token only stops the reading.
+        return new GenerationStream(ReadDeltasAsync(pending, CancellationToken.None), pending.Result);
     }
 
     /// <summary>

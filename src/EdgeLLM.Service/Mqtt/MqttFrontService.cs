@@ -46,7 +46,7 @@ public sealed partial class MqttFrontService(
         {
             try
             {
-                await client.PublishAsync(new MqttMessage { Topic = Topics.Status, Payload = DevicePayloads.Offline(), Retain = true })
+                await client.PublishAsync(new MqttMessage { Topic = Topics.Status, Payload = DevicePayloads.Offline(), Retain = true }, CancellationToken.None)
                     .AsTask().WaitAsync(TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is MqttException or TimeoutException)

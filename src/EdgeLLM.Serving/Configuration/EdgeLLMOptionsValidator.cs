@@ -63,7 +63,7 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
             {
                 failures.Add($"EdgeLLM:Http:Urls entry '{url}' is not an http(s) URL");
             }
-            else if (!ListenAddress.IsLoopback(url) && http.ApiKeys.Count(k => !string.IsNullOrWhiteSpace(k)) == 0)
+            else if (!ListenAddress.IsLoopback(url) && !http.ApiKeys.Any(k => !string.IsNullOrWhiteSpace(k)))
             {
                 failures.Add($"EdgeLLM:Http:Urls binds {url} off loopback but EdgeLLM:Http:ApiKeys is empty: refusing to serve without keys");
             }
