@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Text;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
 
 namespace EdgeLLM.Cli.Tests;

@@ -1,4 +1,7 @@
 using System.Text;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Errors;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
 
 namespace EdgeLLM.Mqtt.Tests;

@@ -1,3 +1,6 @@
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Errors;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
 
 namespace EdgeLLM.Mqtt.Tests;

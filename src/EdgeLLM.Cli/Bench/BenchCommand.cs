@@ -3,7 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeLLM.Cli.Bench.Synthetic;
 using EdgeLLM.Cli.Common;
+using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Serving;
 
 namespace EdgeLLM.Cli.Bench;
 
@@ -191,7 +193,7 @@ internal static class BenchCommand
             await progress.WriteLineAsync($"bench: {settings.Arrivals} staggered arrivals...").ConfigureAwait(false);
             arrivals = await bench.ArrivalsAsync(settings.Arrivals, plan.ArrivalInterval, cancellationToken).ConfigureAwait(false);
         }
-        var memory = new MemoryResult(EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes(), ModelFileBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
+        var memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
         RooflineResult? roofline = null;
         if (settings.Roofline)
         {
@@ -246,20 +248,6 @@ internal static class BenchCommand
             await progress.WriteLineAsync($"bench: llama.cpp did not run: {error}").ConfigureAwait(false);
         }
         return result;
-    }
-
-    /// <summary>The ONNX graph and its external data files: what the weights take on disk.</summary>
-    private static long ModelFileBytes(string directory)
-    {
-        var total = 0L;
-        foreach (var file in new DirectoryInfo(directory).EnumerateFiles())
-        {
-            if (file.Name.EndsWith(".onnx", StringComparison.Ordinal) || file.Name.EndsWith(".onnx.data", StringComparison.Ordinal) || file.Name.EndsWith(".onnx_data", StringComparison.Ordinal))
-            {
-                total += file.Length;
-            }
-        }
-        return total;
     }
 
     private static void Validate(BenchSettings s)

@@ -1,6 +1,7 @@
 using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Serving;
 
 namespace EdgeLLM.Cli.Bench;
 
@@ -47,7 +48,7 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
             Stats.Median(runs.Select(r => PrefillSpeed(r.Usage))),
             Stats.Median(runs.Select(r => DecodeSpeed(r.Usage))),
             Stats.Median(runs.Select(r => r.Usage.TotalMs)),
-            EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes(),
+            ProcessMemory.PeakResidentBytes(),
             Stats.Median(runs.Select(r => r.OutsideOrt)),
             Stats.Median(runs.Select(r => r.StepOverhead)));
     }

@@ -22,19 +22,10 @@ internal static class SpeculativeBench
     {
         var smoke = Path.Combine(modelDirectory, "smoke.json");
         var useSmoke = File.Exists(smoke);
-        using var model = CliModelLoader.Load(modelDirectory, ExecutorKind.EdgeLLM, settings.Threads, useSmoke ? 0 : settings.PromptTokens + settings.GenTokens);
-        LanguageModel? draft = null;
-        try
-        {
-            if (draftDirectory is not null)
-            {
-                draft = DraftPairing.LoadDraft(model, Path.GetFullPath(draftDirectory), CliModelLoader.StderrLogs);
-            }
-        }
-        catch (ModelLoadException e)
-        {
-            throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the draft: {e.Message}", e);
-        }
+        var plan = CliModelLoader.Plan(ExecutorKind.EdgeLLM, settings.Threads, useSmoke ? 0 : settings.PromptTokens + settings.GenTokens);
+        using var model = LoadOrExplain(() => LanguageModel.Load(modelDirectory, plan.LoadOptions, CliModelLoader.StderrLogs), "model");
+        var draft = draftDirectory is null ? null
+            : LoadOrExplain(() => DraftPairing.LoadDraft(model, Path.GetFullPath(draftDirectory), CliModelLoader.StderrLogs), "draft");
         using var ownedDraft = draft;
         var requests = useSmoke ? SmokeRequests(smoke) : [BenchRequest(model, settings)];
         var options = new EngineOptions { MaxBatchSize = 1, PrefixCacheBytes = 0 };
@@ -140,6 +131,18 @@ internal static class SpeculativeBench
         catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
         {
             return double.NaN;
+        }
+    }
+
+    private static LanguageModel LoadOrExplain(Func<LanguageModel> load, string what)
+    {
+        try
+        {
+            return load();
+        }
+        catch (ModelLoadException e)
+        {
+            throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the {what}: {e.Message}", e);
         }
     }
 }

@@ -1,12 +1,13 @@
 using System.CommandLine;
+using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Devices;
-using Microsoft.Extensions.Configuration;
+using EdgeLLM.Serving.Configuration;
 
 namespace EdgeLLM.Cli.Commands;
 
 /// <summary>
 /// <c>edgellm doctor [--device ID|FILE] [--config FILE] [--json]</c>: the device profile in force (configured
-/// through <c>EdgeLLM:Device</c> / <c>EDGELLM__DEVICE</c>, or detected, with the detector's findings), the
+/// through <c>EdgeLLM:Device</c> in the settings <c>serve</c> reads, or detected, with the detector's findings), the
 /// execution providers this ONNX Runtime offers and the one the profile's order picks, the budgets, the energy
 /// meter with a reading, and the thermal zones with their temperatures.
 /// </summary>
@@ -15,7 +16,7 @@ internal static class DoctorAction
     public static Command Create()
     {
         var device = new Option<string?>("--device") { Description = "A profile id or file; overrides EdgeLLM:Device" };
-        var config = new Option<string?>("--config") { Description = "The configuration file to read EdgeLLM:Device from (default ./edgellm.json, then /etc/edgellm/edgellm.json)" };
+        var config = new Option<string?>("--config") { Description = "The configuration file to read instead of /etc/edgellm/edgellm.json and ./edgellm.json (as edgellm serve --config)" };
         var json = new Option<bool>("--json") { Description = "Print the report as JSON" };
         // The filesystem root the host is read under: / on a device, a copied sysfs tree when diagnosing one.
         var root = new Option<string>("--root") { Description = "Read /proc, /sys, /dev and /etc under this directory", DefaultValueFactory = _ => "/", Hidden = true };
@@ -25,18 +26,19 @@ internal static class DoctorAction
             var console = parse.InvocationConfiguration;
             DeviceProfileCatalog catalog;
             DeviceDetection detection;
+            EdgeLLMOptions settings;
             try
             {
+                settings = CliSettings.Load(parse.GetValue(config));
                 catalog = DeviceProfileCatalog.LoadDefault();
-                var configured = parse.GetValue(device) ?? ConfiguredDevice(parse.GetValue(config));
-                detection = new DeviceDetector(catalog, parse.GetValue(root)!).Detect(configured);
+                detection = new DeviceDetector(catalog, parse.GetValue(root)!).Detect(parse.GetValue(device) ?? settings.Device);
             }
-            catch (DeviceProfileException e)
+            catch (Exception e) when (e is DeviceProfileException or CliException)
             {
                 await console.Error.WriteLineAsync($"edgellm doctor: {e.Message}").ConfigureAwait(false);
                 return 2;
             }
-            var report = await DoctorReport.CollectAsync(catalog, detection, parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
+            var report = await DoctorReport.CollectAsync(catalog, detection, settings.Engine.Executor, parse.GetValue(root)!, cancellationToken).ConfigureAwait(false);
             if (parse.GetValue(json))
             {
                 await console.Output.WriteLineAsync(report.ToJson()).ConfigureAwait(false);
@@ -49,18 +51,5 @@ internal static class DoctorAction
             return report.OrtError is null ? 0 : 3;
         });
         return command;
-    }
-
-    /// <summary><c>EdgeLLM:Device</c> from the config file and the environment, in the service's order.</summary>
-    private static string? ConfiguredDevice(string? configFile)
-    {
-        var file = configFile ?? new[] { "edgellm.json", "/etc/edgellm/edgellm.json" }.FirstOrDefault(File.Exists);
-        var builder = new ConfigurationBuilder();
-        if (file is not null)
-        {
-            builder.AddJsonFile(Path.GetFullPath(file), optional: configFile is null);
-        }
-        builder.AddEnvironmentVariables();
-        return builder.Build()["EdgeLLM:Device"];
     }
 }

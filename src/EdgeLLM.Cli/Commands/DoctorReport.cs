@@ -11,25 +11,44 @@ using EdgeLLM.Runtime.Thermal;
 namespace EdgeLLM.Cli.Commands;
 
 /// <summary>What <c>edgellm doctor</c> found, printable as text or JSON.</summary>
-internal sealed record DoctorReport(
-    DeviceDetection Detection,
-    string ProfilesDirectory,
-    string? OrtVersion,
-    string? OrtError,
-    IReadOnlyList<string> AvailableProviders,
-    ProviderPlan Plan,
-    string MeterSource,
-    bool MeterIsEstimate,
-    string MeterReason,
-    double? Watts,
-    IReadOnlyList<(string Name, string Type, double? Celsius, bool Watched)> Zones,
-    double? Celsius,
-    ThermalState ThermalState,
-    ExecutorKind Executor)
+internal sealed record DoctorReport
 {
+    public required DeviceDetection Detection { get; init; }
+
+    public required string ProfilesDirectory { get; init; }
+
+    public required string? OrtVersion { get; init; }
+
+    public required string? OrtError { get; init; }
+
+    public required IReadOnlyList<string> AvailableProviders { get; init; }
+
+    public required ProviderPlan Plan { get; init; }
+
+    public required string MeterSource { get; init; }
+
+    public required bool MeterIsEstimate { get; init; }
+
+    public required string MeterReason { get; init; }
+
+    public required double? Watts { get; init; }
+
+    public required IReadOnlyList<(string Name, string Type, double? Celsius, bool Watched)> Zones { get; init; }
+
+    public required double? Celsius { get; init; }
+
+    public required ThermalState ThermalState { get; init; }
+
+    public required ExecutorKind Executor { get; init; }
+
     private static readonly TimeSpan MeterWindow = TimeSpan.FromMilliseconds(250);
 
-    public static async Task<DoctorReport> CollectAsync(DeviceProfileCatalog catalog, DeviceDetection detection, string root, CancellationToken cancellationToken)
+    /// <param name="catalog">The device profiles.</param>
+    /// <param name="detection">The profile in force and why.</param>
+    /// <param name="executorOverride"><c>EdgeLLM:Engine:Executor</c>, over the profile's executor.</param>
+    /// <param name="root">The filesystem root the host is read under.</param>
+    /// <param name="cancellationToken">Stops the meter's reading.</param>
+    public static async Task<DoctorReport> CollectAsync(DeviceProfileCatalog catalog, DeviceDetection detection, string? executorOverride, string root, CancellationToken cancellationToken)
     {
         var profile = detection.Profile;
         string? version = null, error = null;
@@ -53,9 +72,25 @@ internal sealed record DoctorReport(
         using var thermal = new ThermalMonitor(profile.Thermal, root);
         var zones = thermal.Zones.Select(z => (z.Name, z.Type, z.ReadCelsius(), thermal.WatchedZones.Contains(z))).ToList();
         var state = thermal.Update();
-        ExecutorKinds.TryParse(CliSettings.ConfiguredExecutor ?? profile.Executor, out var executor);
-        return new DoctorReport(detection, catalog.Directory, version, error, available, ProviderPlan.For(profile, available),
-            choice.Meter.Source, choice.Meter.IsEstimate, choice.Reason, watts, zones, thermal.LastCelsius, state, executor);
+        // Settings were validated and profiles name a known executor; an unknown name would mean EdgeLLM's loop.
+        _ = ExecutorKinds.TryParse(executorOverride ?? profile.Executor, out var executor);
+        return new DoctorReport
+        {
+            Detection = detection,
+            ProfilesDirectory = catalog.Directory,
+            OrtVersion = version,
+            OrtError = error,
+            AvailableProviders = available,
+            Plan = ProviderPlan.For(profile, available),
+            MeterSource = choice.Meter.Source,
+            MeterIsEstimate = choice.Meter.IsEstimate,
+            MeterReason = choice.Reason,
+            Watts = watts,
+            Zones = zones,
+            Celsius = thermal.LastCelsius,
+            ThermalState = state,
+            Executor = executor,
+        };
     }
 
     /// <summary>How the executor batches here, said plainly: GenAI's engine batches statically unless the model

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Configuration;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Options;
 
@@ -13,7 +14,7 @@ internal static class ServeCommand
 {
     public static Command Create()
     {
-        var config = new Option<string?>("--config") { Description = $"Configuration file (default: {ServiceConfiguration.SystemFile}, then ./{ServiceConfiguration.DevelopmentFile})" };
+        var config = new Option<string?>("--config") { Description = $"Configuration file (default: {EdgeLLMConfiguration.SystemFile}, then ./{EdgeLLMConfiguration.DevelopmentFile})" };
         var command = new Command("serve", "Run the EdgeLLM service: MQTT request/response, the local REST API and OTA updates.") { config };
         command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parse, cancellationToken) =>

@@ -1,13 +1,14 @@
 using EdgeLLM.Cli.Models;
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Models;
-using EdgeLLM.Runtime.Onnx;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Configuration;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Cli.Common;
 
-/// <summary>Finds and opens the model a command names; every failure becomes a <see cref="CliException"/> with exit code 3.</summary>
+/// <summary>Finds a model and the serving plan for it, as the service does; every failure becomes a <see cref="CliException"/>.</summary>
 internal static class CliModelLoader
 {
     private static readonly Lazy<ILoggerFactory> Logs = new(() => LoggerFactory.Create(b => b
@@ -17,11 +18,16 @@ internal static class CliModelLoader
         .AddSimpleConsole(c => c.SingleLine = true)
         .AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace)));
 
+    /// <summary>Logs on stderr: warnings, and the executor chosen at load.</summary>
+    public static ILoggerFactory StderrLogs => Logs.Value;
+
+    /// <summary>The directory of <paramref name="model"/> (a directory, an id, or null for <c>EdgeLLM:Model</c> else the default).</summary>
     public static string ResolveDirectory(string? model, string? stateDirectory = null)
     {
+        var settings = CliSettings.Load();
         try
         {
-            return ModelCatalog.ForState(CliSettings.StateDirectory(stateDirectory)).Resolve(model ?? CliSettings.ConfiguredModel);
+            return ModelCatalog.ForState(StatePaths.Resolve(stateDirectory ?? settings.StateDir)).Resolve(model ?? settings.Model);
         }
         catch (ModelLoadException e)
         {
@@ -29,49 +35,28 @@ internal static class CliModelLoader
         }
     }
 
-    /// <summary>Logs on stderr: warnings, and the executor chosen at load.</summary>
-    public static ILoggerFactory StderrLogs => Logs.Value;
-
     /// <summary>
-    /// The executor for CLI commands, as the service chooses it: <c>EDGELLM__ENGINE__EXECUTOR</c>, else the
-    /// <c>executor</c> of the profile named by <c>EDGELLM__DEVICE</c>, else EdgeLLM's own loop.
+    /// The serving plan the service would use here (<see cref="ServingPlanFactory"/>: the configured or detected device
+    /// profile, <c>EdgeLLM:Engine</c>, <c>EdgeLLM:Onnx:LibraryPath</c>), with the command line's executor, threads and
+    /// sequence length over it.
     /// </summary>
-    public static ExecutorKind Executor()
+    public static ServingPlan Plan(ExecutorKind? executor = null, int threads = 0, int maxSequenceLength = 0)
     {
+        var settings = CliSettings.Load();
+        ServingPlan plan;
         try
         {
-            var name = CliSettings.ConfiguredExecutor
-                ?? (CliSettings.ConfiguredDevice is { } device ? DeviceProfileCatalog.LoadDefault().Get(device).Executor : null);
-            if (name is null)
-            {
-                return ExecutorKind.EdgeLLM;
-            }
-            return ExecutorKinds.TryParse(name, out var kind) ? kind
-                : throw new CliException(ExitCodes.BadRequest, "bad_request", $"EDGELLM__ENGINE__EXECUTOR must be edgellm or genai, not '{name}'");
+            plan = ServingPlanFactory.Create(settings, StderrLogs.CreateLogger(typeof(CliModelLoader).FullName!));
         }
         catch (Exception e) when (e is KeyNotFoundException or DeviceProfileException)
         {
-            throw new CliException(ExitCodes.BadRequest, "bad_request", e.Message, e);
+            throw CliException.BadRequest(e.Message);
         }
-    }
-
-    public static LanguageModel Load(string directory, ExecutorKind executor, int threads = 0, int maxSequenceLength = 0)
-    {
-        try
+        return plan with
         {
-            // A configured device profile brings its execution providers; falling back from one is logged on stderr.
-            var device = CliSettings.ConfiguredDevice;
-            var providers = device is not null ? DeviceProfileCatalog.LoadDefault().Get(device).ExecutionProviders : [];
-            var options = ExecutorFactory.LoadOptionsFor(executor, new ModelLoadOptions { IntraOpThreads = threads, Providers = providers, MaxSequenceLength = maxSequenceLength });
-            return LanguageModel.Load(directory, options, StderrLogs);
-        }
-        catch (Exception e) when (e is KeyNotFoundException or DeviceProfileException)
-        {
-            throw new CliException(ExitCodes.BadRequest, "bad_request", e.Message, e);
-        }
-        catch (Exception e) when (e is ModelLoadException or OnnxRuntimeNotFoundException or IOException or UnauthorizedAccessException)
-        {
-            throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the model: {e.Message}", e);
-        }
+            Executor = executor ?? plan.Executor,
+            Threads = threads > 0 ? threads : plan.Threads,
+            MaxSequenceLength = maxSequenceLength > 0 ? maxSequenceLength : plan.MaxSequenceLength,
+        };
     }
 }

@@ -1,21 +1,35 @@
-using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Configuration;
+using Microsoft.Extensions.Options;
 
 namespace EdgeLLM.Cli.Common;
 
-/// <summary>The settings the model commands take from the environment, as the service does
-/// (<c>EDGELLM__MODEL</c>, <c>EDGELLM__STATEDIR</c>); command-line options override them.</summary>
+/// <summary>
+/// The settings of the commands that run a model, read exactly as <c>edgellm serve</c> reads them
+/// (<see cref="EdgeLLMConfiguration"/>: <c>/etc/edgellm/edgellm.json</c>, <c>./edgellm.json</c>, <c>EDGELLM__*</c>
+/// variables) and validated alike; command-line options override them.
+/// </summary>
 internal static class CliSettings
 {
-    /// <summary>The model to use when no <c>--model</c> is given: <c>EDGELLM__MODEL</c>, else null (the default model).</summary>
-    public static string? ConfiguredModel => Environment.GetEnvironmentVariable("EDGELLM__MODEL") is { Length: > 0 } m ? m : null;
+    /// <summary>The <c>EdgeLLM</c> section, read anew each time (tests change the environment between commands).</summary>
+    /// <param name="configFile">Only this file instead of the two default ones (<c>--config</c>).</param>
+    /// <exception cref="CliException">The configuration cannot be read or is invalid (exit code 2).</exception>
+    public static EdgeLLMOptions Load(string? configFile = null)
+    {
+        try
+        {
+            return EdgeLLMConfiguration.LoadOptions(configFile);
+        }
+        catch (OptionsValidationException e)
+        {
+            throw CliException.BadRequest($"configuration error: {string.Join("; ", e.Failures)}");
+        }
+        catch (Exception e) when (e is FileNotFoundException or InvalidDataException or FormatException or InvalidOperationException)
+        {
+            throw CliException.BadRequest($"configuration error: {e.Message}");
+        }
+    }
 
-    /// <summary><c>EDGELLM__ENGINE__EXECUTOR</c> when set (<c>edgellm</c> or <c>genai</c>); it overrides the device profile's executor.</summary>
-    public static string? ConfiguredExecutor => Environment.GetEnvironmentVariable("EDGELLM__ENGINE__EXECUTOR") is { Length: > 0 } e ? e : null;
-
-    /// <summary>The device profile named by <c>EDGELLM__DEVICE</c>, or null.</summary>
-    public static string? ConfiguredDevice => Environment.GetEnvironmentVariable("EDGELLM__DEVICE") is { Length: > 0 } d ? d : null;
-
-    /// <summary>The state directory: <paramref name="explicitDirectory"/>, <c>EDGELLM__STATEDIR</c>, systemd's, or ~/.local/share/edgellm.</summary>
+    /// <summary>The state directory: <paramref name="explicitDirectory"/>, <c>EdgeLLM:StateDir</c>, systemd's, or ~/.local/share/edgellm.</summary>
     public static string StateDirectory(string? explicitDirectory = null) =>
-        StatePaths.Resolve(explicitDirectory ?? Environment.GetEnvironmentVariable("EDGELLM__STATEDIR"));
+        StatePaths.Resolve(explicitDirectory ?? Load().StateDir);
 }

@@ -17,24 +17,21 @@ internal static class CompletionPrinter
     {
         try
         {
-            await foreach (var update in engine.StreamAsync(request, cancellationToken).ConfigureAwait(false))
+            var stream = engine.Stream(request, cancellationToken);
+            await foreach (var delta in stream.ConfigureAwait(false))
             {
-                if (update.Result is { } result)
+                if (output is not null && delta.Text.Length > 0)
                 {
-                    return result;
-                }
-                if (output is not null && update.Delta.Length > 0)
-                {
-                    await output.WriteAsync(update.Delta).ConfigureAwait(false);
+                    await output.WriteAsync(delta.Text).ConfigureAwait(false);
                     await output.FlushAsync(CancellationToken.None).ConfigureAwait(false);
                 }
             }
+            return await stream.Result.ConfigureAwait(false);
         }
         catch (GenerationException e)
         {
             throw GenerationErrors.ToCli(e);
         }
-        throw new CliException(ExitCodes.Failure, "internal", "the engine ended the request without a result");
     }
 
     /// <summary>The diagnostics line printed on standard error after a streamed completion.</summary>

@@ -1,55 +1,48 @@
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Serving.Loading;
 
 namespace EdgeLLM.Cli.Common;
 
 /// <summary>A loaded model and the engine serving it, disposed together (engine first), for one CLI command.</summary>
 internal sealed class EngineSession : IAsyncDisposable
 {
-    private EngineSession(LanguageModel model, IInferenceExecutor engine, TimeSpan loadTime)
+    private readonly LoadedModel _loaded;
+
+    private EngineSession(LoadedModel loaded, TimeSpan loadTime)
     {
-        Model = model;
-        Engine = engine;
+        _loaded = loaded;
         LoadTime = loadTime;
     }
 
-    public LanguageModel Model { get; }
+    public LanguageModel Model => _loaded.Model;
 
-    public IInferenceExecutor Engine { get; }
+    public IInferenceExecutor Engine => _loaded.Engine;
 
     /// <summary>How long opening the model took (files, tokenizer, ONNX Runtime or GenAI sessions).</summary>
     public TimeSpan LoadTime { get; }
 
-    /// <summary>Finds and loads a model (exit code 3 on failure) and starts an executor on it: <paramref name="executor"/>,
-    /// or the configured one (<see cref="CliModelLoader.Executor"/>); a positive <paramref name="maxSequenceLength"/>
-    /// caps the positions (and so the KV cache) each sequence gets.</summary>
+    /// <summary>Finds a model and loads it under the serving plan the service would use (<see cref="CliModelLoader.Plan"/>:
+    /// providers, threads, ONNX Runtime library, executor), with <paramref name="executor"/>, <paramref name="threads"/>
+    /// and a positive <paramref name="maxSequenceLength"/> over it; exit code 3 when it cannot be loaded. The memory and
+    /// KV budgets are the service's, for the process that serves: a command runs one request in a process of its own
+    /// (or inside a test host), and benchmarks size their models on purpose, so none is applied here.</summary>
     public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null,
         ExecutorKind? executor = null, int maxSequenceLength = 0)
     {
-        var kind = executor ?? CliModelLoader.Executor();
+        var plan = CliModelLoader.Plan(executor, threads, maxSequenceLength) with { MemoryBudgetBytes = 0, KvBudgetBytes = 0 };
         var directory = CliModelLoader.ResolveDirectory(model, stateDirectory);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var loaded = CliModelLoader.Load(directory, kind, threads, maxSequenceLength);
         try
         {
-            var engine = ExecutorFactory.Create(kind, loaded, engineOptions, CliModelLoader.StderrLogs);
-            return new EngineSession(loaded, engine, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+            var loaded = new ModelLoader(plan, CliModelLoader.StderrLogs).Load(directory, engineOptions);
+            return new EngineSession(loaded, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (ModelLoadException e)
         {
-            loaded.Dispose();
             throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the model: {e.Message}", e);
-        }
-        catch
-        {
-            loaded.Dispose();
-            throw;
         }
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        await Engine.DisposeAsync().ConfigureAwait(false);
-        Model.Dispose();
-    }
+    public ValueTask DisposeAsync() => _loaded.DisposeAsync();
 }

@@ -1,3 +1,5 @@
+using EdgeLLM.Mqtt.Topics;
+
 namespace EdgeLLM.Cli.Fleet;
 
 /// <summary>

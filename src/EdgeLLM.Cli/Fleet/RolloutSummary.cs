@@ -4,8 +4,24 @@ namespace EdgeLLM.Cli.Fleet;
 /// Where one rollout (a model version, as devices name it on <c>ota/status</c>) stands across the devices that
 /// reported on it: each device counts in exactly one of the buckets.
 /// </summary>
-internal sealed record RolloutSummary(string Model, string Version, int Devices, int Active, int InProgress, int Rejected, int RolledBack, int NotInRollout)
+internal sealed record RolloutSummary
 {
+    public required string Model { get; init; }
+
+    public required string Version { get; init; }
+
+    public required int Devices { get; init; }
+
+    public required int Active { get; init; }
+
+    public required int InProgress { get; init; }
+
+    public required int Rejected { get; init; }
+
+    public required int RolledBack { get; init; }
+
+    public required int NotInRollout { get; init; }
+
     /// <summary>One summary per model version, ordered by model then version, from the devices' last OTA statuses.</summary>
     public static IReadOnlyList<RolloutSummary> From(IEnumerable<FleetDevice> devices)
     {
@@ -13,12 +29,17 @@ internal sealed record RolloutSummary(string Model, string Version, int Devices,
         foreach (var rollout in devices.Where(d => d.Ota is not null).GroupBy(d => (d.Ota!.Model, d.Ota.Version)))
         {
             var statuses = rollout.Select(d => d.Ota!).ToList();
-            summaries.Add(new RolloutSummary(rollout.Key.Model, rollout.Key.Version, statuses.Count,
-                statuses.Count(s => s.Phase == "active"),
-                statuses.Count(s => s.InProgress),
-                statuses.Count(s => s.Phase == "rejected" && !s.NotInRollout),
-                statuses.Count(s => s.Phase == "rolled_back"),
-                statuses.Count(s => s.NotInRollout)));
+            summaries.Add(new RolloutSummary
+            {
+                Model = rollout.Key.Model,
+                Version = rollout.Key.Version,
+                Devices = statuses.Count,
+                Active = statuses.Count(s => s.Phase == "active"),
+                InProgress = statuses.Count(s => s.InProgress),
+                Rejected = statuses.Count(s => s.Phase == "rejected" && !s.NotInRollout),
+                RolledBack = statuses.Count(s => s.Phase == "rolled_back"),
+                NotInRollout = statuses.Count(s => s.NotInRollout),
+            });
         }
 
         summaries.Sort((a, b) => (string.CompareOrdinal(a.Model, b.Model), string.CompareOrdinal(a.Version, b.Version)) switch

@@ -18,7 +18,7 @@ internal static class ModelsListCommand
         {
             var console = parse.InvocationConfiguration;
             var catalog = ModelCatalog.ForState(CliSettings.StateDirectory(parse.GetValue(stateDir)));
-            var rows = catalog.Entries.Select(e => (Entry: e, Quantization: QuantizationProbe.Describe(e.Directory), Bytes: DiskSize.Of(e.Directory))).ToList();
+            var rows = catalog.Entries.Select(e => (Entry: e, Quantization: e.DescribeQuantization(), Bytes: DiskSize.Of(e.Directory))).ToList();
             if (parse.GetValue(json))
             {
                 var items = rows.Select(r => new Dictionary<string, object?>

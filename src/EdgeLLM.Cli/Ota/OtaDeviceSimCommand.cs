@@ -1,6 +1,8 @@
 using System.CommandLine;
 using System.Text.Json;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota;
+using EdgeLLM.Ota.Bundles;
+using EdgeLLM.Ota.Device;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 
@@ -41,13 +43,18 @@ internal static class OtaDeviceSimCommand
                 ConfirmSeconds = parse.GetValue(confirmSeconds),
                 DownloadRetryDelayMilliseconds = 200,
             };
+            if (new OtaOptionsValidator().Validate(null, options) is { Failed: true } invalid)
+            {
+                await parse.InvocationConfiguration.Error.WriteLineAsync($"edgellm ota device-sim: {invalid.FailureMessage}").ConfigureAwait(false);
+                return 2;
+            }
             var device = new OtaDeviceContext(parse.GetRequiredValue(deviceId), parse.GetRequiredValue(stateDir),
                 OtaDeviceContext.CurrentRuntimeVersion, DescribeDefault(parse.GetValue(defaultModel)));
             // Logs go to standard error; standard output carries only the JSON events.
             using var loggers = LoggerFactory.Create(b => b.AddConsole(c => c.LogToStandardErrorThreshold = LogLevel.Trace));
             using var http = new HttpClient { Timeout = Timeout.InfiniteTimeSpan };
             var validator = new OtaFileCheckValidator(parse.GetValue(failValidation), hold, events);
-            await using var updater = new OtaUpdater(Options.Create(options), device, validator, events, events, http,
+            await using var updater = new OtaUpdater(Options.Create(options), device, new OtaHostBindings(validator, events, events), http,
                 loggers.CreateLogger<OtaUpdater>(), TimeProvider.System, new OtaSimStepObserver(hold, events));
 
             var directory = await updater.ResolveActiveModelDirectoryAsync(cancellationToken).ConfigureAwait(false);

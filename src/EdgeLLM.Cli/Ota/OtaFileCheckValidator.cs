@@ -1,5 +1,6 @@
 using System.Text.Json;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota;
+using EdgeLLM.Ota.Bundles;
 
 namespace EdgeLLM.Cli.Ota;
 

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Signing;
 
 namespace EdgeLLM.Cli.Ota;
 

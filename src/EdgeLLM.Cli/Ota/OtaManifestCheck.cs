@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Manifests;
+using EdgeLLM.Ota.Signing;
 
 namespace EdgeLLM.Cli.Ota;
 

@@ -1,4 +1,4 @@
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Manifests;
 
 namespace EdgeLLM.Cli.Ota;
 

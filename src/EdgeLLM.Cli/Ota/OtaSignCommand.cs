@@ -1,7 +1,8 @@
 using System.CommandLine;
 using System.Security.Cryptography;
 using System.Text;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Manifests;
+using EdgeLLM.Ota.Signing;
 
 namespace EdgeLLM.Cli.Ota;
 

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota;
 
 namespace EdgeLLM.Cli.Ota;
 

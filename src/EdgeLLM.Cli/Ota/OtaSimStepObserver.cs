@@ -1,4 +1,5 @@
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Device;
+using EdgeLLM.Ota.Manifests;
 
 namespace EdgeLLM.Cli.Ota;
 

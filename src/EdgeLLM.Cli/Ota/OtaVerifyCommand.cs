@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Bundles;
 
 namespace EdgeLLM.Cli.Ota;
 

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Logging;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>The MQTT connection's log messages (event ids 4000-4099).</summary>
 internal static partial class Log

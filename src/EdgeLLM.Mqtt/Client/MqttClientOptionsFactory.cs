@@ -1,8 +1,9 @@
+using EdgeLLM.Mqtt.Messages;
 using MQTTnet;
 using MQTTnet.Formatter;
 using MQTTnet.Protocol;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>MQTTnet's client options from <see cref="MqttConnectionOptions"/>.</summary>
 internal static class MqttClientOptionsFactory

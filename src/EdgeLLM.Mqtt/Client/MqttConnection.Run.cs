@@ -1,8 +1,9 @@
 using System.Security.Authentication;
+using EdgeLLM.Mqtt.Errors;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 public sealed partial class MqttConnection
 {

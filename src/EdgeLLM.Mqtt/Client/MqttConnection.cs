@@ -1,4 +1,6 @@
 using System.Threading.Channels;
+using EdgeLLM.Mqtt.Errors;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Topics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -6,7 +8,7 @@ using Microsoft.Extensions.Options;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>
 /// EdgeLLM's layer over MQTTnet's <see cref="IMqttClient"/>: what the contract needs and MQTTnet 5 leaves to its

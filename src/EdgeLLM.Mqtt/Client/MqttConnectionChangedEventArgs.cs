@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>The connection state changed (see <see cref="MqttConnection.ConnectionChanged"/>).</summary>
 public sealed class MqttConnectionChangedEventArgs : EventArgs

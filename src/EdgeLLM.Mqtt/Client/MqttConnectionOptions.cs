@@ -1,4 +1,6 @@
-namespace EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Messages;
+
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>
 /// How <see cref="MqttConnection"/> connects. Checked by <see cref="MqttConnectionOptionsValidator"/> when the connection

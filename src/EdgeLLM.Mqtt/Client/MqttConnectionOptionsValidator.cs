@@ -1,7 +1,7 @@
 using EdgeLLM.Mqtt.Topics;
 using Microsoft.Extensions.Options;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>
 /// Checks <see cref="MqttConnectionOptions"/> and names every offending setting. Register it with

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>Where an <see cref="MqttConnection"/> stands with its broker.</summary>
 public enum MqttConnectionState

@@ -1,10 +1,11 @@
 using System.Buffers;
 using System.Runtime.InteropServices;
 using System.Text;
+using EdgeLLM.Mqtt.Messages;
 using MQTTnet;
 using MQTTnet.Protocol;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>Converts between EdgeLLM's <see cref="MqttMessage"/> and MQTTnet's <see cref="MqttApplicationMessage"/>.</summary>
 internal static class MqttMessageMapping

@@ -1,7 +1,8 @@
+using EdgeLLM.Mqtt.Errors;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>
 /// QoS 1/2 publishes that the broker has not acknowledged yet. MQTTnet 5 sends a publish only while connected and
@@ -213,6 +214,9 @@ internal sealed partial class MqttOutbox
     }
 
     /// <summary>One connection's sends: cancelled together when it ends, at most Receive Maximum in flight.</summary>
+    // Sends of an ended generation may still read its token after Stop, so the source is left to the GC: it holds no
+    // timer or wait handle, nothing that needs disposing.
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "see above")]
     private sealed class Generation(int receiveMaximum)
     {
         private readonly CancellationTokenSource _stop = new();

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>The MQTT protocol version a <see cref="MqttConnection"/> speaks.</summary>
 public enum MqttProtocol

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>TLS settings for the broker connection (configuration section <c>Tls</c> under the connection options).</summary>
 public sealed class MqttTlsOptions

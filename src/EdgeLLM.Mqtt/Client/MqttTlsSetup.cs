@@ -2,7 +2,7 @@ using System.Net.Security;
 using System.Security.Cryptography.X509Certificates;
 using MQTTnet;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Client;
 
 /// <summary>
 /// MQTTnet's TLS options from <see cref="MqttTlsOptions"/>: the broker's certificate must chain to the configured CA

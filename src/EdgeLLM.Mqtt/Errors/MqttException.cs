@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Errors;
 
 /// <summary>
 /// An MQTT operation failed. <see cref="ReasonCode"/>, when set, is the broker's MQTT 5 answer (a refused CONNECT, a

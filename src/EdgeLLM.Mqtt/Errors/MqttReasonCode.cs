@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Errors;
 
 /// <summary>
 /// MQTT 5 reason codes (<c>enum mqtt5_return_codes</c> in <c>mqtt_protocol.h</c>): the broker's answer in CONNACK,

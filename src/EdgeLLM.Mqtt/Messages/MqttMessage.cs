@@ -1,11 +1,11 @@
 using System.Text;
 using EdgeLLM.Mqtt.Topics;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Messages;
 
 /// <summary>
-/// An MQTT 5 application message, both received (from <see cref="MqttConnection.Messages"/>) and published
-/// (<see cref="MqttConnection.PublishAsync(MqttMessage, CancellationToken)"/>). Received messages own copies of
+/// An MQTT 5 application message, both received (from <see cref="Client.MqttConnection.Messages"/>) and published
+/// (<see cref="Client.MqttConnection.PublishAsync(MqttMessage, CancellationToken)"/>). Received messages own copies of
 /// everything MQTTnet handed over (it reuses its buffers), so they stay valid for as long as the caller keeps them.
 /// </summary>
 public sealed class MqttMessage

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Messages;
 
 /// <summary>MQTT delivery guarantee.</summary>
 public enum MqttQualityOfService

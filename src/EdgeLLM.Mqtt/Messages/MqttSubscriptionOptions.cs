@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Messages;
 
 /// <summary>MQTT 5 subscription options (<c>enum mqtt5_sub_options</c>); combine with <c>|</c>.</summary>
 [Flags]

@@ -1,4 +1,4 @@
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Messages;
 
 /// <summary>An MQTT 5 user property: a name/value pair; names may repeat and order is kept.</summary>
 /// <param name="Name">The property name (UTF-8 on the wire).</param>

@@ -1,6 +1,6 @@
 using EdgeLLM.Mqtt.Topics;
 
-namespace EdgeLLM.Mqtt;
+namespace EdgeLLM.Mqtt.Replies;
 
 /// <summary>
 /// Whether a client-chosen reply topic (an MQTT 5 Response Topic, a <c>reply_to</c> field) can take a reply. A

@@ -3,6 +3,8 @@ namespace EdgeLLM.Runtime.Devices;
 /// <summary>What the detector reads once from the host: device-tree model, CPU vendor and flags, the SoC description.</summary>
 internal sealed record DeviceFacts(string? Model, string? CpuVendor, IReadOnlySet<string> CpuFlags, string? Soc)
 {
+    private static readonly string[] SocFields = ["family", "machine", "soc_id"];
+
     public static DeviceFacts Read(string root)
     {
         var model = HostPath.ReadText(HostPath.Resolve(root, "/proc/device-tree/model"))
@@ -38,7 +40,7 @@ internal sealed record DeviceFacts(string? Model, string? CpuVendor, IReadOnlySe
                 }
             }
         }
-        var socParts = new[] { "family", "machine", "soc_id" }
+        var socParts = SocFields
             .Select(f => HostPath.ReadText(HostPath.Resolve(root, $"/sys/devices/soc0/{f}")))
             .Where(s => !string.IsNullOrEmpty(s));
         var soc = string.Join(" ", socParts);

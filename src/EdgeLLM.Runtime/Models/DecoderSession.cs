@@ -149,6 +149,6 @@ internal sealed class DecoderSession : IDisposable
         }
 
         public override string ToString() =>
-            $"{Name}: {ElementType}[{string.Join(", ", Shape.Select((d, i) => d >= 0 ? d.ToString() : i < Symbols.Length && Symbols[i].Length > 0 ? Symbols[i] : "?"))}]";
+            $"{Name}: {ElementType}[{string.Join(", ", Shape.Select((d, i) => d >= 0 ? d.ToString(System.Globalization.CultureInfo.InvariantCulture) : i < Symbols.Length && Symbols[i].Length > 0 ? Symbols[i] : "?"))}]";
     }
 }

@@ -20,9 +20,11 @@ public sealed class LanguageModel : IDisposable
 {
     private readonly DecoderSession? _session;
 
-    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template, DecoderSession? session,
-        string provider, IReadOnlyList<ProviderAttempt> attempts, ModelLoadOptions options)
+    // opened: the decoder session (null when opened without one), the provider it runs on and the providers tried.
+    private LanguageModel(string directory, GenAiConfig config, Tokenizer tokenizer, ChatTemplate? template,
+        (DecoderSession? Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) opened, ModelLoadOptions options)
     {
+        var (session, provider, attempts) = opened;
         Directory = directory;
         Config = config;
         Tokenizer = tokenizer;
@@ -38,9 +40,7 @@ public sealed class LanguageModel : IDisposable
         SharedKvBuffer = options.SharedKvBuffer ?? config.Search.PastPresentShareBuffer;
         var limit = Math.Min(config.Model.ContextLength, config.Search.MaxLength);
         MaxSequenceLength = options.MaxSequenceLength > 0 ? Math.Min(options.MaxSequenceLength, limit) : limit;
-        WeightsBytes = System.IO.Directory.EnumerateFiles(directory)
-            .Where(f => f.EndsWith(".onnx", StringComparison.Ordinal) || f.EndsWith(".onnx.data", StringComparison.Ordinal) || f.EndsWith(".data", StringComparison.Ordinal))
-            .Sum(f => new FileInfo(f).Length);
+        WeightsBytes = ModelDirectory.WeightsBytes(directory);
         EosTokenIds = config.Model.EosTokenIds.ToHashSet();
     }
 
@@ -75,8 +75,24 @@ public sealed class LanguageModel : IDisposable
     public IReadOnlySet<int> EosTokenIds { get; }
 
     /// <summary>Opens a model directory.</summary>
-    /// <exception cref="ModelLoadException">A file is missing or wrong; the message names the file and field or input.</exception>
+    /// <exception cref="ModelLoadException">The model cannot be served, whatever the cause: a file missing or wrong (the
+    /// message names the file and field or input), ONNX Runtime missing or refusing the graph (its message inside, also
+    /// from the CPU fallback), the directory unreadable. The inner exception is the cause.</exception>
     public static LanguageModel Load(string directory, ModelLoadOptions? options = null, ILoggerFactory? loggerFactory = null)
+    {
+        try
+        {
+            return Open(directory, options, loggerFactory);
+        }
+        catch (Exception e) when (e is not ModelLoadException and not OutOfMemoryException)
+        {
+            // One type for callers: whichever layer failed (the ORT library, a provider, the CPU fallback, the disk), the
+            // model is not served, and its message says why.
+            throw new ModelLoadException($"{directory}: {e.Message}", e);
+        }
+    }
+
+    private static LanguageModel Open(string directory, ModelLoadOptions? options, ILoggerFactory? loggerFactory)
     {
         options ??= new ModelLoadOptions();
         var logger = (loggerFactory ?? NullLoggerFactory.Instance).CreateLogger<LanguageModel>();
@@ -115,21 +131,19 @@ public sealed class LanguageModel : IDisposable
         if (!options.OpenDecoderSession)
         {
             var named = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers).Select(p => ExecutionProviderSelector.Canonical(p.Name)).FirstOrDefault() ?? "CPUExecutionProvider";
-            return new LanguageModel(directory, config, tokenizer, template, null, named, [], options);
+            return new LanguageModel(directory, config, tokenizer, template, (null, named, []), options);
         }
-        DecoderSession session;
-        string provider;
-        IReadOnlyList<ProviderAttempt> attempts;
+        (DecoderSession? Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) opened;
         try
         {
-            (session, provider, attempts) = ExecutionProviderSelector.Open(directory, config, options, logger);
+            opened = ExecutionProviderSelector.Open(directory, config, options, logger);
         }
         catch (OnnxRuntimeException e)
         {
             // Session options from genai_config.json that this ONNX Runtime refuses (a config entry, a profile path).
             throw new ModelLoadException($"{directory}: ONNX Runtime refused the session options of genai_config.json: {OrtErrors.Message(e)}", e);
         }
-        return new LanguageModel(directory, config, tokenizer, template, session, provider, attempts, options);
+        return new LanguageModel(directory, config, tokenizer, template, opened, options);
     }
 
     /// <summary>The prompt text for a request: <c>prompt</c> as is, or <c>messages</c> through the chat template.</summary>

@@ -8,20 +8,23 @@ public sealed record ModelIdentity(string Id, string Version, string Quantizatio
 {
     public const string FileName = "edgellm_model.json";
 
+    /// <summary>What a field the file does not give reads as.</summary>
+    public const string Unknown = "unknown";
+
     public static ModelIdentity Read(string directory)
     {
         var fallbackId = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(directory)));
         var path = Path.Combine(directory, FileName);
         if (!File.Exists(path))
         {
-            return new ModelIdentity(fallbackId, "unknown", "unknown");
+            return new ModelIdentity(fallbackId, Unknown, Unknown);
         }
         try
         {
             using var doc = JsonDocument.Parse(File.ReadAllText(path));
             var r = doc.RootElement;
             string? Field(string name) => r.TryGetProperty(name, out var v) && v.ValueKind == JsonValueKind.String ? v.GetString() : null;
-            return new ModelIdentity(Field("id") ?? fallbackId, Field("version") ?? "unknown", Field("quantization") ?? "unknown");
+            return new ModelIdentity(Field("id") ?? fallbackId, Field("version") ?? Unknown, Field("quantization") ?? Unknown);
         }
         catch (JsonException e)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
@@ -81,18 +82,18 @@ public static unsafe class OrtLibrary
                 }
                 catch (DllNotFoundException e)
                 {
-                    tried.Append($"\n  {candidate} ({origin}): {FirstLine(e.Message)}");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): {FirstLine(e.Message)}");
                     continue;
                 }
                 catch (BadImageFormatException e)
                 {
-                    tried.Append($"\n  {candidate} ({origin}): not a loadable library for this machine: {FirstLine(e.Message)}");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): not a loadable library for this machine: {FirstLine(e.Message)}");
                     continue;
                 }
                 if (Check(handle) is { } problem)
                 {
                     NativeLibrary.Free(handle);
-                    tried.Append($"\n  {candidate} ({origin}): {problem}");
+                    tried.Append(CultureInfo.InvariantCulture, $"\n  {candidate} ({origin}): {problem}");
                     continue;
                 }
                 _handle = handle;

@@ -33,12 +33,14 @@ public interface IInferenceExecutor : IAsyncDisposable
 
     EngineStats GetStats();
 
-    /// <summary>Streams a completion. Requests that cannot be accepted throw <see cref="GenerationException"/> on the
-    /// first move; the last update carries the <see cref="GenerationResult"/>. Cancelling ends the stream with a
-    /// <see cref="FinishReason.Cancelled"/> result at the next token boundary.</summary>
-    IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, CancellationToken cancellationToken = default);
+    /// <summary>Queues a completion and returns its stream: text deltas as they are generated and the one final
+    /// <see cref="GenerationStream.Result"/>. Cancelling ends the request with a <see cref="FinishReason.Cancelled"/>
+    /// result at the next token boundary.</summary>
+    /// <exception cref="GenerationException">The request cannot be accepted (bad request, context overflow, over budget,
+    /// overloaded, stopping); nothing was queued.</exception>
+    GenerationStream Stream(GenerationRequest request, CancellationToken cancellationToken = default);
 
-    /// <summary>Runs a completion to its end.</summary>
+    /// <summary>Runs a completion to its end: <see cref="Stream"/>'s result, with a refusal as a faulted task.</summary>
     Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default);
 
     /// <summary>Stops taking requests, lets active ones finish within <paramref name="drain"/>, then cancels the rest.</summary>

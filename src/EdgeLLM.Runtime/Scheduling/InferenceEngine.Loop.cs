@@ -1,5 +1,6 @@
-using System.Runtime.CompilerServices;
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
+using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using EdgeLLM.Runtime.Generation;
@@ -13,19 +14,22 @@ public sealed partial class InferenceEngine
     {
         try
         {
-            while (!_shutdown)
+            while (!_requests.ShutdownRequested)
             {
                 Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
-                if (_cancelRequested)
+                if (_requests.TakeCancelRequest())
                 {
-                    _cancelRequested = false;
                     HandleCancellations();
                 }
                 Admit();
                 Compact();
                 if (_active == 0)
                 {
-                    _wake.Wait(IdleTick);
+                    if (!_requests.IsAccepting)
+                    {
+                        _requests.SignalDrained();
+                    }
+                    _requests.WaitForWork(IdleTick);
                     continue;
                 }
                 if (_speculator is null || !SpeculativeStep())
@@ -48,11 +52,12 @@ public sealed partial class InferenceEngine
             {
                 Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
             }
-            _accepting = false;
+            _requests.StopAccepting();
             CancelQueued();
         }
         finally
         {
+            _requests.SignalDrained();
             _stopped.TrySetResult();
         }
     }
@@ -92,24 +97,9 @@ public sealed partial class InferenceEngine
         taken.Clear();
         while (taken.Count < free)
         {
-            PendingRequest? pending;
-            lock (_gate)
+            if (!_requests.TryTakeStartable(this, _time, out var pending))
             {
-                if (!_queue.TryDequeue(out pending, out _))
-                {
-                    break;
-                }
-            }
-            if (pending.Cancelled)
-            {
-                CompleteWithoutRunning(pending, FinishReason.Cancelled);
-                continue;
-            }
-            if (pending.Request.StartDeadline is { } deadline && _time.GetUtcNow() > deadline)
-            {
-                Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
-                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
-                continue;
+                break;
             }
             taken.Add((pending, -1));
         }
@@ -232,21 +222,9 @@ public sealed partial class InferenceEngine
         Interlocked.Increment(ref _decodeSteps);
     }
 
-    private double MeterJoules() => _options.EnergyMeter?.ReadJoules() ?? 0;
+    private double MeterJoules() => _options.EnergyMeter.ReadJoulesOrZero();
 
-    /// <summary>
-    /// Joules the device used while the step ran, from readings on both sides of it: idle time between steps is
-    /// nobody's request and is not charged (it still counts in the device's totals and the rolling budget).
-    /// </summary>
-    private double StepJoules(double before, TimeSpan busy)
-    {
-        if (_options.EnergyMeter is not { } meter)
-        {
-            return 0;
-        }
-        meter.RecordBusy(busy);
-        return Math.Max(0, meter.ReadJoules() - before);
-    }
+    private double StepJoules(double before, TimeSpan busy) => _options.EnergyMeter.ChargeStep(before, busy);
 
     /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -296,7 +274,7 @@ public sealed partial class InferenceEngine
         }
         var delta = _emit.ToString();
         s.Text.Append(delta);
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate(delta, token));
+        s.Pending.Emit(delta, token);
     }
 
     private void Finish(int slot, FinishReason reason, bool flush = true, bool contextExhausted = false)
@@ -329,8 +307,7 @@ public sealed partial class InferenceEngine
         {
             ContextExhausted = contextExhausted,
         };
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        s.Pending.Output.Writer.TryComplete();
+        s.Pending.Complete(result);
         Interlocked.Increment(ref _completed);
         LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
@@ -376,21 +353,7 @@ public sealed partial class InferenceEngine
                 Finish(i, FinishReason.Cancelled);
             }
         }
-        List<PendingRequest> keep;
-        List<PendingRequest> cancelled = [];
-        lock (_gate)
-        {
-            keep = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                (p.Cancelled ? cancelled : keep).Add(p);
-            }
-            foreach (var p in keep)
-            {
-                _queue.Enqueue(p, (-(int)p.Request.Priority, p.SequenceNumber));
-            }
-        }
-        foreach (var p in cancelled)
+        foreach (var p in _requests.TakeCancelled())
         {
             CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
@@ -399,17 +362,17 @@ public sealed partial class InferenceEngine
     /// <summary>A request that never reached a slot still gets its one final answer.</summary>
     private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
     {
-        var now = _time.GetUtcNow();
-        var total = (now - p.Request.ReceivedAt).TotalMilliseconds;
-        var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
-        p.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        p.Output.Writer.TryComplete();
+        p.CompleteUnstarted(_model.Identity.Id, reason, _time.GetUtcNow());
         Interlocked.Increment(ref _completed);
     }
 
+    void IRequestOutcomes.CompleteWithoutRunning(PendingRequest pending, FinishReason reason) => CompleteWithoutRunning(pending, reason);
+
+    void IRequestOutcomes.Fail(PendingRequest pending, GenerationException error) => Fail(pending, error);
+
     private void Fail(PendingRequest p, GenerationException e)
     {
-        p.Output.Writer.TryComplete(e);
+        p.Fail(e);
         Interlocked.Increment(ref _failed);
         LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
     }

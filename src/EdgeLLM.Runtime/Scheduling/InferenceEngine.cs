@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
 using System.Text;
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Engine;
@@ -15,10 +14,10 @@ namespace EdgeLLM.Runtime.Scheduling;
 /// <summary>
 /// The one loop that owns a model and its batch. Requests from every transport queue here (priority first,
 /// then arrival); at each token boundary waiting requests join free slots (prefill, reusing cached prefixes),
-/// one batched decode step advances every active sequence, and finished ones leave. Results stream back as
-/// <see cref="GenerationUpdate"/>s; every accepted request ends in exactly one final update or an error.
+/// one batched decode step advances every active sequence, and finished ones leave. Text streams back as
+/// <see cref="GenerationDelta"/>s; every accepted request ends in exactly one <see cref="GenerationStream.Result"/>.
 /// </summary>
-public sealed partial class InferenceEngine : IInferenceExecutor
+public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcomes
 {
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
     private readonly LanguageModel _model;
@@ -28,9 +27,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     private readonly IDecodeBatch _batch;
     private readonly PrefixCache _prefixCache;
     private readonly ConstraintCache _constraints;
-    private readonly PriorityQueue<PendingRequest, (int Priority, long Sequence)> _queue = new();
-    private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly RequestQueue _requests;
     private readonly ActiveSequence?[] _slots;
     private readonly bool[] _finished;
     private readonly int[] _stepTokens;
@@ -40,13 +37,9 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     private readonly StringBuilder _emit = new();
     private readonly Thread _thread;
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private volatile bool _accepting = true;
-    private volatile bool _cancelRequested;
-    private volatile bool _shutdown;
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _active;
-    private long _sequence;
     private long _completed, _failed, _promptTokens, _completionTokens;
     private int _lastBatch;
     private double _tokensPerSecond;
@@ -61,6 +54,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _options = options ?? new EngineOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _requests = new RequestQueue(_options.MaxQueuedRequests);
         _batch = model.CreateBatch(Math.Max(1, _options.MaxBatchSize));
         _prefixCache = new PrefixCache(_options.PrefixCacheBytes, _options.PrefixCacheMinTokens);
         _constraints = new ConstraintCache(model.Tokenizer);
@@ -84,7 +78,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     /// <inheritdoc />
     public BatchingMode Batching => BatchingMode.Continuous;
 
-    public bool IsAcceptingRequests => _accepting;
+    public bool IsAcceptingRequests => _requests.IsAccepting;
 
     /// <summary>
     /// While true, requests queue but none starts (thermal pause, maintenance); active ones keep decoding.
@@ -95,7 +89,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         set
         {
             _admissionPaused = value;
-            Wake();
+            _requests.Wake();
         }
     }
 
@@ -114,11 +108,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
 
     public EngineStats GetStats()
     {
-        int queued;
-        lock (_gate)
-        {
-            queued = _queue.Count;
-        }
+        var queued = _requests.Count;
         var active = Volatile.Read(ref _active);
         var inUse = 0L;
         for (var i = 0; i < active; i++)
@@ -153,102 +143,24 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         };
     }
 
-    /// <summary>Streams a completion. Requests that cannot be accepted throw <see cref="GenerationException"/> on the
-    /// first move; the last update carries the <see cref="GenerationResult"/>. Cancelling ends the stream with a
-    /// <see cref="FinishReason.Cancelled"/> result at the next token boundary.</summary>
-    public async IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public GenerationStream Stream(GenerationRequest request, CancellationToken cancellationToken = default)
     {
-        var pending = Submit(request, cancellationToken);
-        var done = false;
-        try
-        {
-            await foreach (var update in pending.Output.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                done = update.IsFinal;
-                yield return update;
-            }
-        }
-        finally
-        {
-            await pending.Registration.DisposeAsync().ConfigureAwait(false);
-            if (!done)
-            {
-                // The consumer stopped reading: free its slot.
-                pending.Cancelled = true;
-                _cancelRequested = true;
-                Wake();
-            }
-        }
-    }
-
-    /// <summary>Runs a completion to its end.</summary>
-    public async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
-    {
-        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            if (update.Result is { } result)
-            {
-                return result;
-            }
-        }
-        throw new GenerationException(GenerationErrorCode.Internal, "the engine ended a request without a final result");
-    }
-
-    private PendingRequest Submit(GenerationRequest request, CancellationToken cancellationToken)
-    {
-        if (!_accepting)
-        {
-            throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
-        }
-        var pending = RequestPreparer.Prepare(_model, _options, request, Interlocked.Increment(ref _sequence));
+        var pending = RequestPreparer.Prepare(_model, _options, request, _requests.NextSequence());
         pending.Constraint = CompileConstraint(request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
-        lock (_gate)
-        {
-            if (_queue.Count >= _options.MaxQueuedRequests)
-            {
-                throw new GenerationException(GenerationErrorCode.Overloaded, $"{_queue.Count} requests are already waiting; try again later");
-            }
-            _queue.Enqueue(pending, (-(int)request.Priority, pending.SequenceNumber));
-        }
-        if (cancellationToken.CanBeCanceled)
-        {
-            pending.Registration = cancellationToken.Register(static state =>
-            {
-                var (engine, p) = ((InferenceEngine, PendingRequest))state!;
-                p.Cancelled = true;
-                engine._cancelRequested = true;
-                engine.Wake();
-            }, (this, pending));
-        }
-        Wake();
-        return pending;
+        return _requests.Enqueue(pending, cancellationToken);
     }
 
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
-    }
+    /// <inheritdoc />
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default) =>
+        RequestQueue.ResultOf(this, request, cancellationToken);
 
     /// <summary>
     /// Stops taking requests, lets active ones finish within <paramref name="drain"/>, then ends what is left as
     /// cancelled: waiting requests at once, active ones at the next token boundary after the drain.
     /// </summary>
-    public async Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default)
-    {
-        _accepting = false;
-        CancelQueued();
-        var deadline = _time.GetUtcNow() + drain;
-        while (Volatile.Read(ref _active) > 0 && _time.GetUtcNow() < deadline && !cancellationToken.IsCancellationRequested)
-        {
-            await Task.Delay(50, CancellationToken.None).ConfigureAwait(false);
-        }
-        _shutdown = true;
-        Wake();
-        await _stopped.Task.ConfigureAwait(false);
-    }
+    public Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default) =>
+        _requests.StopAsync(CancelUnstarted, drain, _time, _stopped.Task, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -259,23 +171,10 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _speculator?.Dispose();
         _batch.Dispose();
         _prefixCache.Dispose();
-        _wake.Dispose();
+        _requests.Dispose();
     }
 
-    private void CancelQueued()
-    {
-        List<PendingRequest> drained;
-        lock (_gate)
-        {
-            drained = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                drained.Add(p);
-            }
-        }
-        foreach (var p in drained)
-        {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
-        }
-    }
+    private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
+
+    private void CancelUnstarted(PendingRequest p) => CompleteWithoutRunning(p, FinishReason.Cancelled);
 }

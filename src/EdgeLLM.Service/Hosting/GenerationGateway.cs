@@ -1,4 +1,3 @@
-using System.Runtime.CompilerServices;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Metrics;
 
@@ -13,49 +12,41 @@ public sealed class GenerationGateway(ModelHost host, ServiceMetrics metrics)
     /// <summary>Counts a request refused before it reached the engine (unreadable, too large, unroutable) under its error code.</summary>
     public void RecordRejected(string transport, GenerationErrorCode code) => metrics.RecordFailed(transport, code);
 
-    /// <summary>Streams a completion; errors surface as <see cref="GenerationException"/> (counted here).</summary>
-    public async IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, string transport,
-        [EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Starts a completion on the serving engine. Its <see cref="GenerationStream.Result"/> completes only
+    /// after the outcome is counted; a failure there is always a <see cref="GenerationException"/>.</summary>
+    /// <exception cref="GenerationException">The request was refused before it started (counted here).</exception>
+    public GenerationStream Stream(GenerationRequest request, string transport, CancellationToken cancellationToken)
     {
-        IAsyncEnumerator<GenerationUpdate> updates;
+        GenerationStream stream;
         try
         {
-            updates = host.RequireEngine().StreamAsync(request, cancellationToken).GetAsyncEnumerator(cancellationToken);
+            stream = host.RequireEngine().Stream(request, cancellationToken);
         }
         catch (GenerationException e)
         {
             metrics.RecordFailed(transport, e.Code);
             throw;
         }
-        await using (updates.ConfigureAwait(false))
+        return stream.WithResult(CountAsync(stream.Result, transport));
+    }
+
+    private async Task<GenerationResult> CountAsync(Task<GenerationResult> outcome, string transport)
+    {
+        try
         {
-            while (true)
-            {
-                GenerationUpdate update;
-                try
-                {
-                    if (!await updates.MoveNextAsync().ConfigureAwait(false))
-                    {
-                        yield break;
-                    }
-                    update = updates.Current;
-                }
-                catch (GenerationException e)
-                {
-                    metrics.RecordFailed(transport, e.Code);
-                    throw;
-                }
-                catch (Exception e) when (e is not OperationCanceledException)
-                {
-                    metrics.RecordFailed(transport, GenerationErrorCode.Internal);
-                    throw new GenerationException(GenerationErrorCode.Internal, e.Message, e);
-                }
-                if (update.Result is { } result)
-                {
-                    metrics.RecordCompleted(transport, result);
-                }
-                yield return update;
-            }
+            var result = await outcome.ConfigureAwait(false);
+            metrics.RecordCompleted(transport, result);
+            return result;
+        }
+        catch (GenerationException e)
+        {
+            metrics.RecordFailed(transport, e.Code);
+            throw;
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            metrics.RecordFailed(transport, GenerationErrorCode.Internal);
+            throw new GenerationException(GenerationErrorCode.Internal, e.Message, e);
         }
     }
 }

@@ -1,6 +1,8 @@
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Loading;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Service.Hosting;
@@ -13,10 +15,12 @@ namespace EdgeLLM.Service.Hosting;
 public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> logger) : IOtaModelActivator, IAsyncDisposable
 {
     private readonly SemaphoreSlim _swapGate = new(1, 1);
+    private readonly Lock _stopLock = new();
     private readonly TaskCompletionSource<LoadedModel> _serving = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private volatile LoadedModel? _current;
     private TimeSpan _drain = TimeSpan.FromSeconds(20);
     private Task? _stopping;
+    private Task _retiring = Task.CompletedTask;
 
     /// <summary>Raised after a model starts serving (first load and every swap).</summary>
     public event Action<LoadedModel>? ModelChanged;
@@ -68,7 +72,8 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
             ModelChanged?.Invoke(loaded);
             if (previous is not null)
             {
-                _ = RetireAsync(previous);
+                // The old engine drains while the new one serves; stopping waits for it.
+                _retiring = Task.WhenAll(_retiring, RetireAsync(previous));
             }
         }
         finally
@@ -87,7 +92,7 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
     /// </summary>
     public Task StopAsync()
     {
-        lock (_swapGate)
+        lock (_stopLock)
         {
             return _stopping ??= StopOnceAsync();
         }
@@ -103,6 +108,7 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
                 await current.StopAsync(_drain).ConfigureAwait(false);
                 _current = null;
             }
+            await _retiring.ConfigureAwait(false);
         }
         finally
         {
@@ -124,9 +130,9 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Serving {Model} {Version} on {Provider} from {Directory}")]
+    [LoggerMessage(EventId = 5111, Level = LogLevel.Information, Message = "Serving {Model} {Version} on {Provider} from {Directory}")]
     private static partial void LogServing(ILogger logger, string model, string version, string provider, string directory);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Freeing the replaced model {Model} failed")]
+    [LoggerMessage(EventId = 5112, Level = LogLevel.Warning, Message = "Freeing the replaced model {Model} failed")]
     private static partial void LogRetireFailed(ILogger logger, string model, Exception exception);
 }

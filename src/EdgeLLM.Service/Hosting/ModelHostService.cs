@@ -1,6 +1,7 @@
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Serving.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -15,15 +16,18 @@ namespace EdgeLLM.Service.Hosting;
 /// </summary>
 public sealed partial class ModelHostService(
     ModelHost host, IOptions<EdgeLLMOptions> options, IHostApplicationLifetime lifetime, ILogger<ModelHostService> logger,
-    OtaUpdater? ota = null) : IHostedService
+    OtaUpdater? ota = null) : IHostedService, IDisposable
 {
     private readonly CancellationTokenSource _stopping = new();
     private Task _startup = Task.CompletedTask;
+    private CancellationTokenRegistration _onStopping;
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
         host.Drain = TimeSpan.FromSeconds(options.Value.ShutdownDrainSeconds);
-        lifetime.ApplicationStopping.Register(() =>
+        // The drain starts as soon as the host begins to stop, before the transports stop, so that they can still
+        // deliver the finals; StopAsync below waits for the same stop (ModelHost starts it once).
+        _onStopping = lifetime.ApplicationStopping.Register(() =>
         {
             _stopping.Cancel();
             _ = host.StopAsync();
@@ -38,6 +42,12 @@ public sealed partial class ModelHostService(
         await _stopping.CancelAsync().ConfigureAwait(false);
         await _startup.ConfigureAwait(false);
         await host.StopAsync().ConfigureAwait(false);
+    }
+
+    public void Dispose()
+    {
+        _onStopping.Dispose();
+        _stopping.Dispose();
     }
 
     private async Task LoadAsync(CancellationToken cancellationToken)
@@ -95,12 +105,12 @@ public sealed partial class ModelHostService(
         LogProbe(logger, result.Usage.TotalMs);
     }
 
-    [LoggerMessage(Level = LogLevel.Critical, Message = "No model could be loaded: {Reason}")]
+    [LoggerMessage(EventId = 5101, Level = LogLevel.Critical, Message = "No model could be loaded: {Reason}")]
     private static partial void LogLoadFailed(ILogger logger, string reason, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "The model answered its start-up probe in {Milliseconds:F0} ms")]
+    [LoggerMessage(EventId = 5102, Level = LogLevel.Information, Message = "The model answered its start-up probe in {Milliseconds:F0} ms")]
     private static partial void LogProbe(ILogger logger, double milliseconds);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Resumed an interrupted OTA update: {Status}")]
+    [LoggerMessage(EventId = 5103, Level = LogLevel.Information, Message = "Resumed an interrupted OTA update: {Status}")]
     private static partial void LogResumed(ILogger logger, string status);
 }

@@ -1,8 +1,13 @@
+using EdgeLLM.Ota;
+using EdgeLLM.Ota.Device;
+using EdgeLLM.Runtime.Models;
 using EdgeLLM.Service.Metrics;
 using EdgeLLM.Service.Ota;
 using EdgeLLM.Service.Rest;
 using EdgeLLM.Service.Systemd;
-using EdgeLLM.Runtime.Models;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Configuration;
+using EdgeLLM.Serving.Loading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
@@ -30,12 +35,7 @@ public static class ServiceHost
         ConfigureLogging(builder.Logging, builder.Configuration, systemd);
 
         var section = builder.Configuration.GetSection(EdgeLLMOptions.SectionName);
-        var options = section.Get<EdgeLLMOptions>() ?? new EdgeLLMOptions();
-        var validation = new EdgeLLMOptionsValidator().Validate(null, options);
-        if (validation.Failed)
-        {
-            throw new OptionsValidationException(EdgeLLMOptions.SectionName, typeof(EdgeLLMOptions), validation.Failures);
-        }
+        var options = EdgeLLMConfiguration.Bind(builder.Configuration);
         builder.Services.AddOptions<EdgeLLMOptions>().Bind(section).ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<EdgeLLMOptions>, EdgeLLMOptionsValidator>());
         builder.Services.AddOtaOptions(builder.Configuration);
@@ -86,13 +86,14 @@ public static class ServiceHost
             }
             return new OtaUpdater(sp.GetRequiredService<IOptions<OtaOptions>>(),
                 new OtaDeviceContext(deviceId, stateDir, OtaDeviceContext.CurrentRuntimeVersion, defaultModel),
-                sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<OtaStatusFanout>(),
+                new OtaHostBindings(sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<OtaStatusFanout>()),
                 new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<ILogger<OtaUpdater>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService<ModelHostService>();
         services.AddHostedService<ThermalService>();
         if (options.Mqtt.Enabled)
         {
+            services.AddSingleton<Mqtt.MqttOtaFeed>();
             services.AddHostedService<Mqtt.MqttFrontService>();
         }
     }

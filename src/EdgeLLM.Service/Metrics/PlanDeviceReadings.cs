@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving;
 
 namespace EdgeLLM.Service.Metrics;
 

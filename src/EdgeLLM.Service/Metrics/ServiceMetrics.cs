@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Service.Hosting;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Serving;
 
 namespace EdgeLLM.Service.Metrics;
 

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Serving.Configuration;
 
 namespace EdgeLLM.Service.Mqtt;
 
@@ -20,7 +21,7 @@ namespace EdgeLLM.Service.Mqtt;
 public sealed class DedupStore : IDisposable
 {
     public const string FileName = "mqtt-dedup.jsonl";
-    public const int DefaultMaxEntries = 4096;
+    public const int DefaultMaxEntries = MqttFrontOptions.DefaultDedupMaxEntries;
 
     /// <summary>Dead journal lines tolerated before a rewrite, on top of as many as there are live entries.</summary>
     private const int CompactionSlack = 256;

@@ -1,8 +1,10 @@
 using System.Globalization;
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Loading;
 
 namespace EdgeLLM.Service.Mqtt;
 

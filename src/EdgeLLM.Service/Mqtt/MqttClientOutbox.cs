@@ -1,4 +1,6 @@
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Messages;
+
 
 namespace EdgeLLM.Service.Mqtt;
 

@@ -1,11 +1,15 @@
 using System.Collections.Concurrent;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Errors;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Topics;
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Serving.Configuration;
+using EdgeLLM.Serving.Loading;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
@@ -19,8 +23,8 @@ namespace EdgeLLM.Service.Mqtt;
 /// final (the engine drains them), marks the device offline and disconnects.
 /// </summary>
 public sealed partial class MqttFrontService(
-    IOptions<EdgeLLMOptions> options, IOptions<OtaOptions> otaOptions, GenerationGateway gateway, ModelHost host,
-    OtaUpdater ota, OtaStatusFanout otaStatus, IDeviceReadings device, ILoggerFactory loggerFactory, ILogger<MqttFrontService> logger)
+    IOptions<EdgeLLMOptions> options, GenerationGateway gateway, ModelHost host, MqttOtaFeed ota, IDeviceReadings device,
+    ILoggerFactory loggerFactory, ILogger<MqttFrontService> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<Task, bool> _running = new();
@@ -36,12 +40,13 @@ public sealed partial class MqttFrontService(
     {
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
         var drain = TimeSpan.FromSeconds(options.Value.ShutdownDrainSeconds + 5);
-        await Task.WhenAll(_running.Keys).WaitAsync(drain, CancellationToken.None).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+        // Requests still running after the drain end with the process; their finals are not waited for.
+        await Task.WhenAll(_running.Keys).WaitAsync(drain, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_client is { } client)
         {
             try
             {
-                await client.PublishAsync(new MqttMessage { Topic = Topics.Status, Payload = DevicePayloads.Offline(), Retain = true })
+                await client.PublishAsync(new MqttMessage { Topic = Topics.Status, Payload = DevicePayloads.Offline(), Retain = true }, CancellationToken.None)
                     .AsTask().WaitAsync(TimeSpan.FromSeconds(3), CancellationToken.None).ConfigureAwait(false);
             }
             catch (Exception e) when (e is MqttException or TimeoutException)
@@ -68,7 +73,7 @@ public sealed partial class MqttFrontService(
         var outbox = new MqttClientOutbox(client);
         using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds), maxEntries: mqtt.DedupMaxEntries);
         var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
-        client.ConnectionChanged += (_, e) =>
+        EventHandler<MqttConnectionChangedEventArgs> onConnection = (_, e) =>
         {
             if (e.State == MqttConnectionState.Connected)
             {
@@ -76,13 +81,31 @@ public sealed partial class MqttFrontService(
                 PublishStatus();
             }
         };
-        host.ModelChanged += _ => PublishStatus();
-        otaStatus.SetPublisher(status =>
+        Action<LoadedModel> onModelChanged = _ => PublishStatus();
+        client.ConnectionChanged += onConnection;
+        host.ModelChanged += onModelChanged;
+        ota.SetPublisher(status =>
         {
             _state = status.Phase is OtaPhase.Downloading or OtaPhase.Verifying or OtaPhase.Staging or OtaPhase.Testing ? "updating" : "online";
             PublishStatus();
-            return Publish(Topics.OtaStatus, System.Text.Encoding.UTF8.GetBytes(status.ToJson()), retain: true);
+            Publish(Topics.OtaStatus, System.Text.Encoding.UTF8.GetBytes(status.ToJson()), retain: true);
+            return ValueTask.CompletedTask;
         });
+        try
+        {
+            await ServeAsync(client, handler, stoppingToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            ota.SetPublisher(null);
+            host.ModelChanged -= onModelChanged;
+            client.ConnectionChanged -= onConnection;
+        }
+    }
+
+    /// <summary>Waits for the model to serve, connects, subscribes and answers requests until the host stops.</summary>
+    private async Task ServeAsync(MqttConnection client, MqttRequestHandler handler, CancellationToken stoppingToken)
+    {
         // Requests wait at the broker (persistent session) until the model serves, instead of being refused.
         try
         {
@@ -102,12 +125,12 @@ public sealed partial class MqttFrontService(
         PublishStatus();
         var telemetry = TelemetryLoopAsync(stoppingToken);
         var otaQueue = System.Threading.Channels.Channel.CreateUnbounded<byte[]>();
-        var otaWorker = OtaLoopAsync(otaQueue.Reader, stoppingToken);
+        var otaWorker = ota.RunAsync(otaQueue.Reader, stoppingToken);
         try
         {
             await foreach (var message in client.Messages.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                if (message.Topic == Topics.Ota || message.Topic == Topics.FleetOta(otaOptions.Value.Group))
+                if (message.Topic == Topics.Ota || message.Topic == Topics.FleetOta(ota.Group))
                 {
                     if (!message.Payload.IsEmpty)
                     {
@@ -133,7 +156,6 @@ public sealed partial class MqttFrontService(
         }
         otaQueue.Writer.TryComplete();
         await Task.WhenAll(telemetry, otaWorker).ConfigureAwait(false);
-        otaStatus.SetPublisher(null);
     }
 
     private MqttConnectionOptions ConnectionOptions(EdgeLLMOptions settings)
@@ -176,7 +198,7 @@ public sealed partial class MqttFrontService(
             catch (MqttException e)
             {
                 LogConnectRefused(logger, options.Value.Mqtt.Host, options.Value.Mqtt.Port, e.Message);
-                await Task.Delay(TimeSpan.FromSeconds(15), stoppingToken).ContinueWith(_ => { }, CancellationToken.None).ConfigureAwait(false);
+                await Task.Delay(TimeSpan.FromSeconds(15), stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -187,7 +209,7 @@ public sealed partial class MqttFrontService(
 
     private async Task SubscribeAsync(MqttConnection client, CancellationToken stoppingToken)
     {
-        var filters = new List<string> { Topics.Request, Topics.Ota, Topics.FleetOta(otaOptions.Value.Group) };
+        var filters = new List<string> { Topics.Request, Topics.Ota, Topics.FleetOta(ota.Group) };
         if (Topics.PoolRequestSubscription is { } pool)
         {
             filters.Add(pool);
@@ -206,22 +228,7 @@ public sealed partial class MqttFrontService(
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                await Publish(Topics.Telemetry, DevicePayloads.Telemetry(host.Current, device), retain: false).ConfigureAwait(false);
-            }
-        }
-        catch (OperationCanceledException)
-        {
-        }
-    }
-
-    private async Task OtaLoopAsync(System.Threading.Channels.ChannelReader<byte[]> manifests, CancellationToken stoppingToken)
-    {
-        try
-        {
-            await foreach (var manifest in manifests.ReadAllAsync(stoppingToken).ConfigureAwait(false))
-            {
-                var result = await ota.SubmitAsync(manifest, stoppingToken).ConfigureAwait(false);
-                LogOtaFinished(logger, result.Status.ToString());
+                Publish(Topics.Telemetry, DevicePayloads.Telemetry(host.Current, device), retain: false);
             }
         }
         catch (OperationCanceledException)
@@ -238,40 +245,36 @@ public sealed partial class MqttFrontService(
             return;
         }
         var state = host.IsReady ? _state : "degraded";
-        _ = Publish(Topics.Status, DevicePayloads.Status(state, host.Current, host.Plan.DeviceProfile, _since), retain: true);
+        Publish(Topics.Status, DevicePayloads.Status(state, host.Current, host.Plan.DeviceProfile, _since), retain: true);
     }
 
     /// <summary>Fire-and-forget publishes (status, telemetry) never wait for the broker; a failure is only logged.</summary>
-    private ValueTask Publish(string topic, byte[] payload, bool retain)
+    private void Publish(string topic, byte[] payload, bool retain)
     {
         if (_client is not { } client)
         {
-            return ValueTask.CompletedTask;
+            return;
         }
         var sent = client.PublishAsync(new MqttMessage { Topic = topic, Payload = payload, Retain = retain, ContentType = "application/json" }).AsTask();
         _ = sent.ContinueWith(t => LogPublishFailed(logger, topic, t.Exception!.GetBaseException().Message), CancellationToken.None,
             TaskContinuationOptions.OnlyOnFaulted | TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
-        return ValueTask.CompletedTask;
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port}; serving {Prefix}")]
+    [LoggerMessage(EventId = 6111, Level = LogLevel.Information, Message = "MQTT connected to {Host}:{Port}; serving {Prefix}")]
     private static partial void LogConnected(ILogger logger, string host, int port, string prefix);
 
-    [LoggerMessage(Level = LogLevel.Error, Message = "MQTT broker {Host}:{Port} refused the connection: {Reason}; retrying")]
+    [LoggerMessage(EventId = 6112, Level = LogLevel.Error, Message = "MQTT broker {Host}:{Port} refused the connection: {Reason}; retrying")]
     private static partial void LogConnectRefused(ILogger logger, string host, int port, string reason);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "MQTT subscribed to {Filters}")]
+    [LoggerMessage(EventId = 6113, Level = LogLevel.Information, Message = "MQTT subscribed to {Filters}")]
     private static partial void LogSubscribed(ILogger logger, string filters);
 
     [LoggerMessage(EventId = 6110, Level = LogLevel.Error, Message = "An MQTT request handler failed ({Suppressed} more failures not logged)")]
     private static partial void LogRequestFailed(ILogger logger, int suppressed, Exception exception);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "MQTT publish to {Topic} failed: {Reason}")]
+    [LoggerMessage(EventId = 6114, Level = LogLevel.Warning, Message = "MQTT publish to {Topic} failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "The offline status was not published: {Reason}")]
+    [LoggerMessage(EventId = 6115, Level = LogLevel.Warning, Message = "The offline status was not published: {Reason}")]
     private static partial void LogOfflineNotPublished(ILogger logger, string reason);
-
-    [LoggerMessage(Level = LogLevel.Information, Message = "OTA manifest from MQTT finished: {Status}")]
-    private static partial void LogOtaFinished(ILogger logger, string status);
 }

@@ -1,4 +1,4 @@
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Errors;
 using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Contract;

@@ -1,4 +1,4 @@
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Replies;
 using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Contract;
 

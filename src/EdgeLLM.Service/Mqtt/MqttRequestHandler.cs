@@ -73,18 +73,16 @@ public sealed partial class MqttRequestHandler(
         var chunks = parsed.Stream;
         // The engine drains on stop and ends what is left as cancelled, so the request is not cancelled here:
         // it always reaches its own final answer.
-        await foreach (var update in gateway.StreamAsync(parsed.Request!, Transport, CancellationToken.None).ConfigureAwait(false))
+        var stream = gateway.Stream(parsed.Request!, Transport, CancellationToken.None);
+        await foreach (var delta in stream.ConfigureAwait(false))
         {
-            if (update.Result is { } result)
+            if (chunks && delta.Text.Length > 0)
             {
-                return ResponseWriter.Final(result, parsed.Tools is null ? null : ToolCall.FromAnswer(result.Text));
-            }
-            if (chunks && update.Delta.Length > 0)
-            {
-                chunks = await _replies.TryPublishChunkAsync(topic, ResponseWriter.Chunk(parsed.Id!, seq++, update.Delta), correlation).ConfigureAwait(false);
+                chunks = await _replies.TryPublishChunkAsync(topic, ResponseWriter.Chunk(parsed.Id!, seq++, delta.Text), correlation).ConfigureAwait(false);
             }
         }
-        throw new GenerationException(GenerationErrorCode.Internal, "the engine ended the request without a final result");
+        var result = await stream.Result.ConfigureAwait(false);
+        return ResponseWriter.Final(result, parsed.Tools is null ? null : ToolCall.FromAnswer(result.Text));
     }
 
     // One line per error code per 10 s at most (LogThrottle): a flood of bad payloads must not fill the device's flash.

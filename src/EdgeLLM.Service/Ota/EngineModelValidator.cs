@@ -1,5 +1,7 @@
+using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Loading;
 
 namespace EdgeLLM.Service.Ota;
 

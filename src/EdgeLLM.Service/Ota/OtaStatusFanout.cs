@@ -1,3 +1,4 @@
+using EdgeLLM.Ota;
 using EdgeLLM.Service.Metrics;
 
 namespace EdgeLLM.Service.Ota;

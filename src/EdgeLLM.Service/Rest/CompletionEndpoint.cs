@@ -1,6 +1,7 @@
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
@@ -48,47 +49,33 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         }
         var id = (chat ? "chatcmpl-" : "cmpl-") + parsed.Id;
         var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
-        var updates = gateway.StreamAsync(request, Transport, context.RequestAborted).GetAsyncEnumerator(context.RequestAborted);
-        await using (updates.ConfigureAwait(false))
+        GenerationStream stream;
+        try
         {
-            bool any;
-            try
-            {
-                any = await updates.MoveNextAsync().ConfigureAwait(false);
-            }
-            catch (GenerationException e)
-            {
-                await OpenAiError.WriteAsync(context, e).ConfigureAwait(false);
-                return;
-            }
-            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-            {
-                return;
-            }
-            if (!any)
-            {
-                await OpenAiError.WriteAsync(context, 500, "internal", "the engine ended the request without an answer").ConfigureAwait(false);
-                return;
-            }
-            var tools = chat && parsed.Tools is not null;
-            if (parsed.Stream)
-            {
-                await StreamAsync(context, updates, chat, id, created, host.Current?.Model.Identity.Id ?? "", tools).ConfigureAwait(false);
-            }
-            else
-            {
-                await AnswerAsync(context, updates, chat, id, created, tools).ConfigureAwait(false);
-            }
+            stream = gateway.Stream(request, Transport, context.RequestAborted);
+        }
+        catch (GenerationException e)
+        {
+            await OpenAiError.WriteAsync(context, e).ConfigureAwait(false);
+            return;
+        }
+        var tools = chat && parsed.Tools is not null;
+        if (parsed.Stream)
+        {
+            await StreamAsync(context, stream, chat, id, created, host.Current?.Model.Identity.Id ?? "", tools).ConfigureAwait(false);
+        }
+        else
+        {
+            await AnswerAsync(context, stream, chat, id, created, tools).ConfigureAwait(false);
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created, bool tools)
+    private static async Task AnswerAsync(HttpContext context, GenerationStream stream, bool chat, string id, long created, bool tools)
     {
+        GenerationResult result;
         try
         {
-            while (updates.Current.Result is null && await updates.MoveNextAsync().ConfigureAwait(false))
-            {
-            }
+            result = await stream.Result.ConfigureAwait(false);
         }
         catch (GenerationException e)
         {
@@ -99,54 +86,68 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         {
             return;
         }
-        if (updates.Current.Result is not { } result)
-        {
-            await OpenAiError.WriteAsync(context, 500, "internal", "the engine ended the request without an answer").ConfigureAwait(false);
-            return;
-        }
         context.Response.ContentType = "application/json";
         var call = tools ? ToolCall.FromAnswer(result.Text) : null;
         await context.Response.Body.WriteAsync(OpenAiResponses.Completion(chat, id, created, result, call), context.RequestAborted).ConfigureAwait(false);
     }
 
-    /// <summary>SSE chunks; an answer that calls a tool holds its text back and sends the call as one tool-call delta before the last chunk.</summary>
-    private static async Task StreamAsync(HttpContext context, IAsyncEnumerator<GenerationUpdate> updates, bool chat, string id, long created, string model, bool tools)
+    /// <summary>SSE chunks; an answer that calls a tool holds its text back and sends the call as one tool-call delta
+    /// before the last chunk. An error before the first delta still gets its HTTP status (no header is sent before
+    /// the first delta or the end); a later one arrives as an SSE error event.</summary>
+    private static async Task StreamAsync(HttpContext context, GenerationStream stream, bool chat, string id, long created, string model, bool tools)
     {
-        var response = context.Response;
-        response.ContentType = "text/event-stream";
-        response.Headers.CacheControl = "no-cache";
-        response.Headers["X-Accel-Buffering"] = "no";
-        var first = true;
-        try
+        var deltas = stream.GetAsyncEnumerator(CancellationToken.None);
+        await using (deltas.ConfigureAwait(false))
         {
-            do
+            var any = await deltas.MoveNextAsync().ConfigureAwait(false);
+            if (!any)
             {
-                var update = updates.Current;
-                model = update.Result?.Model ?? model;
-                var delta = tools ? "" : update.Delta;
-                var call = tools && update.Result is { } done ? ToolCall.FromAnswer(done.Text) : null;
+                await ((Task)stream.Result).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+            if (!any && stream.Result.IsFaulted)
+            {
+                await AnswerAsync(context, stream, chat, id, created, tools).ConfigureAwait(false);
+                return;
+            }
+            var response = context.Response;
+            response.ContentType = "text/event-stream";
+            response.Headers.CacheControl = "no-cache";
+            response.Headers["X-Accel-Buffering"] = "no";
+            var first = true;
+            try
+            {
+                if (any)
+                {
+                    do
+                    {
+                        var delta = tools ? "" : deltas.Current.Text;
+                        if (delta.Length > 0 || first)
+                        {
+                            await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, delta, first, null, false), context.RequestAborted).ConfigureAwait(false);
+                            first = false;
+                        }
+                    }
+                    while (await deltas.MoveNextAsync().ConfigureAwait(false));
+                }
+                var result = await stream.Result.ConfigureAwait(false);
+                var call = tools ? ToolCall.FromAnswer(result.Text) : null;
                 if (call is not null)
                 {
-                    await WriteEventAsync(response, OpenAiResponses.ToolCallChunk(id, created, model, call), context.RequestAborted).ConfigureAwait(false);
+                    await WriteEventAsync(response, OpenAiResponses.ToolCallChunk(id, created, result.Model, call), context.RequestAborted).ConfigureAwait(false);
                 }
-                if (delta.Length > 0 || update.Result is not null || first)
-                {
-                    await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, delta, first, update.Result, call is not null), context.RequestAborted).ConfigureAwait(false);
-                    first = false;
-                }
+                await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, result.Model, "", first, result, call is not null), context.RequestAborted).ConfigureAwait(false);
             }
-            while (await updates.MoveNextAsync().ConfigureAwait(false));
+            catch (GenerationException e)
+            {
+                await WriteEventAsync(response, OpenAiError.Body(e.Message, OpenAiError.TypeFor(OpenAiError.StatusFor(e.Code)), e.WireCode), context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                return;
+            }
+            await response.Body.WriteAsync(Done, context.RequestAborted).ConfigureAwait(false);
+            await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
         }
-        catch (GenerationException e)
-        {
-            await WriteEventAsync(response, OpenAiError.Body(e.Message, OpenAiError.TypeFor(OpenAiError.StatusFor(e.Code)), e.WireCode), context.RequestAborted).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
-        {
-            return;
-        }
-        await response.Body.WriteAsync(Done, context.RequestAborted).ConfigureAwait(false);
-        await response.Body.FlushAsync(context.RequestAborted).ConfigureAwait(false);
     }
 
     private static async Task WriteEventAsync(HttpResponse response, byte[] json, CancellationToken cancellationToken)

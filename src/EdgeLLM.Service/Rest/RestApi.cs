@@ -1,7 +1,7 @@
 using System.Text.Json;
+using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
-using EdgeLLM.Service.Ota;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -62,8 +62,16 @@ public static class RestApi
         if (host.Current is { } current)
         {
             var id = current.Model.Identity;
-            data.Add(new ModelEntry(id.Id, "model", current.LoadedAt.ToUnixTimeSeconds(), "edgellm", id.Version, id.Quantization, current.MemoryBytes,
-                current.Model.ExecutionProvider, current.Model.MaxSequenceLength));
+            data.Add(new ModelEntry
+            {
+                Id = id.Id,
+                Created = current.LoadedAt.ToUnixTimeSeconds(),
+                Version = id.Version,
+                Quantization = id.Quantization,
+                MemoryBytes = current.MemoryBytes,
+                ExecutionProvider = current.Model.ExecutionProvider,
+                ContextLength = current.Model.MaxSequenceLength,
+            });
         }
         return new ModelListResponse("list", data);
     }
@@ -92,9 +100,27 @@ public static class RestApi
     /// <summary>OpenAI's model list.</summary>
     public sealed record ModelListResponse(string Object, IReadOnlyList<ModelEntry> Data);
 
-    /// <summary>One model: OpenAI's fields plus version, quantization and memory.</summary>
-    public sealed record ModelEntry(string Id, string Object, long Created, string OwnedBy, string Version, string Quantization, long MemoryBytes,
-        string ExecutionProvider, int ContextLength);
+    /// <summary>One model: OpenAI's fields plus version, quantization and memory (serialised in this order).</summary>
+    public sealed record ModelEntry
+    {
+        public required string Id { get; init; }
+
+        public string Object { get; init; } = "model";
+
+        public required long Created { get; init; }
+
+        public string OwnedBy { get; init; } = "edgellm";
+
+        public required string Version { get; init; }
+
+        public required string Quantization { get; init; }
+
+        public required long MemoryBytes { get; init; }
+
+        public required string ExecutionProvider { get; init; }
+
+        public required int ContextLength { get; init; }
+    }
 
     internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }

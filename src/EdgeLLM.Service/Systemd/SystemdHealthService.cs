@@ -1,4 +1,5 @@
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Loading;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
@@ -35,11 +36,29 @@ public sealed partial class SystemdHealthService(
             return;
         }
         notifier.Serving(Describe(serving));
-        host.ModelChanged += loaded => notifier.Notify(new ServiceState($"STATUS={Describe(loaded)}"));
-        if (environment.WatchdogInterval is not { } interval)
+        Action<LoadedModel> onModelChanged = loaded => notifier.Notify(new ServiceState($"STATUS={Describe(loaded)}"));
+        host.ModelChanged += onModelChanged;
+        try
         {
-            return;
+            if (environment.WatchdogInterval is { } interval)
+            {
+                await PingWatchdogAsync(interval, stoppingToken).ConfigureAwait(false);
+            }
+            else
+            {
+                // No watchdog: only the status line follows the model until the host stops.
+                await Task.Delay(Timeout.Infinite, stoppingToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
         }
+        finally
+        {
+            host.ModelChanged -= onModelChanged;
+        }
+    }
+
+    /// <summary>Pings systemd's watchdog at half its interval while the engine loop turns.</summary>
+    private async Task PingWatchdogAsync(TimeSpan interval, CancellationToken stoppingToken)
+    {
         var period = interval / 2;
         var ping = new ServiceState("WATCHDOG=1");
         using var timer = new PeriodicTimer(period, _time);

@@ -1,3 +1,4 @@
+using EdgeLLM.Serving;
 using EdgeLLM.Cli.Bench;
 using EdgeLLM.Service.Metrics;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using EdgeLLM.Cli.Tests.Ota.Support;
 using EdgeLLM.Cli.Tests.Support;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Device;
 
 namespace EdgeLLM.Cli.Tests.Fleet;
 

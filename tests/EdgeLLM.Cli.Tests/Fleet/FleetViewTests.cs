@@ -52,7 +52,7 @@ public sealed class FleetViewTests
         Ota("f", "active", null, version: "1.0");
 
         Assert.Equal(
-            [new RolloutSummary("iot-assist", "1.0", 1, 1, 0, 0, 0, 0), new RolloutSummary("iot-assist", "2.0", 5, 1, 1, 1, 1, 1)],
+            [new RolloutSummary { Model = "iot-assist", Version = "1.0", Devices = 1, Active = 1, InProgress = 0, Rejected = 0, RolledBack = 0, NotInRollout = 0 }, new RolloutSummary { Model = "iot-assist", Version = "2.0", Devices = 5, Active = 1, InProgress = 1, Rejected = 1, RolledBack = 1, NotInRollout = 1 }],
             _view.Rollouts);
         Assert.Equal("rollout iot-assist@2.0: 5 devices: 1 active, 1 in progress, 1 rejected, 1 rolled back, 1 not in the rollout percent",
             _view.Rollouts[1].ToString());

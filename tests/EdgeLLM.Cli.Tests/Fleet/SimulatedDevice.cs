@@ -1,3 +1,4 @@
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

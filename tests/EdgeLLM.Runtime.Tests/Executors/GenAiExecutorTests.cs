@@ -34,13 +34,12 @@ public sealed class GenAiExecutorTests : IDisposable
     {
         await using var executor = new GenAiExecutor(_model);
         var text = new System.Text.StringBuilder();
-        GenerationResult? result = null;
-        await foreach (var update in executor.StreamAsync(Chat("s")))
+        var stream = executor.Stream(Chat("s"));
+        await foreach (var delta in stream)
         {
-            text.Append(update.Delta);
-            result = update.Result ?? result;
+            text.Append(delta.Text);
         }
-        Assert.NotNull(result);
+        var result = await stream.Result;
         Assert.Equal(result.Text, text.ToString());
         Assert.StartsWith("{", result.Text);
         Assert.Equal(result.TokenIds.Count, result.Usage.CompletionTokens);

@@ -46,12 +46,19 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
     {
         await using var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 4 });
         var cases = Smoke.Cases.Concat(Smoke.Cases).ToArray();
-        var results = await Task.WhenAll(cases.Select(c => engine.GenerateAsync(Greedy(c.Prompt))));
+        // Queue them all before any starts (a stream is queued when Stream returns), so they share decode steps.
+        engine.AdmissionPaused = true;
+        var streams = cases.Select(c => engine.Stream(Greedy(c.Prompt))).ToList();
+        Assert.Equal(cases.Length, engine.GetStats().Queued);
+        engine.AdmissionPaused = false;
+        var results = await Task.WhenAll(streams.Select(s => s.Result));
         for (var i = 0; i < cases.Length; i++)
         {
             Assert.Equal(cases[i].Text, results[i].Text);
         }
-        Assert.True(engine.GetStats().LastBatchSize >= 1);
+        // One at a time, every token after a request's first would take a decode step of its own.
+        var alone = results.Sum(r => r.Usage.CompletionTokens - 1);
+        Assert.True(engine.GetStats().DecodeSteps < alone, $"{engine.GetStats().DecodeSteps} decode steps for {alone} tokens");
         Assert.Equal(cases.Length, engine.GetStats().RequestsCompleted);
     }
 
@@ -61,14 +68,14 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         await using var engine = fixture.Engine();
         var c = Smoke.Cases[0];
         var text = "";
-        GenerationResult? final = null;
-        await foreach (var u in engine.StreamAsync(Greedy(c.Prompt)))
+        var stream = engine.Stream(Greedy(c.Prompt));
+        await foreach (var delta in stream)
         {
-            text += u.Delta;
-            final = u.Result ?? final;
+            text += delta.Text;
         }
+        var final = await stream.Result;
         Assert.Equal(c.Text, text);
-        Assert.Equal(c.Text, final!.Text);
+        Assert.Equal(c.Text, final.Text);
         Assert.True(final.Usage.TimeToFirstTokenMs <= final.Usage.TotalMs);
     }
 
@@ -123,14 +130,14 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
     {
         await using var engine = fixture.Engine();
         using var cts = new CancellationTokenSource();
-        GenerationResult? final = null;
         var request = new GenerationRequest { Id = "c", Prompt = "x", Temperature = 1.5f, Seed = 7, MaxTokens = 400 };
-        await foreach (var u in engine.StreamAsync(request, cts.Token))
+        var stream = engine.Stream(request, cts.Token);
+        await foreach (var _ in stream)
         {
             cts.Cancel();
-            final = u.Result ?? final;
         }
-        Assert.Equal(FinishReason.Cancelled, final!.FinishReason);
+        var final = await stream.Result;
+        Assert.Equal(FinishReason.Cancelled, final.FinishReason);
         Assert.True(final.TokenIds.Count < 400);
     }
 
@@ -153,7 +160,7 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
             .Select(x => Greedy(Smoke.Cases[0].Prompt, 2) with { Id = x.Item1, Priority = x.Item2 })
             .ToList();
         var runs = requests.Select(r => engine.GenerateAsync(r)).ToArray();
-        await WaitFor(() => engine.GetStats().Queued == 3);
+        Assert.Equal(3, engine.GetStats().Queued);
         engine.AdmissionPaused = false;
         var results = await Task.WhenAll(runs);
         var order = results
@@ -161,15 +168,6 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
             .Select(r => r.Id)
             .ToList();
         Assert.Equal(["high", "normal", "low"], order);
-    }
-
-    private static async Task WaitFor(Func<bool> condition)
-    {
-        for (var i = 0; i < 200 && !condition(); i++)
-        {
-            await Task.Delay(10);
-        }
-        Assert.True(condition());
     }
 
     [Fact]
@@ -213,7 +211,7 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         await using var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 1, MaxQueuedRequests = 2 });
         engine.AdmissionPaused = true;
         var queued = Enumerable.Range(0, 2).Select(i => engine.GenerateAsync(Greedy(Smoke.Cases[0].Prompt, 2) with { Id = $"q{i}" })).ToList();
-        await WaitFor(() => engine.GetStats().Queued == 2);
+        Assert.Equal(2, engine.GetStats().Queued);
         var e = await Assert.ThrowsAsync<GenerationException>(() => engine.GenerateAsync(Greedy("x")));
         Assert.Equal(GenerationErrorCode.Overloaded, e.Code);
         engine.AdmissionPaused = false;
@@ -226,7 +224,7 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
         var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 1 });
         engine.AdmissionPaused = true;
         var waiting = engine.GenerateAsync(Greedy("y") with { Id = "wait" });
-        await WaitFor(() => engine.GetStats().Queued == 1);
+        Assert.Equal(1, engine.GetStats().Queued);
         await engine.StopAsync(TimeSpan.FromMilliseconds(10));
         Assert.Equal(FinishReason.Cancelled, (await waiting).FinishReason);
         var e = await Assert.ThrowsAsync<GenerationException>(() => engine.GenerateAsync(Greedy("z")));

@@ -16,7 +16,7 @@ public class ThermalGovernorTests(EngineFixture fixture) : IClassFixture<EngineF
         using var tree = new FixtureTree("raspberry-pi-5");
         using var monitor = new ThermalMonitor(Limits, tree.Root);
         await using var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 8 });
-        var governor = new ThermalGovernor(monitor, engine);
+        var governor = new ThermalGovernor(monitor, () => engine);
         tree.Write(Zone, 77000);
         Assert.Equal(ThermalState.Throttled, governor.Tick());
         Assert.Equal(2, engine.BatchLimit);
@@ -31,24 +31,43 @@ public class ThermalGovernorTests(EngineFixture fixture) : IClassFixture<EngineF
     }
 
     [Fact]
-    public async Task The_loop_follows_the_temperature_and_leaves_the_engine_normal_when_stopped()
+    public async Task The_loop_reads_at_once_and_leaves_the_engine_normal_when_stopped()
     {
         using var tree = new FixtureTree("raspberry-pi-5");
         using var monitor = new ThermalMonitor(Limits, tree.Root);
         await using var engine = fixture.Engine(new EngineOptions { MaxBatchSize = 4 });
-        var governor = new ThermalGovernor(monitor, engine, TimeSpan.FromMilliseconds(10));
-        using var cts = new CancellationTokenSource();
-        var loop = governor.RunAsync(cts.Token);
+        // The loop reads once as it starts; the next reading is an hour away, so the test sees exactly that one.
+        var governor = new ThermalGovernor(monitor, () => engine, TimeSpan.FromHours(1));
         tree.Write(Zone, 90000);
-        for (var i = 0; i < 500 && !engine.AdmissionPaused; i++)
-        {
-            await Task.Delay(10);
-        }
+        using var cts = new CancellationTokenSource();
+
+        var loop = governor.RunAsync(cts.Token);
+
+        Assert.Equal(ThermalState.Paused, governor.State);
         Assert.True(engine.AdmissionPaused);
         Assert.Equal(2, engine.BatchLimit);
         await cts.CancelAsync();
         await loop;
         Assert.False(engine.AdmissionPaused);
         Assert.Equal(4, engine.BatchLimit);
+    }
+
+    [Fact]
+    public async Task Each_tick_applies_the_state_to_the_engine_serving_now()
+    {
+        using var tree = new FixtureTree("raspberry-pi-5");
+        using var monitor = new ThermalMonitor(Limits, tree.Root);
+        await using var first = fixture.Engine(new EngineOptions { MaxBatchSize = 4 });
+        await using var swapped = fixture.Engine(new EngineOptions { MaxBatchSize = 4 });
+        var serving = first;
+        var governor = new ThermalGovernor(monitor, () => serving);
+        tree.Write(Zone, 77000);
+        governor.Tick();
+
+        serving = swapped;
+        governor.Tick();
+
+        Assert.Equal(ThermalState.Throttled, governor.State);
+        Assert.Equal(2, swapped.BatchLimit);
     }
 }

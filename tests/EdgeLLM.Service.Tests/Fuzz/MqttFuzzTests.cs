@@ -1,8 +1,10 @@
 using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text.Json;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Tests.Hosting;
 
 namespace EdgeLLM.Service.Tests.Fuzz;

@@ -1,4 +1,5 @@
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Serving.Configuration;
 
 namespace EdgeLLM.Service.Tests.Hosting;
 

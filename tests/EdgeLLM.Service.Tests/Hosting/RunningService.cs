@@ -1,4 +1,5 @@
 using System.Net.Http.Headers;
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Hosting;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;

@@ -1,5 +1,5 @@
+using EdgeLLM.Ota.Tests.Support;
 using EdgeLLM.Service.Logging;
-using EdgeLLM.Service.Tests.Ota.Support;
 
 namespace EdgeLLM.Service.Tests.Logging;
 

@@ -1,6 +1,6 @@
 using System.Text;
+using EdgeLLM.Ota.Tests.Support;
 using EdgeLLM.Service.Mqtt;
-using EdgeLLM.Service.Tests.Ota.Support;
 
 namespace EdgeLLM.Service.Tests.Mqtt;
 

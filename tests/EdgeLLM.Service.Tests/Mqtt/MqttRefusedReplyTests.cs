@@ -1,7 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Tests.Hosting;
 
 namespace EdgeLLM.Service.Tests.Mqtt;

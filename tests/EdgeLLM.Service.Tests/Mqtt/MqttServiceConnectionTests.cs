@@ -1,6 +1,8 @@
 using System.Text.Json;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Tests.Hosting;
 
 namespace EdgeLLM.Service.Tests.Mqtt;

@@ -1,9 +1,12 @@
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
+using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Tests.Hosting;
+using EdgeLLM.Serving;
 
 namespace EdgeLLM.Service.Tests.Mqtt;
 
@@ -240,7 +243,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
         var answered = finals.Count(f => f.TryGetProperty("finish_reason", out _));
         Assert.Equal(count, overloaded + answered);
         Assert.True(overloaded > 0 && answered >= 2, $"{answered} answered, {overloaded} overloaded");
-        Assert.True(EdgeLLM.Service.Metrics.ProcessMemory.PeakResidentBytes() < memoryBudget);
+        Assert.True(ProcessMemory.PeakResidentBytes() < memoryBudget);
     }
 
     [Fact]

@@ -1,6 +1,8 @@
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
 using EdgeLLM.Service.Tests.Hosting;
+using EdgeLLM.Serving;
+using EdgeLLM.Serving.Loading;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeLLM.Service.Tests.Mqtt;

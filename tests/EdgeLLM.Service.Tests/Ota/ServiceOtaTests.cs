@@ -2,9 +2,10 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeLLM.Service.Ota;
+using EdgeLLM.Ota.Bundles;
+using EdgeLLM.Ota.Signing;
+using EdgeLLM.Ota.Tests.Support;
 using EdgeLLM.Service.Tests.Hosting;
-using EdgeLLM.Service.Tests.Ota.Support;
 using EdgeLLM.Service.Tests.Rest;
 
 namespace EdgeLLM.Service.Tests.Ota;
@@ -51,7 +52,7 @@ public sealed class ServiceOtaTests : IDisposable
         var url = server.Add(packed.BundlePath);
         var manifest = JsonNode.Parse(await File.ReadAllBytesAsync(packed.ManifestPath))!.AsObject();
         manifest["url"] = url.AbsoluteUri;
-        var signed = OtaTestRig.Sign(manifest, key);
+        var signed = TestSigning.Sign(manifest, key);
 
         await using var service = await RunningService.StartAsync(new Dictionary<string, string>
         {
@@ -109,7 +110,7 @@ public sealed class ServiceOtaTests : IDisposable
             ["EdgeLLM:Http:ApiKeys:0"] = Key,
             ["EdgeLLM:Ota:TrustedKeysDir"] = trusted,
         });
-        using var post = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/ota") { Content = new ByteArrayContent(OtaTestRig.Sign(manifest, key)) };
+        using var post = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/ota") { Content = new ByteArrayContent(TestSigning.Sign(manifest, key)) };
         post.Headers.Authorization = RunningService.Bearer(Key);
         var status = await (await service.Http.SendAsync(post)).Content.ReadAsStringAsync();
         Assert.Contains("\"phase\":\"rejected\"", status);

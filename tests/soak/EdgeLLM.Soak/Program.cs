@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
 using EdgeLLM.Soak;
 
 SoakOptions options;

@@ -2,7 +2,8 @@ using System.Buffers.Binary;
 using System.Collections.Concurrent;
 using System.Text;
 using System.Text.Json;
-using EdgeLLM.Mqtt;
+using EdgeLLM.Mqtt.Client;
+using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Service.Tests.Fuzz;
 
 namespace EdgeLLM.Soak;

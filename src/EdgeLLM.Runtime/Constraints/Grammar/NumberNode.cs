@@ -41,7 +41,7 @@ internal sealed class NumberNode : GrammarNode
 
     private static Prefix Read(Frame f) => new(f.Phase == 1, (f.B & 1) != 0, f.A, (int)((f.B >> 1) & 31), (f.B & 64) != 0, f.B >> 11, (int)((f.B >> 7) & 15));
 
-    private Frame Write(Frame f, Prefix p) => f with
+    private static Frame Write(Frame f, Prefix p) => f with
     {
         Phase = 1,
         A = p.Int,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
+using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
@@ -35,22 +36,21 @@ public sealed partial class GenAiExecutor
                 _ready.TrySetException(e);
                 return;
             }
-            while (!_shutdown)
+            while (!_requests.ShutdownRequested)
             {
                 Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
-                if (_cancelRequested)
+                if (_requests.TakeCancelRequest())
                 {
-                    _cancelRequested = false;
                     HandleCancellations();
                 }
                 Admit(engine);
                 if (_active.Count == 0)
                 {
-                    if (!_accepting)
+                    if (!_requests.IsAccepting)
                     {
-                        _drained.TrySetResult();
+                        _requests.SignalDrained();
                     }
-                    _wake.Wait(IdleTick);
+                    _requests.WaitForWork(IdleTick);
                     continue;
                 }
                 Step(engine, buffer);
@@ -75,14 +75,14 @@ public sealed partial class GenAiExecutor
                 }
             }
             RemoveFinished();
-            _accepting = false;
+            _requests.StopAccepting();
             CancelQueued();
         }
         finally
         {
             buffer?.Dispose();
             engine?.Dispose();
-            _drained.TrySetResult();
+            _requests.SignalDrained();
             _stopped.TrySetResult();
         }
     }
@@ -109,23 +109,9 @@ public sealed partial class GenAiExecutor
         while (_active.Count < _batchLimit && !_admissionPaused)
         {
             PendingRequest? pending;
-            lock (_gate)
+            if (!_requests.TryTakeStartable(this, _time, out pending))
             {
-                if (!_queue.TryDequeue(out pending, out _))
-                {
-                    return;
-                }
-            }
-            if (pending.Cancelled)
-            {
-                CompleteWithoutRunning(pending, FinishReason.Cancelled);
-                continue;
-            }
-            if (pending.Request.StartDeadline is { } deadline && _time.GetUtcNow() > deadline)
-            {
-                Fail(pending, new GenerationException(GenerationErrorCode.DeadlineExceeded,
-                    $"the request could not start before its deadline ({(deadline - pending.Request.ReceivedAt).TotalMilliseconds:F0} ms after it arrived)"));
-                continue;
+                return;
             }
             GenAiSequence sequence;
             try
@@ -251,18 +237,9 @@ public sealed partial class GenAiExecutor
         }
     }
 
-    private double MeterJoules() => _options.EnergyMeter?.ReadJoules() ?? 0;
+    private double MeterJoules() => _options.EnergyMeter.ReadJoulesOrZero();
 
-    /// <summary>Joules the device used while the run went, charged to the requests in it (as EdgeLLM's loop does).</summary>
-    private double StepJoules(double before, TimeSpan busy)
-    {
-        if (_options.EnergyMeter is not { } meter)
-        {
-            return 0;
-        }
-        meter.RecordBusy(busy);
-        return Math.Max(0, meter.ReadJoules() - before);
-    }
+    private double StepJoules(double before, TimeSpan busy) => _options.EnergyMeter.ChargeStep(before, busy);
 
     /// <summary>Takes a generated token: end of sequence (GenAI finishes the turn), text, stop strings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -293,7 +270,7 @@ public sealed partial class GenAiExecutor
         }
         var delta = _emit.ToString();
         s.Text.Append(delta);
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate(delta, token));
+        s.Pending.Emit(delta, token);
     }
 
     private void Finish(GenAiSequence s, FinishReason reason, bool flush = true, bool contextExhausted = false)
@@ -321,8 +298,7 @@ public sealed partial class GenAiExecutor
         {
             ContextExhausted = contextExhausted,
         };
-        s.Pending.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        s.Pending.Output.Writer.TryComplete();
+        s.Pending.Complete(result);
         Interlocked.Increment(ref _completed);
         LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
@@ -354,38 +330,7 @@ public sealed partial class GenAiExecutor
             }
         }
         RemoveFinished();
-        List<PendingRequest> keep;
-        List<PendingRequest> cancelled = [];
-        lock (_gate)
-        {
-            keep = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                (p.Cancelled ? cancelled : keep).Add(p);
-            }
-            foreach (var p in keep)
-            {
-                _queue.Enqueue(p, (-(int)p.Request.Priority, p.SequenceNumber));
-            }
-        }
-        foreach (var p in cancelled)
-        {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
-        }
-    }
-
-    private void CancelQueued()
-    {
-        List<PendingRequest> drained;
-        lock (_gate)
-        {
-            drained = new List<PendingRequest>(_queue.Count);
-            while (_queue.TryDequeue(out var p, out _))
-            {
-                drained.Add(p);
-            }
-        }
-        foreach (var p in drained)
+        foreach (var p in _requests.TakeCancelled())
         {
             CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
@@ -394,16 +339,17 @@ public sealed partial class GenAiExecutor
     /// <summary>A request that never reached the engine still gets its one final answer.</summary>
     private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
     {
-        var total = (_time.GetUtcNow() - p.Request.ReceivedAt).TotalMilliseconds;
-        var result = new GenerationResult(p.Request.Id, _model.Identity.Id, "", [], reason, new Usage(p.PromptIds.Length, 0, 0, total, total, 0));
-        p.Output.Writer.TryWrite(new GenerationUpdate("", -1, result));
-        p.Output.Writer.TryComplete();
+        p.CompleteUnstarted(_model.Identity.Id, reason, _time.GetUtcNow());
         Interlocked.Increment(ref _completed);
     }
 
+    void IRequestOutcomes.CompleteWithoutRunning(PendingRequest pending, FinishReason reason) => CompleteWithoutRunning(pending, reason);
+
+    void IRequestOutcomes.Fail(PendingRequest pending, GenerationException error) => Fail(pending, error);
+
     private void Fail(PendingRequest p, GenerationException e)
     {
-        p.Output.Writer.TryComplete(e);
+        p.Fail(e);
         Interlocked.Increment(ref _failed);
         LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
     }

@@ -1,6 +1,5 @@
-using System.Reflection;
 using System.Diagnostics;
-using System.Runtime.CompilerServices;
+using System.Reflection;
 using System.Text;
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
@@ -20,7 +19,7 @@ namespace EdgeLLM.Runtime.Executors.GenAi;
 /// a request gets the same answer as on EdgeLLM's own loop; only the decoder runs in GenAI. One owner thread makes
 /// every engine call, as GenAI requires.
 /// </summary>
-public sealed partial class GenAiExecutor : IInferenceExecutor
+public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
 {
     private const int EventCapacity = 256;
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
@@ -28,9 +27,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     private readonly EngineOptions _options;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
-    private readonly PriorityQueue<PendingRequest, (int Priority, long Sequence)> _queue = new();
-    private readonly Lock _gate = new();
-    private readonly SemaphoreSlim _wake = new(0);
+    private readonly RequestQueue _requests;
     private readonly List<GenAiSequence> _active = [];
     private readonly Dictionary<IntPtr, GenAiSequence> _byRequest = [];
     private readonly StringBuilder _emit = new();
@@ -38,16 +35,11 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     private readonly Thread _thread;
     private readonly TaskCompletionSource<(int Capacity, BatchingMode Batching)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private readonly TaskCompletionSource _drained = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private OgaModelHandle? _ogaModel;
     private readonly int _capacity;
-    private volatile bool _accepting = true;
-    private volatile bool _cancelRequested;
-    private volatile bool _shutdown;
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _activeCount;
-    private long _sequence;
     private long _completed, _failed, _promptTokens, _completionTokens;
     private int _lastBatch;
     private double _tokensPerSecond;
@@ -70,6 +62,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         _options = options ?? new EngineOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _requests = new RequestQueue(_options.MaxQueuedRequests);
         _heartbeatTicks = _time.GetUtcNow().UtcTicks;
         _constraints = new ConstraintCache(model.Tokenizer);
         // GenAI dlopens libonnxruntime.so.1: the ORT EdgeLLM loaded (the package's or EDGELLM_ORT_LIBRARY) must be in
@@ -87,7 +80,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         {
             // The owner thread could not create the engine and has ended; nothing else holds the model.
             _ogaModel?.Dispose();
-            _wake.Dispose();
+            _requests.Dispose();
             throw;
         }
         _batchLimit = _capacity;
@@ -108,7 +101,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     public LanguageModel Model => _model;
 
     /// <inheritdoc />
-    public bool IsAcceptingRequests => _accepting;
+    public bool IsAcceptingRequests => _requests.IsAccepting;
 
     /// <inheritdoc />
     public bool AdmissionPaused
@@ -117,7 +110,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         set
         {
             _admissionPaused = value;
-            Wake();
+            _requests.Wake();
         }
     }
 
@@ -134,11 +127,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     /// <inheritdoc />
     public EngineStats GetStats()
     {
-        int queued;
-        lock (_gate)
-        {
-            queued = _queue.Count;
-        }
+        var queued = _requests.Count;
         var perSequence = _model.KvLayout.BytesPerSequence(_model.MaxSequenceLength);
         var idle = _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastStepTicks) > TimeSpan.TicksPerSecond * 5;
         return new EngineStats
@@ -162,106 +151,26 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     }
 
     /// <inheritdoc />
-    public async IAsyncEnumerable<GenerationUpdate> StreamAsync(GenerationRequest request, [EnumeratorCancellation] CancellationToken cancellationToken = default)
+    public GenerationStream Stream(GenerationRequest request, CancellationToken cancellationToken = default)
     {
-        var pending = Submit(request, cancellationToken);
-        var done = false;
-        try
-        {
-            await foreach (var update in pending.Output.Reader.ReadAllAsync(CancellationToken.None).ConfigureAwait(false))
-            {
-                done = update.IsFinal;
-                yield return update;
-            }
-        }
-        finally
-        {
-            await pending.Registration.DisposeAsync().ConfigureAwait(false);
-            if (!done)
-            {
-                // The consumer stopped reading: free its row.
-                pending.Cancelled = true;
-                _cancelRequested = true;
-                Wake();
-            }
-        }
-    }
-
-    /// <inheritdoc />
-    public async Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default)
-    {
-        await foreach (var update in StreamAsync(request, cancellationToken).ConfigureAwait(false))
-        {
-            if (update.Result is { } result)
-            {
-                return result;
-            }
-        }
-        throw new GenerationException(GenerationErrorCode.Internal, "the GenAI executor ended a request without a final result");
-    }
-
-    private PendingRequest Submit(GenerationRequest request, CancellationToken cancellationToken)
-    {
-        if (!_accepting)
-        {
-            throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the engine is stopping and takes no new requests");
-        }
-        var pending = RequestPreparer.Prepare(_model, _options, request, Interlocked.Increment(ref _sequence));
+        var pending = RequestPreparer.Prepare(_model, _options, request, _requests.NextSequence());
         // EdgeLLM's up-front checks (keywords, shortest answer against the budget) hold here too; GenAI's guidance
         // then does the decoding.
         pending.Constraint = ConstraintAdmission.Compile(_constraints, request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
-        lock (_gate)
-        {
-            if (_queue.Count >= _options.MaxQueuedRequests)
-            {
-                throw new GenerationException(GenerationErrorCode.Overloaded, $"{_queue.Count} requests are already waiting; try again later");
-            }
-            _queue.Enqueue(pending, (-(int)request.Priority, pending.SequenceNumber));
-        }
-        if (cancellationToken.CanBeCanceled)
-        {
-            pending.Registration = cancellationToken.Register(static state =>
-            {
-                var (executor, p) = ((GenAiExecutor, PendingRequest))state!;
-                p.Cancelled = true;
-                executor._cancelRequested = true;
-                executor.Wake();
-            }, (this, pending));
-        }
-        Wake();
-        return pending;
-    }
-
-    private void Wake()
-    {
-        if (_wake.CurrentCount == 0)
-        {
-            _wake.Release();
-        }
+        return _requests.Enqueue(pending, cancellationToken);
     }
 
     /// <inheritdoc />
-    public async Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default)
-    {
-        _accepting = false;
-        CancelQueued();
-        Wake();
-        try
-        {
-            await _drained.Task.WaitAsync(drain, cancellationToken).ConfigureAwait(false);
-        }
-        catch (TimeoutException)
-        {
-            // Drain time is up: what still runs ends cancelled below.
-        }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-        {
-            // The caller stopped waiting for the drain.
-        }
-        _shutdown = true;
-        Wake();
-        await _stopped.Task.ConfigureAwait(false);
-    }
+    public Task<GenerationResult> GenerateAsync(GenerationRequest request, CancellationToken cancellationToken = default) =>
+        RequestQueue.ResultOf(this, request, cancellationToken);
+
+    /// <inheritdoc />
+    public Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default) =>
+        _requests.StopAsync(CancelUnstarted, drain, _time, _stopped.Task, cancellationToken);
+
+    private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
+
+    private void CancelUnstarted(PendingRequest p) => CompleteWithoutRunning(p, FinishReason.Cancelled);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -271,6 +180,6 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
             await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         }
         _ogaModel?.Dispose();
-        _wake.Dispose();
+        _requests.Dispose();
     }
 }

@@ -274,7 +274,7 @@ internal sealed class Interpreter(Func<DateTime> clock)
         };
     }
 
-    private object? ApplyFilter(string name, object? value, List<object?> args, Dictionary<string, object?> kwargs, Scope scope)
+    private static object? ApplyFilter(string name, object? value, List<object?> args, Dictionary<string, object?> kwargs, Scope scope)
     {
         switch (name)
         {

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 
 namespace EdgeLLM.Tokenizers.Templates.Runtime;
@@ -90,7 +91,7 @@ internal static class Json
                 case '\t': sb.Append("\\t"); break;
                 case '\b': sb.Append("\\b"); break;
                 case '\f': sb.Append("\\f"); break;
-                case < ' ': sb.Append($"\\u{(int)c:x4}"); break;
+                case < ' ': sb.Append(CultureInfo.InvariantCulture, $"\\u{(int)c:x4}"); break;
                 default: sb.Append(c); break;
             }
         }

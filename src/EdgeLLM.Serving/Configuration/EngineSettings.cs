@@ -1,0 +1,19 @@
+namespace EdgeLLM.Serving.Configuration;
+
+/// <summary><c>EdgeLLM:Engine</c>: overrides of what the device profile decides.</summary>
+public sealed class EngineSettings
+{
+    public int? MaxBatchSize { get; set; }
+
+    /// <summary><c>edgellm</c> or <c>genai</c>; overrides the device profile's <c>executor</c> (<c>EDGELLM__ENGINE__EXECUTOR</c>).</summary>
+    public string? Executor { get; set; }
+
+
+    public int? MaxQueuedRequests { get; set; }
+
+    public int? Threads { get; set; }
+
+    public int? MaxSequenceLength { get; set; }
+
+    public long PrefixCacheBytes { get; set; } = 16L << 20;
+}

@@ -1,0 +1,73 @@
+using EdgeLLM.Runtime.Models;
+using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Runtime.Speculative;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeLLM.Serving.Loading;
+
+/// <summary>
+/// Loads a model directory under a <see cref="ServingPlan"/>: refuses a model whose weights plus minimum KV cache
+/// (one sequence of full context) exceed the memory budget, then sizes the batch so that the KV cache of every
+/// slot stays inside the KV budget and the memory budget.
+/// </summary>
+public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
+{
+    public ServingPlan Plan => plan;
+
+    /// <param name="directory">The model directory.</param>
+    /// <param name="engine">The executor's options as they are (a CLI command's own batch); null sizes them from the plan.</param>
+    /// <exception cref="ModelLoadException">The directory is not a usable model, or it does not fit the budget.</exception>
+    public LoadedModel Load(string directory, EngineOptions? engine = null)
+    {
+        // Refuse before mapping anything when the weights alone are too large.
+        var weightsOnDisk = ModelDirectory.WeightsBytes(directory);
+        if (plan.MemoryBudgetBytes > 0 && plan.RuntimeBytes + weightsOnDisk > plan.MemoryBudgetBytes)
+        {
+            throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(Path.GetFileName(directory), plan.RuntimeBytes + weightsOnDisk, plan.MemoryBudgetBytes,
+                $"weights {weightsOnDisk} + runtime {plan.RuntimeBytes}, before any KV cache"));
+        }
+        var model = LanguageModel.Load(directory, plan.LoadOptions, loggerFactory);
+        try
+        {
+            var perSequence = model.KvLayout.BytesPerSequence(model.MaxSequenceLength);
+            var required = plan.RuntimeBytes + model.WeightsBytes + perSequence;
+            if (plan.MemoryBudgetBytes > 0 && required > plan.MemoryBudgetBytes)
+            {
+                throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(model.Identity.Id, required, plan.MemoryBudgetBytes,
+                    $"weights {model.WeightsBytes} + minimum KV cache {perSequence} for one sequence of {model.MaxSequenceLength} positions + runtime {plan.RuntimeBytes}"));
+            }
+            var executor = ExecutorFactory.Create(plan.Executor, model, engine ?? new EngineOptions
+            {
+                MaxBatchSize = BatchSlots(model, perSequence),
+                MaxQueuedRequests = plan.MaxQueuedRequests,
+                PrefixCacheBytes = plan.PrefixCacheBytes,
+                EnergyMeter = plan.EnergyMeter,
+                Admission = plan.Admission,
+                Speculative = SpeculativeServing.For(model, plan.Executor, loggerFactory),
+            }, loggerFactory);
+            var kvBytes = model.SharedKvBuffer ? perSequence * executor.GetStats().BatchCapacity : perSequence;
+            return new LoadedModel(model, executor, kvBytes);
+        }
+        catch
+        {
+            model.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Slots that fit: the configured batch, fewer when the KV budget or what the memory budget leaves is smaller.</summary>
+    internal int BatchSlots(LanguageModel model, long perSequence)
+    {
+        var slots = Math.Max(1, plan.MaxBatchSize);
+        if (plan.KvBudgetBytes > 0)
+        {
+            slots = (int)Math.Clamp(plan.KvBudgetBytes / Math.Max(1, perSequence), 1, slots);
+        }
+        if (plan.MemoryBudgetBytes > 0)
+        {
+            var left = plan.MemoryBudgetBytes - plan.RuntimeBytes - model.WeightsBytes;
+            slots = (int)Math.Clamp(left / Math.Max(1, perSequence), 1, slots);
+        }
+        return slots;
+    }
+}
