@@ -52,8 +52,19 @@ internal static class ConstrainedBench
             cold = RandomLogitsMaskMs(constraint, tokenizer, settings.GenTokens, runs: 1);
             warm = RandomLogitsMaskMs(constraint, tokenizer, settings.GenTokens, runs: Math.Max(1, settings.Runs));
         }
-        return new ConstrainedResult(schema.Name ?? "schema", tokens.Count, tokens.Average(), maskMs, stepMs, stepMs > 0 ? maskMs / stepMs : 0,
-            otherTokenizer, vocab, cold, warm);
+        return new ConstrainedResult
+        {
+            Schema = schema.Name ?? "schema",
+            Answers = tokens.Count,
+            MeanTokens = tokens.Average(),
+            MaskMsPerToken = maskMs,
+            StepMsPerToken = stepMs,
+            MaskShareOfStep = stepMs > 0 ? maskMs / stepMs : 0,
+            OtherTokenizer = otherTokenizer,
+            OtherVocabSize = vocab,
+            OtherColdMaskMsPerToken = cold,
+            OtherWarmMaskMsPerToken = warm,
+        };
     }
 
     /// <summary>Mask milliseconds per token over <paramref name="runs"/> answers with seeded random logits.</summary>

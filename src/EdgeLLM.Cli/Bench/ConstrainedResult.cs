@@ -5,6 +5,25 @@ namespace EdgeLLM.Cli.Bench;
 /// decode step, and (with <c>--schema-tokenizer</c>) mask time per token over another vocabulary with random logits,
 /// first with cold caches and then warm.
 /// </summary>
-internal sealed record ConstrainedResult(
-    string Schema, int Answers, double MeanTokens, double MaskMsPerToken, double StepMsPerToken, double MaskShareOfStep,
-    string? OtherTokenizer, int? OtherVocabSize, double? OtherColdMaskMsPerToken, double? OtherWarmMaskMsPerToken);
+internal sealed record ConstrainedResult
+{
+    public required string Schema { get; init; }
+
+    public required int Answers { get; init; }
+
+    public required double MeanTokens { get; init; }
+
+    public required double MaskMsPerToken { get; init; }
+
+    public required double StepMsPerToken { get; init; }
+
+    public required double MaskShareOfStep { get; init; }
+
+    public required string? OtherTokenizer { get; init; }
+
+    public required int? OtherVocabSize { get; init; }
+
+    public required double? OtherColdMaskMsPerToken { get; init; }
+
+    public required double? OtherWarmMaskMsPerToken { get; init; }
+}

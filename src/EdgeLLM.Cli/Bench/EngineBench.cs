@@ -39,18 +39,20 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
             runs.Add((result.Usage, decodeWall > 0 ? Math.Clamp(1 - ort / decodeWall, 0, 1) : 0, steps > 0 ? Math.Clamp(1 - ort / steps, 0, 1) : 0));
             LastTokenIds = result.TokenIds;
         }
-        return new SingleStreamResult(
-            Runtime,
-            session.LoadTime.TotalMilliseconds,
-            prompt.Ids.Length,
-            runs[0].Usage.CompletionTokens,
-            Stats.Median(runs.Select(r => r.Usage.TimeToFirstTokenMs)),
-            Stats.Median(runs.Select(r => PrefillSpeed(r.Usage))),
-            Stats.Median(runs.Select(r => DecodeSpeed(r.Usage))),
-            Stats.Median(runs.Select(r => r.Usage.TotalMs)),
-            ProcessMemory.PeakResidentBytes(),
-            Stats.Median(runs.Select(r => r.OutsideOrt)),
-            Stats.Median(runs.Select(r => r.StepOverhead)));
+        return new SingleStreamResult
+        {
+            Runtime = Runtime,
+            LoadMs = session.LoadTime.TotalMilliseconds,
+            PromptTokens = prompt.Ids.Length,
+            GeneratedTokens = runs[0].Usage.CompletionTokens,
+            TtftMs = Stats.Median(runs.Select(r => r.Usage.TimeToFirstTokenMs)),
+            PrefillTokensPerSecond = Stats.Median(runs.Select(r => PrefillSpeed(r.Usage))),
+            DecodeTokensPerSecond = Stats.Median(runs.Select(r => DecodeSpeed(r.Usage))),
+            TotalMs = Stats.Median(runs.Select(r => r.Usage.TotalMs)),
+            PeakRssBytes = ProcessMemory.PeakResidentBytes(),
+            OutsideOrtShare = Stats.Median(runs.Select(r => r.OutsideOrt)),
+            StepOverheadShare = Stats.Median(runs.Select(r => r.StepOverhead)),
+        };
     }
 
     public async Task<ConcurrencyLevelResult> ConcurrentAsync(int streams, CancellationToken cancellationToken)

@@ -1,5 +1,3 @@
-using System.ComponentModel;
-using System.Diagnostics;
 using System.Text.Json;
 
 namespace EdgeLLM.Cli.Bench;
@@ -38,37 +36,6 @@ internal static class LlamaCppPeer
             // ONNX Runtime's default is one thread per core; llama.cpp's is its own guess: give it the same number.
             ["threads"] = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
         });
-        var start = new ProcessStartInfo(settings.Node, [script, arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.Environment["PEER_NODE_MODULES"] = Path.GetFullPath(nodeModules);
-        Process process;
-        try
-        {
-            process = Process.Start(start) ?? throw new Win32Exception("no process");
-        }
-        catch (Win32Exception e)
-        {
-            return PeerComparison.Failed($"cannot start '{settings.Node}' (is node installed?): {e.Message}");
-        }
-        using (process)
-        {
-            var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
-            var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
-            using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMinutes(10));
-            try
-            {
-                await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                process.Kill(entireProcessTree: true);
-                return PeerComparison.Failed(cancellationToken.IsCancellationRequested ? "cancelled" : "llama.cpp did not finish within 10 minutes");
-            }
-            var output = await stdout.ConfigureAwait(false);
-            var error = await stderr.ConfigureAwait(false);
-            return process.ExitCode != 0
-                ? PeerComparison.Failed($"llama.cpp exited with {process.ExitCode}: {PeerBench.LastLines(error)}")
-                : PeerBench.Parse(output, edgeTokens);
-        }
+        return await PeerBench.RunNodePeerAsync(settings.Node, script, arguments, nodeModules, "llama.cpp", TimeSpan.FromMinutes(10), edgeTokens, cancellationToken).ConfigureAwait(false);
     }
 }

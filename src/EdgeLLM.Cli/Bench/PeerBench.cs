@@ -37,11 +37,17 @@ internal static class PeerBench
             ["warmup"] = settings.Warmup,
             ["threads"] = settings.Threads,
         });
-        var start = new ProcessStartInfo(settings.Node, [script, arguments])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        };
+        return await RunNodePeerAsync(settings.Node, script, arguments, nodeModules, "transformers.js", TimeSpan.FromMinutes(5), edgeTokens, cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Runs a node peer script with its JSON arguments and reads its one JSON line; a peer that cannot start, fails or
+    /// outlives <paramref name="limit"/> becomes a failed comparison naming <paramref name="peer"/>.
+    /// </summary>
+    internal static async Task<PeerComparison> RunNodePeerAsync(string node, string script, string arguments, string nodeModules, string peer,
+        TimeSpan limit, IReadOnlyList<int> edgeTokens, CancellationToken cancellationToken)
+    {
+        var start = new ProcessStartInfo(node, [script, arguments]) { RedirectStandardOutput = true, RedirectStandardError = true };
         start.Environment["PEER_NODE_MODULES"] = Path.GetFullPath(nodeModules);
         Process process;
         try
@@ -50,14 +56,14 @@ internal static class PeerBench
         }
         catch (Win32Exception e)
         {
-            return PeerComparison.Failed($"cannot start '{settings.Node}' (is node installed?): {e.Message}");
+            return PeerComparison.Failed($"cannot start '{node}' (is node installed?): {e.Message}");
         }
         using (process)
         {
             var stdout = process.StandardOutput.ReadToEndAsync(cancellationToken);
             var stderr = process.StandardError.ReadToEndAsync(cancellationToken);
             using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-            timeout.CancelAfter(TimeSpan.FromMinutes(5));
+            timeout.CancelAfter(limit);
             try
             {
                 await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
@@ -65,15 +71,13 @@ internal static class PeerBench
             catch (OperationCanceledException)
             {
                 process.Kill(entireProcessTree: true);
-                return PeerComparison.Failed(cancellationToken.IsCancellationRequested ? "cancelled" : "transformers.js did not finish within 5 minutes");
+                return PeerComparison.Failed(cancellationToken.IsCancellationRequested ? "cancelled" : $"{peer} did not finish within {limit.TotalMinutes:F0} minutes");
             }
             var output = await stdout.ConfigureAwait(false);
             var error = await stderr.ConfigureAwait(false);
-            if (process.ExitCode != 0)
-            {
-                return PeerComparison.Failed($"transformers.js exited with {process.ExitCode}: {LastLines(error)}");
-            }
-            return Parse(output, edgeTokens);
+            return process.ExitCode != 0
+                ? PeerComparison.Failed($"{peer} exited with {process.ExitCode}: {LastLines(error)}")
+                : Parse(output, edgeTokens);
         }
     }
 
@@ -88,16 +92,20 @@ internal static class PeerBench
             var promptTokens = r.GetProperty("prompt_tokens").GetInt32();
             double Median(Func<JsonElement, double> f) => Stats.Median(runs.Select(f));
             var generated = runs[0].GetProperty("generated").GetInt32();
-            var peer = new SingleStreamResult(
-                r.GetProperty("runtime").GetString() ?? "transformers.js",
-                r.GetProperty("load_ms").GetDouble(),
-                promptTokens,
-                generated,
-                Median(x => x.GetProperty("ttft_ms").GetDouble()),
-                Median(x => promptTokens / (x.GetProperty("ttft_ms").GetDouble() / 1000)),
-                Median(x => (x.GetProperty("generated").GetInt32() - 1) / (x.GetProperty("decode_ms").GetDouble() / 1000)),
-                Median(x => x.GetProperty("total_ms").GetDouble()),
-                null, null, null);
+            var peer = new SingleStreamResult
+            {
+                Runtime = r.GetProperty("runtime").GetString() ?? "transformers.js",
+                LoadMs = r.GetProperty("load_ms").GetDouble(),
+                PromptTokens = promptTokens,
+                GeneratedTokens = generated,
+                TtftMs = Median(x => x.GetProperty("ttft_ms").GetDouble()),
+                PrefillTokensPerSecond = Median(x => promptTokens / (x.GetProperty("ttft_ms").GetDouble() / 1000)),
+                DecodeTokensPerSecond = Median(x => (x.GetProperty("generated").GetInt32() - 1) / (x.GetProperty("decode_ms").GetDouble() / 1000)),
+                TotalMs = Median(x => x.GetProperty("total_ms").GetDouble()),
+                PeakRssBytes = null,
+                OutsideOrtShare = null,
+                StepOverheadShare = null,
+            };
             var ids = runs[^1].GetProperty("output_ids").EnumerateArray().Select(e => e.GetInt32()).ToList();
             return new PeerComparison(peer, null, Matching(ids, edgeTokens));
         }

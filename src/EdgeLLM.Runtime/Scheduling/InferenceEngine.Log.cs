@@ -11,8 +11,6 @@ public sealed partial class InferenceEngine
     [LoggerMessage(EventId = 1201, Level = LogLevel.Debug, Message = "Request {Id} finished ({Reason}): {PromptTokens} prompt and {CompletionTokens} completion tokens in {TotalMs:F1} ms")]
     private static partial void LogFinished(ILogger logger, string id, FinishReason reason, int promptTokens, int completionTokens, double totalMs);
 
-    [LoggerMessage(EventId = 1202, Level = LogLevel.Warning, Message = "Request {Id} failed with {Code}: {Message}")]
-    private static partial void LogRequestFailed(ILogger logger, string id, string code, string message);
 
     [LoggerMessage(EventId = 1204, Level = LogLevel.Information, Message = "Speculative decoding for {Model}: drafts from {Draft}, up to {MaxDraftTokens} tokens per step")]
     private static partial void LogSpeculation(ILogger logger, string model, string draft, int maxDraftTokens);

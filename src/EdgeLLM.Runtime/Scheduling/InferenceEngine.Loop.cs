@@ -16,7 +16,7 @@ public sealed partial class InferenceEngine
         {
             while (!_requests.ShutdownRequested)
             {
-                Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
+                _activity.Heartbeat();
                 if (_requests.TakeCancelRequest())
                 {
                     HandleCancellations();
@@ -50,7 +50,7 @@ public sealed partial class InferenceEngine
             LogEngineFailed(_logger, e);
             for (var i = 0; i < _active; i++)
             {
-                Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
+                _outcomes.Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
             }
             _requests.StopAccepting();
             CancelQueued();
@@ -97,7 +97,7 @@ public sealed partial class InferenceEngine
         taken.Clear();
         while (taken.Count < free)
         {
-            if (!_requests.TryTakeStartable(this, _time, out var pending))
+            if (!_requests.TryTakeStartable(_outcomes, _time, out var pending))
             {
                 break;
             }
@@ -154,7 +154,7 @@ public sealed partial class InferenceEngine
             for (var i = 0; i < group; i++)
             {
                 _batch.Reset(slot + i);
-                Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {OrtErrors.Message(e)}", e));
+                _outcomes.Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {OrtErrors.Message(e)}", e));
             }
             taken.RemoveRange(first, group);
             return 0;
@@ -178,7 +178,7 @@ public sealed partial class InferenceEngine
         _finished[slot] = false;
         _speculator?.Begin(slot, pending.PromptIds);
         Volatile.Write(ref _active, _active + 1);
-        Interlocked.Add(ref _promptTokens, pending.PromptIds.Length);
+        _activity.Admitted(pending.PromptIds.Length);
         sequence.EnergyJ += _prefillJoules[slot];
         Accept(slot, Choose(slot, sequence));
     }
@@ -198,9 +198,7 @@ public sealed partial class InferenceEngine
         _batch.Decode(_stepTokens.AsSpan(0, n));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var share = StepJoules(joules, elapsed) / n;
-        _lastBatch = n;
-        _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (n / Math.Max(1e-6, elapsed.TotalSeconds));
-        Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
+        _activity.Stepped(n, n, elapsed);
         for (var i = 0; i < n; i++)
         {
             var s = _slots[i]!;
@@ -239,7 +237,7 @@ public sealed partial class InferenceEngine
         s.Generated.Add(token);
         s.History[s.HistoryLength++] = token;
         s.FirstTokenAt ??= _time.GetUtcNow();
-        Interlocked.Increment(ref _completionTokens);
+        _activity.Generated();
         _emit.Clear();
         var stopped = s.Stops.Append(s.Stream.Next(token), _emit);
         Emit(s, token);
@@ -265,17 +263,7 @@ public sealed partial class InferenceEngine
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Emit(ActiveSequence s, int token)
-    {
-        if (_emit.Length == 0)
-        {
-            return;
-        }
-        var delta = _emit.ToString();
-        s.Text.Append(delta);
-        s.Pending.Emit(delta, token);
-    }
+    private void Emit(ActiveSequence s, int token) => SequenceOutput.Emit(_emit, s.Text, s.Pending, token);
 
     private void Finish(int slot, FinishReason reason, bool flush = true, bool contextExhausted = false)
     {
@@ -287,12 +275,7 @@ public sealed partial class InferenceEngine
         _finished[slot] = true;
         if (flush)
         {
-            _emit.Clear();
-            var tail = s.Stream.Flush();
-            if (!s.Stops.Append(tail, _emit))
-            {
-                s.Stops.Flush(_emit);
-            }
+            SequenceOutput.Flush(s.Stream, s.Stops, _emit);
             Emit(s, -1);
         }
         var now = _time.GetUtcNow();
@@ -308,7 +291,7 @@ public sealed partial class InferenceEngine
             ContextExhausted = contextExhausted,
         };
         s.Pending.Complete(result);
-        Interlocked.Increment(ref _completed);
+        _outcomes.CountCompleted();
         LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
 
@@ -355,25 +338,7 @@ public sealed partial class InferenceEngine
         }
         foreach (var p in _requests.TakeCancelled())
         {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
+            _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
-    }
-
-    /// <summary>A request that never reached a slot still gets its one final answer.</summary>
-    private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
-    {
-        p.CompleteUnstarted(_model.Identity.Id, reason, _time.GetUtcNow());
-        Interlocked.Increment(ref _completed);
-    }
-
-    void IRequestOutcomes.CompleteWithoutRunning(PendingRequest pending, FinishReason reason) => CompleteWithoutRunning(pending, reason);
-
-    void IRequestOutcomes.Fail(PendingRequest pending, GenerationException error) => Fail(pending, error);
-
-    private void Fail(PendingRequest p, GenerationException e)
-    {
-        p.Fail(e);
-        Interlocked.Increment(ref _failed);
-        LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
     }
 }

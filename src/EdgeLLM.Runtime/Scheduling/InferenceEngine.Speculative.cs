@@ -102,9 +102,7 @@ public sealed partial class InferenceEngine
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         ChargeStep(n, StepJoules(joules, elapsed) / n);
-        _lastBatch = n;
-        _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (emitted / Math.Max(1e-6, elapsed.TotalSeconds));
-        Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
+        _activity.Stepped(n, emitted, elapsed);
         Interlocked.Add(ref _decodeStepTicks, Stopwatch.GetTimestamp() - started);
         Interlocked.Increment(ref _decodeSteps);
         Interlocked.Increment(ref _verifySteps);

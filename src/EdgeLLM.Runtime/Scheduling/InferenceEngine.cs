@@ -17,7 +17,7 @@ namespace EdgeLLM.Runtime.Scheduling;
 /// one batched decode step advances every active sequence, and finished ones leave. Text streams back as
 /// <see cref="GenerationDelta"/>s; every accepted request ends in exactly one <see cref="GenerationStream.Result"/>.
 /// </summary>
-public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcomes
+public sealed partial class InferenceEngine : IInferenceExecutor
 {
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
     private readonly LanguageModel _model;
@@ -40,11 +40,8 @@ public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcom
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _active;
-    private long _completed, _failed, _promptTokens, _completionTokens;
-    private int _lastBatch;
-    private double _tokensPerSecond;
-    private long _lastStepTicks;
-    private long _heartbeatTicks;
+    private readonly RequestOutcomes _outcomes;
+    private readonly ExecutorActivity _activity;
     private long _decodeSteps;
     private long _decodeStepTicks;
 
@@ -54,6 +51,8 @@ public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcom
         _options = options ?? new EngineOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _outcomes = new RequestOutcomes(model.Identity.Id, _logger, _time);
+        _activity = new ExecutorActivity(_time);
         _requests = new RequestQueue(_options.MaxQueuedRequests);
         _batch = model.CreateBatch(Math.Max(1, _options.MaxBatchSize));
         _prefixCache = new PrefixCache(_options.PrefixCacheBytes, _options.PrefixCacheMinTokens);
@@ -62,7 +61,6 @@ public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcom
         _finished = new bool[_batch.Capacity];
         _stepTokens = new int[_batch.Capacity];
         _prefillJoules = new double[_batch.Capacity];
-        _heartbeatTicks = _time.GetUtcNow().UtcTicks;
         _batchLimit = _batch.Capacity;
         StartSpeculation();
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };
@@ -104,7 +102,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcom
     }
 
     /// <summary>When the engine loop last went round; a stuck engine stops moving it (the watchdog reads it).</summary>
-    public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+    public DateTimeOffset LastHeartbeat => _activity.LastHeartbeat;
 
     public EngineStats GetStats()
     {
@@ -115,22 +113,21 @@ public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcom
         {
             inUse += _model.KvLayout.BytesPerSequence(_slots[i]?.HistoryLength ?? 0);
         }
-        var idle = _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastStepTicks) > TimeSpan.TicksPerSecond * 5;
         return new EngineStats
         {
             Queued = queued,
             InFlight = active,
             BatchCapacity = _batch.Capacity,
-            LastBatchSize = _lastBatch,
+            LastBatchSize = _activity.LastBatch,
             KvCacheBytes = _batch.KvBytes,
             KvBytesInUse = inUse,
             PrefixCacheBytes = _prefixCache.Bytes,
             PrefixCacheHits = _prefixCache.Hits,
-            RequestsCompleted = Interlocked.Read(ref _completed),
-            RequestsFailed = Interlocked.Read(ref _failed),
-            PromptTokens = Interlocked.Read(ref _promptTokens),
-            CompletionTokens = Interlocked.Read(ref _completionTokens),
-            TokensPerSecond = idle ? 0 : _tokensPerSecond,
+            RequestsCompleted = _outcomes.Completed,
+            RequestsFailed = _outcomes.Failed,
+            PromptTokens = _activity.PromptTokens,
+            CompletionTokens = _activity.CompletionTokens,
+            TokensPerSecond = _activity.TokensPerSecond,
             DecodeSteps = Interlocked.Read(ref _decodeSteps),
             DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _decodeStepTicks)),
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _batch.DecodeRunTicks),
@@ -176,5 +173,5 @@ public sealed partial class InferenceEngine : IInferenceExecutor, IRequestOutcom
 
     private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
 
-    private void CancelUnstarted(PendingRequest p) => CompleteWithoutRunning(p, FinishReason.Cancelled);
+    private void CancelUnstarted(PendingRequest p) => _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
 }

@@ -125,7 +125,7 @@ internal sealed class RequestQueue(int maxQueued) : IDisposable
     /// Takes the next request that may start, highest priority first; one whose caller cancelled, or whose start
     /// deadline has passed, is ended through <paramref name="outcomes"/> on the way.
     /// </summary>
-    public bool TryTakeStartable(IRequestOutcomes outcomes, TimeProvider time, [NotNullWhen(true)] out PendingRequest? pending)
+    public bool TryTakeStartable(RequestOutcomes outcomes, TimeProvider time, [NotNullWhen(true)] out PendingRequest? pending)
     {
         while (TryDequeue(out pending))
         {

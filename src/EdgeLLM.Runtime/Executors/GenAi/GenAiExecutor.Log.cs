@@ -12,8 +12,6 @@ public sealed partial class GenAiExecutor
     [LoggerMessage(EventId = 1221, Level = LogLevel.Debug, Message = "Request {Id} finished ({Reason}): {PromptTokens} prompt and {CompletionTokens} completion tokens in {TotalMs:F1} ms")]
     private static partial void LogFinished(ILogger logger, string id, FinishReason reason, int promptTokens, int completionTokens, double totalMs);
 
-    [LoggerMessage(EventId = 1222, Level = LogLevel.Warning, Message = "Request {Id} failed with {Code}: {Message}")]
-    private static partial void LogRequestFailed(ILogger logger, string id, string code, string message);
 
     [LoggerMessage(EventId = 1223, Level = LogLevel.Critical, Message = "The GenAI engine loop failed; the executor stops serving")]
     private static partial void LogEngineFailed(ILogger logger, Exception exception);

@@ -38,7 +38,7 @@ public sealed partial class GenAiExecutor
             }
             while (!_requests.ShutdownRequested)
             {
-                Interlocked.Exchange(ref _heartbeatTicks, _time.GetUtcNow().UtcTicks);
+                _activity.Heartbeat();
                 if (_requests.TakeCancelRequest())
                 {
                     HandleCancellations();
@@ -71,7 +71,7 @@ public sealed partial class GenAiExecutor
                 if (!s.Finished)
                 {
                     s.Finished = true;
-                    Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"the GenAI engine failed: {e.Message}", e));
+                    _outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"the GenAI engine failed: {e.Message}", e));
                 }
             }
             RemoveFinished();
@@ -109,7 +109,7 @@ public sealed partial class GenAiExecutor
         while (_active.Count < _batchLimit && !_admissionPaused)
         {
             PendingRequest? pending;
-            if (!_requests.TryTakeStartable(this, _time, out pending))
+            if (!_requests.TryTakeStartable(_outcomes, _time, out pending))
             {
                 return;
             }
@@ -120,18 +120,18 @@ public sealed partial class GenAiExecutor
             }
             catch (GenAiException e)
             {
-                Fail(pending, new GenerationException(GenerationErrorCode.BadRequest, $"ONNX Runtime GenAI refused the request: {e.NativeMessage}", e));
+                _outcomes.Fail(pending, new GenerationException(GenerationErrorCode.BadRequest, $"ONNX Runtime GenAI refused the request: {e.NativeMessage}", e));
                 continue;
             }
             catch (GenerationException e)
             {
-                Fail(pending, e);
+                _outcomes.Fail(pending, e);
                 continue;
             }
             _active.Add(sequence);
             _byRequest[sequence.Request.DangerousGetHandle()] = sequence;
             Volatile.Write(ref _activeCount, _active.Count);
-            Interlocked.Add(ref _promptTokens, pending.PromptIds.Length);
+            _activity.Admitted(pending.PromptIds.Length);
         }
     }
 
@@ -176,7 +176,7 @@ public sealed partial class GenAiExecutor
             {
                 OgaResult.Check(OgaNative.OgaEngineEventGetErrorCode(e, out var code), "OgaEngineEventGetErrorCode");
                 s.Finished = true;
-                Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI failed the request (error code {code})"));
+                _outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI failed the request (error code {code})"));
             }
             else if ((flags & FlagTurnFinished) != 0)
             {
@@ -205,9 +205,7 @@ public sealed partial class GenAiExecutor
         Interlocked.Exchange(ref _kvBytesInUse, kv);
         if (tokens > 0)
         {
-            _lastBatch = n;
-            _tokensPerSecond = 0.8 * _tokensPerSecond + 0.2 * (tokens / Math.Max(1e-6, elapsed.TotalSeconds));
-            Interlocked.Exchange(ref _lastStepTicks, _time.GetUtcNow().UtcTicks);
+            _activity.Stepped(n, tokens, elapsed);
         }
         Interlocked.Add(ref _runTicks, ran - started);
         Interlocked.Add(ref _stepTicks, Stopwatch.GetTimestamp() - started);
@@ -232,7 +230,7 @@ public sealed partial class GenAiExecutor
                 break;
             default:
                 s.Finished = true;
-                Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI ended the request with finish reason {reason}"));
+                _outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI ended the request with finish reason {reason}"));
                 break;
         }
     }
@@ -251,7 +249,7 @@ public sealed partial class GenAiExecutor
         }
         s.Generated.Add(token);
         s.FirstTokenAt ??= _time.GetUtcNow();
-        Interlocked.Increment(ref _completionTokens);
+        _activity.Generated();
         _emit.Clear();
         var stopped = s.Stops.Append(s.Stream.Next(token), _emit);
         Emit(s, token);
@@ -261,17 +259,7 @@ public sealed partial class GenAiExecutor
         }
     }
 
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Emit(GenAiSequence s, int token)
-    {
-        if (_emit.Length == 0)
-        {
-            return;
-        }
-        var delta = _emit.ToString();
-        s.Text.Append(delta);
-        s.Pending.Emit(delta, token);
-    }
+    private void Emit(GenAiSequence s, int token) => SequenceOutput.Emit(_emit, s.Text, s.Pending, token);
 
     private void Finish(GenAiSequence s, FinishReason reason, bool flush = true, bool contextExhausted = false)
     {
@@ -282,12 +270,7 @@ public sealed partial class GenAiExecutor
         s.Finished = true;
         if (flush)
         {
-            _emit.Clear();
-            var tail = s.Stream.Flush();
-            if (!s.Stops.Append(tail, _emit))
-            {
-                s.Stops.Flush(_emit);
-            }
+            SequenceOutput.Flush(s.Stream, s.Stops, _emit);
             Emit(s, -1);
         }
         var now = _time.GetUtcNow();
@@ -299,7 +282,7 @@ public sealed partial class GenAiExecutor
             ContextExhausted = contextExhausted,
         };
         s.Pending.Complete(result);
-        Interlocked.Increment(ref _completed);
+        _outcomes.CountCompleted();
         LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
 
@@ -332,25 +315,7 @@ public sealed partial class GenAiExecutor
         RemoveFinished();
         foreach (var p in _requests.TakeCancelled())
         {
-            CompleteWithoutRunning(p, FinishReason.Cancelled);
+            _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
-    }
-
-    /// <summary>A request that never reached the engine still gets its one final answer.</summary>
-    private void CompleteWithoutRunning(PendingRequest p, FinishReason reason)
-    {
-        p.CompleteUnstarted(_model.Identity.Id, reason, _time.GetUtcNow());
-        Interlocked.Increment(ref _completed);
-    }
-
-    void IRequestOutcomes.CompleteWithoutRunning(PendingRequest pending, FinishReason reason) => CompleteWithoutRunning(pending, reason);
-
-    void IRequestOutcomes.Fail(PendingRequest pending, GenerationException error) => Fail(pending, error);
-
-    private void Fail(PendingRequest p, GenerationException e)
-    {
-        p.Fail(e);
-        Interlocked.Increment(ref _failed);
-        LogRequestFailed(_logger, p.Request.Id, e.WireCode, e.Message);
     }
 }

@@ -19,7 +19,7 @@ namespace EdgeLLM.Runtime.Executors.GenAi;
 /// a request gets the same answer as on EdgeLLM's own loop; only the decoder runs in GenAI. One owner thread makes
 /// every engine call, as GenAI requires.
 /// </summary>
-public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
+public sealed partial class GenAiExecutor : IInferenceExecutor
 {
     private const int EventCapacity = 256;
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
@@ -40,11 +40,8 @@ public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _activeCount;
-    private long _completed, _failed, _promptTokens, _completionTokens;
-    private int _lastBatch;
-    private double _tokensPerSecond;
-    private long _lastStepTicks;
-    private long _heartbeatTicks;
+    private readonly RequestOutcomes _outcomes;
+    private readonly ExecutorActivity _activity;
     private long _steps;
     private long _stepTicks;
     private long _runTicks;
@@ -62,8 +59,9 @@ public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
         _options = options ?? new EngineOptions();
         _logger = (ILogger?)logger ?? NullLogger.Instance;
         _time = time ?? TimeProvider.System;
+        _outcomes = new RequestOutcomes(model.Identity.Id, _logger, _time);
+        _activity = new ExecutorActivity(_time);
         _requests = new RequestQueue(_options.MaxQueuedRequests);
-        _heartbeatTicks = _time.GetUtcNow().UtcTicks;
         _constraints = new ConstraintCache(model.Tokenizer);
         // GenAI dlopens libonnxruntime.so.1: the ORT EdgeLLM loaded (the package's or EDGELLM_ORT_LIBRARY) must be in
         // the process first so that GenAI gets the same one.
@@ -122,27 +120,26 @@ public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
     }
 
     /// <inheritdoc />
-    public DateTimeOffset LastHeartbeat => new(Interlocked.Read(ref _heartbeatTicks), TimeSpan.Zero);
+    public DateTimeOffset LastHeartbeat => _activity.LastHeartbeat;
 
     /// <inheritdoc />
     public EngineStats GetStats()
     {
         var queued = _requests.Count;
         var perSequence = _model.KvLayout.BytesPerSequence(_model.MaxSequenceLength);
-        var idle = _time.GetUtcNow().UtcTicks - Interlocked.Read(ref _lastStepTicks) > TimeSpan.TicksPerSecond * 5;
         return new EngineStats
         {
             Queued = queued,
             InFlight = Volatile.Read(ref _activeCount),
             BatchCapacity = _capacity,
-            LastBatchSize = _lastBatch,
+            LastBatchSize = _activity.LastBatch,
             KvCacheBytes = _model.SharedKvBuffer ? perSequence * _capacity : perSequence,
             KvBytesInUse = Interlocked.Read(ref _kvBytesInUse),
-            RequestsCompleted = Interlocked.Read(ref _completed),
-            RequestsFailed = Interlocked.Read(ref _failed),
-            PromptTokens = Interlocked.Read(ref _promptTokens),
-            CompletionTokens = Interlocked.Read(ref _completionTokens),
-            TokensPerSecond = idle ? 0 : _tokensPerSecond,
+            RequestsCompleted = _outcomes.Completed,
+            RequestsFailed = _outcomes.Failed,
+            PromptTokens = _activity.PromptTokens,
+            CompletionTokens = _activity.CompletionTokens,
+            TokensPerSecond = _activity.TokensPerSecond,
             DecodeSteps = Interlocked.Read(ref _steps),
             DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _stepTicks)),
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _runTicks)),
@@ -170,7 +167,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor, IRequestOutcomes
 
     private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
 
-    private void CancelUnstarted(PendingRequest p) => CompleteWithoutRunning(p, FinishReason.Cancelled);
+    private void CancelUnstarted(PendingRequest p) => _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
