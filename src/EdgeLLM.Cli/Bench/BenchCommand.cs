@@ -5,6 +5,7 @@ using EdgeLLM.Cli.Bench.Synthetic;
 using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Runtime.Speculative;
 using EdgeLLM.Serving;
 
 namespace EdgeLLM.Cli.Bench;
@@ -47,7 +48,7 @@ internal static class BenchCommand
         var arrivalMs = new Option<int>("--arrival-ms") { Description = "With --arrivals: ms between arrivals (default: one single-stream request's time spread over them)" };
         var draft = new Option<string?>("--draft") { Description = "Measure speculative decoding with this draft model (a directory sharing the model's tokenizer) against plain decoding" };
         var promptLookup = new Option<bool>("--prompt-lookup") { Description = "Measure speculative decoding with prompt-lookup drafts (no draft model) against plain decoding" };
-        var draftTokens = new Option<int>("--draft-tokens") { Description = "With --draft or --prompt-lookup: most tokens drafted per step", DefaultValueFactory = _ => 8 };
+        var draftTokens = new Option<int?>("--draft-tokens") { Description = "With --draft or --prompt-lookup: most tokens drafted per step (default: 12 for models up to 64 MiB, else 4, as the service)" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
             model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, threads, schema, schemaTokenizer,
@@ -110,7 +111,7 @@ internal static class BenchCommand
     }
 
     /// <summary><c>--draft</c> / <c>--prompt-lookup</c>: speculative against plain decoding, one stream (<see cref="SpeculativeBench"/>).</summary>
-    private static async Task<int> RunSpeculativeAsync(BenchSettings settings, string? draft, bool promptLookup, int draftTokens, bool asJson,
+    private static async Task<int> RunSpeculativeAsync(BenchSettings settings, string? draft, bool promptLookup, int? draftTokens, bool asJson,
         InvocationConfiguration console, CancellationToken cancellationToken)
     {
         if (draftTokens is < 1 or > 32)
@@ -122,7 +123,8 @@ internal static class BenchCommand
             : null;
         var directory = spec is null ? CliModelLoader.ResolveDirectory(settings.Model)
             : await SyntheticModelBuilder.EnsureAsync(spec, settings.BenchModelCache, console.Error, cancellationToken).ConfigureAwait(false);
-        var result = await SpeculativeBench.RunAsync(directory, draft, promptLookup, draftTokens, settings, console.Error, cancellationToken).ConfigureAwait(false);
+        var cap = draftTokens ?? SpeculativeOptions.DefaultMaxDraftTokens(ModelDirectory.WeightsBytes(directory));
+        var result = await SpeculativeBench.RunAsync(directory, draft, promptLookup, cap, settings, console.Error, cancellationToken).ConfigureAwait(false);
         if (asJson)
         {
             await console.Output.WriteLineAsync(JsonSerializer.Serialize(result, BenchJson.Options)).ConfigureAwait(false);

@@ -21,8 +21,21 @@ public sealed record SpeculativeOptions
     /// n-gram (no model). Used when <see cref="Draft"/> is null.</summary>
     public bool PromptLookup { get; init; }
 
-    /// <summary>Most tokens drafted for one sequence in one step (k); k adapts per sequence between 1 and this.</summary>
+    /// <summary>Most tokens drafted for one sequence in one step (k); k adapts per sequence between 1 and this.
+    /// Hosts take <see cref="DefaultMaxDraftTokens"/> for the model.</summary>
     public int MaxDraftTokens { get; init; } = 8;
+
+    /// <summary>Models up to this size get the long draft cap: their verify run stays cheap as it widens.</summary>
+    public const long SmallModelBytes = 64L << 20;
+
+    /// <summary>
+    /// The draft cap that paid on this CPU for a model of <paramref name="weightsBytes"/> (docs/PERFORMANCE.md,
+    /// "Speculative decoding"): a small model's verify run costs little more at 13 positions than at 9 (per-run
+    /// overhead dominates), so 12 drafted tokens gave 1.88–2.05× against 1.66–1.77× at 8 on the INT4 teacher; a large
+    /// model's verify run is compute-bound past a few positions (int4 kernels over several rows), so on qwen2.5-0.5b
+    /// 4 gave 2.06× and 8 only 1.33×.
+    /// </summary>
+    public static int DefaultMaxDraftTokens(long weightsBytes) => weightsBytes <= SmallModelBytes ? 12 : 4;
 
     /// <summary>k the first sequence starts with (later ones start from the k the last one reached).</summary>
     public int InitialDraftTokens { get; init; } = 4;

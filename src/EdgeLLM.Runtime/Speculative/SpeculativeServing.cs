@@ -31,7 +31,12 @@ public static partial class SpeculativeServing
             LogDraftMissing((loggerFactory ?? NullLoggerFactory.Instance).CreateLogger(typeof(SpeculativeServing).FullName!), model.Identity.Id, e.Message);
             return null;
         }
-        return directory is null ? null : new SpeculativeOptions { Draft = DraftPairing.LoadDraft(model, directory, loggerFactory), OwnsDraft = true };
+        return directory is null ? null : new SpeculativeOptions
+            {
+                Draft = DraftPairing.LoadDraft(model, directory, loggerFactory),
+                OwnsDraft = true,
+                MaxDraftTokens = SpeculativeOptions.DefaultMaxDraftTokens(model.WeightsBytes),
+            };
     }
 
     [LoggerMessage(EventId = 1205, Level = LogLevel.Warning, Message = "Model {Model} is served without its draft: {Reason}")]

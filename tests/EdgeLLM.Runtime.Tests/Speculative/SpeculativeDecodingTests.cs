@@ -172,6 +172,8 @@ public class SpeculativeDecodingTests(SpeculativeFixture fixture) : IClassFixtur
             var served = SpeculativeServing.For(fixture.Target, ExecutorKind.EdgeLLM);
             Assert.NotNull(served?.Draft);
             Assert.True(served.OwnsDraft);
+            Assert.Equal(SpeculativeOptions.DefaultMaxDraftTokens(fixture.Target.WeightsBytes), served.MaxDraftTokens);
+            Assert.Equal(12, served.MaxDraftTokens);
             served.Draft.Dispose();
             Assert.Null(SpeculativeServing.For(fixture.Target, ExecutorKind.GenAi));
         }
@@ -179,6 +181,16 @@ public class SpeculativeDecodingTests(SpeculativeFixture fixture) : IClassFixtur
         {
             Directory.Delete(directory, recursive: true);
         }
+    }
+
+    [Theory]
+    [InlineData(22L << 20, 12)]
+    [InlineData(SpeculativeOptions.SmallModelBytes, 12)]
+    [InlineData(SpeculativeOptions.SmallModelBytes + 1, 4)]
+    [InlineData(304L << 20, 4)]
+    public void The_default_draft_cap_is_long_for_small_models_and_short_for_large_ones(long weightsBytes, int cap)
+    {
+        Assert.Equal(cap, SpeculativeOptions.DefaultMaxDraftTokens(weightsBytes));
     }
 
     [Fact]
