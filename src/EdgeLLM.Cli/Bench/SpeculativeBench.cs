@@ -70,8 +70,22 @@ internal static class SpeculativeBench
         var verifies = after.VerifySteps - before.VerifySteps;
         var stepMs = (after.DecodeStepTime - before.DecodeStepTime).TotalMilliseconds;
         var targetMs = (after.DecodeOrtRunTime - before.DecodeOrtRunTime).TotalMilliseconds;
-        return new SpeculativeResult(model.Identity.Id, name, requests.Count, generated, Stats.Median(plainSpeeds), Stats.Median(specSpeeds),
-            drafted == 0 ? 0 : (double)accepted / drafted, verifies == 0 ? 0 : (double)accepted / verifies, drafted, accepted, identical, stepMs <= 0 ? 0 : Math.Clamp(targetMs / stepMs, 0, 1), LoadAverage());
+        return new SpeculativeResult
+        {
+            Model = model.Identity.Id,
+            Draft = name,
+            Prompts = requests.Count,
+            GeneratedTokens = generated,
+            DecodeTokensPerSecond = Stats.Median(plainSpeeds),
+            SpeculativeDecodeTokensPerSecond = Stats.Median(specSpeeds),
+            AcceptanceRate = drafted == 0 ? 0 : (double)accepted / drafted,
+            MeanAcceptedLength = verifies == 0 ? 0 : (double)accepted / verifies,
+            DraftedTokens = drafted,
+            AcceptedTokens = accepted,
+            Identical = identical,
+            TargetRunShare = stepMs <= 0 ? 0 : Math.Clamp(targetMs / stepMs, 0, 1),
+            LoadAverage = LoadAverage(),
+        };
     }
 
     public static void Write(IAnsiConsole console, SpeculativeResult r)

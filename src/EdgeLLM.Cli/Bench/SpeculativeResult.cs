@@ -4,24 +4,47 @@ namespace EdgeLLM.Cli.Bench;
 /// <c>edgellm bench --draft DIR</c> / <c>--prompt-lookup</c>: greedy decode speed of one stream with and without
 /// speculative decoding, over the same prompts, alternating rounds.
 /// </summary>
-/// <param name="Model">The target model's id.</param>
-/// <param name="Draft">The draft model's id, or "prompt lookup".</param>
-/// <param name="Prompts">Prompts per round (the model's smoke.json prompts when it has them, else one bench prompt).</param>
-/// <param name="GeneratedTokens">Tokens generated per round.</param>
-/// <param name="DecodeTokensPerSecond">Without drafting: decode tokens (after the first) over decode time, median of rounds.</param>
-/// <param name="SpeculativeDecodeTokensPerSecond">With drafting, the same.</param>
-/// <param name="AcceptanceRate">Accepted over drafted tokens.</param>
-/// <param name="MeanAcceptedLength">Drafted tokens accepted per verify run (each run also yields one token of the model's own).</param>
-/// <param name="DraftedTokens">Tokens drafted over the measured rounds.</param>
-/// <param name="AcceptedTokens">Drafted tokens the model accepted.</param>
-/// <param name="Identical">True when every round's token ids with drafting equal those without.</param>
-/// <param name="TargetRunShare">With drafting: the share of decode-step time inside the model's own runs (verification and
-/// plain steps); the rest is mostly the draft's runs.</param>
-/// <param name="LoadAverage">The 1-minute load average when the bench ended (the machine may be shared).</param>
-internal sealed record SpeculativeResult(
-    string Model, string Draft, int Prompts, int GeneratedTokens, double DecodeTokensPerSecond, double SpeculativeDecodeTokensPerSecond,
-    double AcceptanceRate, double MeanAcceptedLength, long DraftedTokens, long AcceptedTokens, bool Identical, double TargetRunShare, double LoadAverage)
+internal sealed record SpeculativeResult
 {
+    /// <summary>The target model's id.</summary>
+    public required string Model { get; init; }
+
+    /// <summary>The draft model's id, or "prompt lookup".</summary>
+    public required string Draft { get; init; }
+
+    /// <summary>Prompts per round (the model's smoke.json prompts when it has them, else one bench prompt).</summary>
+    public required int Prompts { get; init; }
+
+    /// <summary>Tokens generated per round.</summary>
+    public required int GeneratedTokens { get; init; }
+
+    /// <summary>Without drafting: decode tokens (after the first) over decode time, median of rounds.</summary>
+    public required double DecodeTokensPerSecond { get; init; }
+
+    /// <summary>With drafting, the same.</summary>
+    public required double SpeculativeDecodeTokensPerSecond { get; init; }
+
+    /// <summary>Accepted over drafted tokens.</summary>
+    public required double AcceptanceRate { get; init; }
+
+    /// <summary>Drafted tokens accepted per verify run (each run also yields one token of the model's own).</summary>
+    public required double MeanAcceptedLength { get; init; }
+
+    /// <summary>Tokens drafted over the measured rounds.</summary>
+    public required long DraftedTokens { get; init; }
+
+    /// <summary>Drafted tokens the model accepted.</summary>
+    public required long AcceptedTokens { get; init; }
+
+    /// <summary>True when every round's token ids with drafting equal those without.</summary>
+    public required bool Identical { get; init; }
+
+    /// <summary>With drafting: the share of decode-step time inside the model's own runs (verification and plain steps); the rest is mostly the draft's runs.</summary>
+    public required double TargetRunShare { get; init; }
+
+    /// <summary>The 1-minute load average when the bench ended (the machine may be shared).</summary>
+    public required double LoadAverage { get; init; }
+
     /// <summary>Decode speed with drafting over without.</summary>
     public double Speedup => DecodeTokensPerSecond <= 0 ? 0 : SpeculativeDecodeTokensPerSecond / DecodeTokensPerSecond;
 }
