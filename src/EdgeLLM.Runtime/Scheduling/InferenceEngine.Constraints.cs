@@ -15,7 +15,7 @@ public sealed partial class InferenceEngine
 
     /// <summary>Compiles the request's constraint and refuses, up front, a budget that cannot hold its shortest answer.</summary>
     private TokenConstraint? CompileConstraint(GenerationRequest request, int maxTokens, int room) =>
-        ConstraintAdmission.Compile(_constraints, request, maxTokens, room);
+        ConstraintAdmission.Compile(_core.Constraints, request, maxTokens, room);
 
     /// <summary>The next token of a slot: its logits row masked by its constraint (if any), then its sampler.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

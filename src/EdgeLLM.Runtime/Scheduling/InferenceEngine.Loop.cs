@@ -14,10 +14,10 @@ public sealed partial class InferenceEngine
     {
         try
         {
-            while (!_requests.ShutdownRequested)
+            while (!_core.Requests.ShutdownRequested)
             {
-                _activity.Heartbeat();
-                if (_requests.TakeCancelRequest())
+                _core.Activity.Heartbeat();
+                if (_core.Requests.TakeCancelRequest())
                 {
                     HandleCancellations();
                 }
@@ -25,11 +25,11 @@ public sealed partial class InferenceEngine
                 Compact();
                 if (_active == 0)
                 {
-                    if (!_requests.IsAccepting)
+                    if (!_core.Requests.IsAccepting)
                     {
-                        _requests.SignalDrained();
+                        _core.Requests.SignalDrained();
                     }
-                    _requests.WaitForWork(IdleTick);
+                    _core.Requests.WaitForWork(IdleTick);
                     continue;
                 }
                 if (_speculator is null || !SpeculativeStep())
@@ -47,17 +47,17 @@ public sealed partial class InferenceEngine
         }
         catch (Exception e)
         {
-            LogEngineFailed(_logger, e);
+            LogEngineFailed(_core.Logger, e);
             for (var i = 0; i < _active; i++)
             {
-                _outcomes.Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
+                _core.Outcomes.Fail(_slots[i]!.Pending, new GenerationException(GenerationErrorCode.Internal, $"the engine failed: {e.Message}", e));
             }
-            _requests.StopAccepting();
+            _core.Requests.StopAccepting();
             CancelQueued();
         }
         finally
         {
-            _requests.SignalDrained();
+            _core.Requests.SignalDrained();
             _stopped.TrySetResult();
         }
     }
@@ -97,7 +97,7 @@ public sealed partial class InferenceEngine
         taken.Clear();
         while (taken.Count < free)
         {
-            if (!_requests.TryTakeStartable(_outcomes, _time, out var pending))
+            if (!_core.Requests.TryTakeStartable(_core.Outcomes, _core.Time, out var pending))
             {
                 break;
             }
@@ -154,7 +154,7 @@ public sealed partial class InferenceEngine
             for (var i = 0; i < group; i++)
             {
                 _batch.Reset(slot + i);
-                _outcomes.Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {OrtErrors.Message(e)}", e));
+                _core.Outcomes.Fail(taken[first + i].Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime failed on the prompt: {OrtErrors.Message(e)}", e));
             }
             taken.RemoveRange(first, group);
             return 0;
@@ -178,7 +178,7 @@ public sealed partial class InferenceEngine
         _finished[slot] = false;
         _speculator?.Begin(slot, pending.PromptIds);
         Volatile.Write(ref _active, _active + 1);
-        _activity.Admitted(pending.PromptIds.Length);
+        _core.Activity.Admitted(pending.PromptIds.Length);
         sequence.EnergyJ += _prefillJoules[slot];
         Accept(slot, Choose(slot, sequence));
     }
@@ -198,7 +198,7 @@ public sealed partial class InferenceEngine
         _batch.Decode(_stepTokens.AsSpan(0, n));
         var elapsed = Stopwatch.GetElapsedTime(started);
         var share = StepJoules(joules, elapsed) / n;
-        _activity.Stepped(n, n, elapsed);
+        _core.Activity.Stepped(n, n, elapsed);
         for (var i = 0; i < n; i++)
         {
             var s = _slots[i]!;
@@ -220,9 +220,9 @@ public sealed partial class InferenceEngine
         Interlocked.Increment(ref _decodeSteps);
     }
 
-    private double MeterJoules() => _options.EnergyMeter.ReadJoulesOrZero();
+    private double MeterJoules() => _core.Options.EnergyMeter.ReadJoulesOrZero();
 
-    private double StepJoules(double before, TimeSpan busy) => _options.EnergyMeter.ChargeStep(before, busy);
+    private double StepJoules(double before, TimeSpan busy) => _core.Options.EnergyMeter.ChargeStep(before, busy);
 
     /// <summary>Takes a sampled token for a slot: end of sequence, text, stop strings, length limits.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -236,8 +236,8 @@ public sealed partial class InferenceEngine
         }
         s.Generated.Add(token);
         s.History[s.HistoryLength++] = token;
-        s.FirstTokenAt ??= _time.GetUtcNow();
-        _activity.Generated();
+        s.FirstTokenAt ??= _core.Time.GetUtcNow();
+        _core.Activity.Generated();
         _emit.Clear();
         var stopped = s.Stops.Append(s.Stream.Next(token), _emit);
         Emit(s, token);
@@ -278,7 +278,7 @@ public sealed partial class InferenceEngine
             SequenceOutput.Flush(s.Stream, s.Stops, _emit);
             Emit(s, -1);
         }
-        var now = _time.GetUtcNow();
+        var now = _core.Time.GetUtcNow();
         var received = s.Pending.Request.ReceivedAt;
         var usage = new Usage(s.Pending.PromptIds.Length, s.Generated.Count, s.CachedPromptTokens,
             ((s.FirstTokenAt ?? now) - received).TotalMilliseconds, (now - received).TotalMilliseconds, s.EnergyJ)
@@ -291,8 +291,8 @@ public sealed partial class InferenceEngine
             ContextExhausted = contextExhausted,
         };
         s.Pending.Complete(result);
-        _outcomes.CountCompleted();
-        LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
+        _core.Outcomes.CountCompleted();
+        LogFinished(_core.Logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
 
     /// <summary>Removes finished sequences, moving the last active slot into each hole so slots stay contiguous.</summary>
@@ -336,9 +336,9 @@ public sealed partial class InferenceEngine
                 Finish(i, FinishReason.Cancelled);
             }
         }
-        foreach (var p in _requests.TakeCancelled())
+        foreach (var p in _core.Requests.TakeCancelled())
         {
-            _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
+            _core.Outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
     }
 }

@@ -25,20 +25,20 @@ public sealed partial class InferenceEngine
 
     private void StartSpeculation()
     {
-        if (_options.Speculative is not { Enabled: true } options)
+        if (_core.Options.Speculative is not { Enabled: true } options)
         {
             return;
         }
         if (options.Problem() is { } problem)
         {
-            throw new ArgumentException($"speculative decoding: {problem}", nameof(_options));
+            throw new ArgumentException($"speculative decoding: {problem}", nameof(_core.Options));
         }
         var capacity = _batch.Capacity;
         _speculator = new Speculator(options, capacity, _batch.MaxLength, _model.EosTokenIds);
         _verifyTokens = new int[options.MaxDraftTokens + 1];
         _verifyBase = new int[capacity];
         _draftWant = new int[capacity];
-        LogSpeculation(_logger, _model.Identity.Id, options.Draft?.Identity.Id ?? "prompt lookup", options.MaxDraftTokens);
+        LogSpeculation(_core.Logger, _model.Identity.Id, options.Draft?.Identity.Id ?? "prompt lookup", options.MaxDraftTokens);
     }
 
     /// <summary>
@@ -102,7 +102,7 @@ public sealed partial class InferenceEngine
         }
         var elapsed = Stopwatch.GetElapsedTime(started);
         ChargeStep(n, StepJoules(joules, elapsed) / n);
-        _activity.Stepped(n, emitted, elapsed);
+        _core.Activity.Stepped(n, emitted, elapsed);
         Interlocked.Add(ref _decodeStepTicks, Stopwatch.GetTimestamp() - started);
         Interlocked.Increment(ref _decodeSteps);
         Interlocked.Increment(ref _verifySteps);

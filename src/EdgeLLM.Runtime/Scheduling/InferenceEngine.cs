@@ -21,13 +21,9 @@ public sealed partial class InferenceEngine : IInferenceExecutor
 {
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
     private readonly LanguageModel _model;
-    private readonly EngineOptions _options;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
+    private readonly ExecutorCore _core;
     private readonly IDecodeBatch _batch;
     private readonly PrefixCache _prefixCache;
-    private readonly ConstraintCache _constraints;
-    private readonly RequestQueue _requests;
     private readonly ActiveSequence?[] _slots;
     private readonly bool[] _finished;
     private readonly int[] _stepTokens;
@@ -40,23 +36,15 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _active;
-    private readonly RequestOutcomes _outcomes;
-    private readonly ExecutorActivity _activity;
     private long _decodeSteps;
     private long _decodeStepTicks;
 
     public InferenceEngine(LanguageModel model, EngineOptions? options = null, ILogger<InferenceEngine>? logger = null, TimeProvider? time = null)
     {
         _model = model;
-        _options = options ?? new EngineOptions();
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _time = time ?? TimeProvider.System;
-        _outcomes = new RequestOutcomes(model.Identity.Id, _logger, _time);
-        _activity = new ExecutorActivity(_time);
-        _requests = new RequestQueue(_options.MaxQueuedRequests);
-        _batch = model.CreateBatch(Math.Max(1, _options.MaxBatchSize));
-        _prefixCache = new PrefixCache(_options.PrefixCacheBytes, _options.PrefixCacheMinTokens);
-        _constraints = new ConstraintCache(model.Tokenizer);
+        _core = new ExecutorCore(model, options, logger, time);
+        _batch = model.CreateBatch(Math.Max(1, _core.Options.MaxBatchSize));
+        _prefixCache = new PrefixCache(_core.Options.PrefixCacheBytes, _core.Options.PrefixCacheMinTokens);
         _slots = new ActiveSequence?[_batch.Capacity];
         _finished = new bool[_batch.Capacity];
         _stepTokens = new int[_batch.Capacity];
@@ -65,7 +53,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         StartSpeculation();
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-engine" };
         _thread.Start();
-        LogStarted(_logger, model.Identity.Id, _batch.Capacity, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
+        LogStarted(_core.Logger, model.Identity.Id, _batch.Capacity, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
     }
 
     public LanguageModel Model => _model;
@@ -76,7 +64,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     /// <inheritdoc />
     public BatchingMode Batching => BatchingMode.Continuous;
 
-    public bool IsAcceptingRequests => _requests.IsAccepting;
+    public bool IsAcceptingRequests => _core.Requests.IsAccepting;
 
     /// <summary>
     /// While true, requests queue but none starts (thermal pause, maintenance); active ones keep decoding.
@@ -87,7 +75,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         set
         {
             _admissionPaused = value;
-            _requests.Wake();
+            _core.Requests.Wake();
         }
     }
 
@@ -102,11 +90,11 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     }
 
     /// <summary>When the engine loop last went round; a stuck engine stops moving it (the watchdog reads it).</summary>
-    public DateTimeOffset LastHeartbeat => _activity.LastHeartbeat;
+    public DateTimeOffset LastHeartbeat => _core.Activity.LastHeartbeat;
 
     public EngineStats GetStats()
     {
-        var queued = _requests.Count;
+        var queued = _core.Requests.Count;
         var active = Volatile.Read(ref _active);
         var inUse = 0L;
         for (var i = 0; i < active; i++)
@@ -118,16 +106,16 @@ public sealed partial class InferenceEngine : IInferenceExecutor
             Queued = queued,
             InFlight = active,
             BatchCapacity = _batch.Capacity,
-            LastBatchSize = _activity.LastBatch,
+            LastBatchSize = _core.Activity.LastBatch,
             KvCacheBytes = _batch.KvBytes,
             KvBytesInUse = inUse,
             PrefixCacheBytes = _prefixCache.Bytes,
             PrefixCacheHits = _prefixCache.Hits,
-            RequestsCompleted = _outcomes.Completed,
-            RequestsFailed = _outcomes.Failed,
-            PromptTokens = _activity.PromptTokens,
-            CompletionTokens = _activity.CompletionTokens,
-            TokensPerSecond = _activity.TokensPerSecond,
+            RequestsCompleted = _core.Outcomes.Completed,
+            RequestsFailed = _core.Outcomes.Failed,
+            PromptTokens = _core.Activity.PromptTokens,
+            CompletionTokens = _core.Activity.CompletionTokens,
+            TokensPerSecond = _core.Activity.TokensPerSecond,
             DecodeSteps = Interlocked.Read(ref _decodeSteps),
             DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _decodeStepTicks)),
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _batch.DecodeRunTicks),
@@ -143,9 +131,9 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     /// <inheritdoc />
     public GenerationStream Stream(GenerationRequest request, CancellationToken cancellationToken = default)
     {
-        var pending = RequestPreparer.Prepare(_model, _options, request, _requests.NextSequence());
+        var pending = RequestPreparer.Prepare(_model, _core.Options, request, _core.Requests.NextSequence());
         pending.Constraint = CompileConstraint(request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
-        return _requests.Enqueue(pending, cancellationToken);
+        return _core.Requests.Enqueue(pending, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -157,7 +145,7 @@ public sealed partial class InferenceEngine : IInferenceExecutor
     /// cancelled: waiting requests at once, active ones at the next token boundary after the drain.
     /// </summary>
     public Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default) =>
-        _requests.StopAsync(CancelUnstarted, drain, _time, _stopped.Task, cancellationToken);
+        _core.Requests.StopAsync(CancelUnstarted, drain, _core.Time, _stopped.Task, cancellationToken);
 
     public async ValueTask DisposeAsync()
     {
@@ -168,10 +156,10 @@ public sealed partial class InferenceEngine : IInferenceExecutor
         _speculator?.Dispose();
         _batch.Dispose();
         _prefixCache.Dispose();
-        _requests.Dispose();
+        _core.Requests.Dispose();
     }
 
-    private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
+    private void CancelQueued() => _core.Requests.CancelWaiting(CancelUnstarted);
 
-    private void CancelUnstarted(PendingRequest p) => _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
+    private void CancelUnstarted(PendingRequest p) => _core.Outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
 }

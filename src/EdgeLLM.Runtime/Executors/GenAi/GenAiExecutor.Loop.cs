@@ -36,21 +36,21 @@ public sealed partial class GenAiExecutor
                 _ready.TrySetException(e);
                 return;
             }
-            while (!_requests.ShutdownRequested)
+            while (!_core.Requests.ShutdownRequested)
             {
-                _activity.Heartbeat();
-                if (_requests.TakeCancelRequest())
+                _core.Activity.Heartbeat();
+                if (_core.Requests.TakeCancelRequest())
                 {
                     HandleCancellations();
                 }
                 Admit(engine);
                 if (_active.Count == 0)
                 {
-                    if (!_requests.IsAccepting)
+                    if (!_core.Requests.IsAccepting)
                     {
-                        _requests.SignalDrained();
+                        _core.Requests.SignalDrained();
                     }
-                    _requests.WaitForWork(IdleTick);
+                    _core.Requests.WaitForWork(IdleTick);
                     continue;
                 }
                 Step(engine, buffer);
@@ -65,24 +65,24 @@ public sealed partial class GenAiExecutor
         }
         catch (Exception e)
         {
-            LogEngineFailed(_logger, e);
+            LogEngineFailed(_core.Logger, e);
             foreach (var s in _active)
             {
                 if (!s.Finished)
                 {
                     s.Finished = true;
-                    _outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"the GenAI engine failed: {e.Message}", e));
+                    _core.Outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"the GenAI engine failed: {e.Message}", e));
                 }
             }
             RemoveFinished();
-            _requests.StopAccepting();
+            _core.Requests.StopAccepting();
             CancelQueued();
         }
         finally
         {
             buffer?.Dispose();
             engine?.Dispose();
-            _requests.SignalDrained();
+            _core.Requests.SignalDrained();
             _stopped.TrySetResult();
         }
     }
@@ -92,7 +92,7 @@ public sealed partial class GenAiExecutor
         OgaResult.Check(OgaNative.OgaEngineGetCapabilities(engine, out var capabilities), "OgaEngineGetCapabilities");
         try
         {
-            var capacity = (int)Math.Clamp((long)OgaNative.OgaEngineCapabilitiesGetConfiguredMaxBatchSize(capabilities), 1, Math.Max(1, _options.MaxBatchSize));
+            var capacity = (int)Math.Clamp((long)OgaNative.OgaEngineCapabilitiesGetConfiguredMaxBatchSize(capabilities), 1, Math.Max(1, _core.Options.MaxBatchSize));
             // A dynamic (paged, continuous) scheduler has a token budget; the static one reports zero.
             var batching = OgaNative.OgaEngineCapabilitiesGetMaxScheduledTokens(capabilities) == 0 ? BatchingMode.Static : BatchingMode.Continuous;
             return (capacity, batching);
@@ -109,7 +109,7 @@ public sealed partial class GenAiExecutor
         while (_active.Count < _batchLimit && !_admissionPaused)
         {
             PendingRequest? pending;
-            if (!_requests.TryTakeStartable(_outcomes, _time, out pending))
+            if (!_core.Requests.TryTakeStartable(_core.Outcomes, _core.Time, out pending))
             {
                 return;
             }
@@ -120,18 +120,18 @@ public sealed partial class GenAiExecutor
             }
             catch (GenAiException e)
             {
-                _outcomes.Fail(pending, new GenerationException(GenerationErrorCode.BadRequest, $"ONNX Runtime GenAI refused the request: {e.NativeMessage}", e));
+                _core.Outcomes.Fail(pending, new GenerationException(GenerationErrorCode.BadRequest, $"ONNX Runtime GenAI refused the request: {e.NativeMessage}", e));
                 continue;
             }
             catch (GenerationException e)
             {
-                _outcomes.Fail(pending, e);
+                _core.Outcomes.Fail(pending, e);
                 continue;
             }
             _active.Add(sequence);
             _byRequest[sequence.Request.DangerousGetHandle()] = sequence;
             Volatile.Write(ref _activeCount, _active.Count);
-            _activity.Admitted(pending.PromptIds.Length);
+            _core.Activity.Admitted(pending.PromptIds.Length);
         }
     }
 
@@ -176,7 +176,7 @@ public sealed partial class GenAiExecutor
             {
                 OgaResult.Check(OgaNative.OgaEngineEventGetErrorCode(e, out var code), "OgaEngineEventGetErrorCode");
                 s.Finished = true;
-                _outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI failed the request (error code {code})"));
+                _core.Outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI failed the request (error code {code})"));
             }
             else if ((flags & FlagTurnFinished) != 0)
             {
@@ -205,7 +205,7 @@ public sealed partial class GenAiExecutor
         Interlocked.Exchange(ref _kvBytesInUse, kv);
         if (tokens > 0)
         {
-            _activity.Stepped(n, tokens, elapsed);
+            _core.Activity.Stepped(n, tokens, elapsed);
         }
         Interlocked.Add(ref _runTicks, ran - started);
         Interlocked.Add(ref _stepTicks, Stopwatch.GetTimestamp() - started);
@@ -230,14 +230,14 @@ public sealed partial class GenAiExecutor
                 break;
             default:
                 s.Finished = true;
-                _outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI ended the request with finish reason {reason}"));
+                _core.Outcomes.Fail(s.Pending, new GenerationException(GenerationErrorCode.Internal, $"ONNX Runtime GenAI ended the request with finish reason {reason}"));
                 break;
         }
     }
 
-    private double MeterJoules() => _options.EnergyMeter.ReadJoulesOrZero();
+    private double MeterJoules() => _core.Options.EnergyMeter.ReadJoulesOrZero();
 
-    private double StepJoules(double before, TimeSpan busy) => _options.EnergyMeter.ChargeStep(before, busy);
+    private double StepJoules(double before, TimeSpan busy) => _core.Options.EnergyMeter.ChargeStep(before, busy);
 
     /// <summary>Takes a generated token: end of sequence (GenAI finishes the turn), text, stop strings.</summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
@@ -248,8 +248,8 @@ public sealed partial class GenAiExecutor
             return;
         }
         s.Generated.Add(token);
-        s.FirstTokenAt ??= _time.GetUtcNow();
-        _activity.Generated();
+        s.FirstTokenAt ??= _core.Time.GetUtcNow();
+        _core.Activity.Generated();
         _emit.Clear();
         var stopped = s.Stops.Append(s.Stream.Next(token), _emit);
         Emit(s, token);
@@ -273,7 +273,7 @@ public sealed partial class GenAiExecutor
             SequenceOutput.Flush(s.Stream, s.Stops, _emit);
             Emit(s, -1);
         }
-        var now = _time.GetUtcNow();
+        var now = _core.Time.GetUtcNow();
         var received = s.Pending.Request.ReceivedAt;
         var usage = new Usage(s.Pending.PromptIds.Length, s.Generated.Count, 0,
             ((s.FirstTokenAt ?? now) - received).TotalMilliseconds, (now - received).TotalMilliseconds, s.EnergyJ);
@@ -282,8 +282,8 @@ public sealed partial class GenAiExecutor
             ContextExhausted = contextExhausted,
         };
         s.Pending.Complete(result);
-        _outcomes.CountCompleted();
-        LogFinished(_logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
+        _core.Outcomes.CountCompleted();
+        LogFinished(_core.Logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
 
     /// <summary>Closes finished requests in the engine (a static batch keeps their rows until it ends) and forgets them.</summary>
@@ -313,9 +313,9 @@ public sealed partial class GenAiExecutor
             }
         }
         RemoveFinished();
-        foreach (var p in _requests.TakeCancelled())
+        foreach (var p in _core.Requests.TakeCancelled())
         {
-            _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
+            _core.Outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
         }
     }
 }

@@ -24,14 +24,10 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     private const int EventCapacity = 256;
     private static readonly TimeSpan IdleTick = TimeSpan.FromMilliseconds(250);
     private readonly LanguageModel _model;
-    private readonly EngineOptions _options;
-    private readonly ILogger _logger;
-    private readonly TimeProvider _time;
-    private readonly RequestQueue _requests;
+    private readonly ExecutorCore _core;
     private readonly List<GenAiSequence> _active = [];
     private readonly Dictionary<IntPtr, GenAiSequence> _byRequest = [];
     private readonly StringBuilder _emit = new();
-    private readonly ConstraintCache _constraints;
     private readonly Thread _thread;
     private readonly TaskCompletionSource<(int Capacity, BatchingMode Batching)> _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -40,8 +36,6 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     private volatile bool _admissionPaused;
     private volatile int _batchLimit;
     private int _activeCount;
-    private readonly RequestOutcomes _outcomes;
-    private readonly ExecutorActivity _activity;
     private long _steps;
     private long _stepTicks;
     private long _runTicks;
@@ -56,18 +50,12 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     public GenAiExecutor(LanguageModel model, EngineOptions? options = null, ILogger<GenAiExecutor>? logger = null, TimeProvider? time = null)
     {
         _model = model;
-        _options = options ?? new EngineOptions();
-        _logger = (ILogger?)logger ?? NullLogger.Instance;
-        _time = time ?? TimeProvider.System;
-        _outcomes = new RequestOutcomes(model.Identity.Id, _logger, _time);
-        _activity = new ExecutorActivity(_time);
-        _requests = new RequestQueue(_options.MaxQueuedRequests);
-        _constraints = new ConstraintCache(model.Tokenizer);
+        _core = new ExecutorCore(model, options, logger, time);
         // GenAI dlopens libonnxruntime.so.1: the ORT EdgeLLM loaded (the package's or EDGELLM_ORT_LIBRARY) must be in
         // the process first so that GenAI gets the same one.
         Onnx.OrtLibrary.Load(model.LoadOptions.OnnxRuntimeLibrary);
         GenAiRuntime.EnsureShutdownAtExit();
-        _ogaModel = GenAiModelOpener.Open(model, _options.MaxBatchSize);
+        _ogaModel = GenAiModelOpener.Open(model, _core.Options.MaxBatchSize);
         _thread = new Thread(Run) { IsBackground = true, Name = "edgellm-genai" };
         _thread.Start();
         try
@@ -78,11 +66,11 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         {
             // The owner thread could not create the engine and has ended; nothing else holds the model.
             _ogaModel?.Dispose();
-            _requests.Dispose();
+            _core.Requests.Dispose();
             throw;
         }
         _batchLimit = _capacity;
-        LogStarted(_logger, model.Identity.Id, _capacity, Batching, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
+        LogStarted(_core.Logger, model.Identity.Id, _capacity, Batching, model.MaxSequenceLength, model.SharedKvBuffer ? "shared" : "growing");
     }
 
     /// <summary>The ONNX Runtime GenAI release EdgeLLM was built with (e.g. <c>0.18.0</c>).</summary>
@@ -99,7 +87,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     public LanguageModel Model => _model;
 
     /// <inheritdoc />
-    public bool IsAcceptingRequests => _requests.IsAccepting;
+    public bool IsAcceptingRequests => _core.Requests.IsAccepting;
 
     /// <inheritdoc />
     public bool AdmissionPaused
@@ -108,7 +96,7 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
         set
         {
             _admissionPaused = value;
-            _requests.Wake();
+            _core.Requests.Wake();
         }
     }
 
@@ -120,26 +108,26 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     }
 
     /// <inheritdoc />
-    public DateTimeOffset LastHeartbeat => _activity.LastHeartbeat;
+    public DateTimeOffset LastHeartbeat => _core.Activity.LastHeartbeat;
 
     /// <inheritdoc />
     public EngineStats GetStats()
     {
-        var queued = _requests.Count;
+        var queued = _core.Requests.Count;
         var perSequence = _model.KvLayout.BytesPerSequence(_model.MaxSequenceLength);
         return new EngineStats
         {
             Queued = queued,
             InFlight = Volatile.Read(ref _activeCount),
             BatchCapacity = _capacity,
-            LastBatchSize = _activity.LastBatch,
+            LastBatchSize = _core.Activity.LastBatch,
             KvCacheBytes = _model.SharedKvBuffer ? perSequence * _capacity : perSequence,
             KvBytesInUse = Interlocked.Read(ref _kvBytesInUse),
-            RequestsCompleted = _outcomes.Completed,
-            RequestsFailed = _outcomes.Failed,
-            PromptTokens = _activity.PromptTokens,
-            CompletionTokens = _activity.CompletionTokens,
-            TokensPerSecond = _activity.TokensPerSecond,
+            RequestsCompleted = _core.Outcomes.Completed,
+            RequestsFailed = _core.Outcomes.Failed,
+            PromptTokens = _core.Activity.PromptTokens,
+            CompletionTokens = _core.Activity.CompletionTokens,
+            TokensPerSecond = _core.Activity.TokensPerSecond,
             DecodeSteps = Interlocked.Read(ref _steps),
             DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _stepTicks)),
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _runTicks)),
@@ -150,11 +138,11 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
     /// <inheritdoc />
     public GenerationStream Stream(GenerationRequest request, CancellationToken cancellationToken = default)
     {
-        var pending = RequestPreparer.Prepare(_model, _options, request, _requests.NextSequence());
+        var pending = RequestPreparer.Prepare(_model, _core.Options, request, _core.Requests.NextSequence());
         // EdgeLLM's up-front checks (keywords, shortest answer against the budget) hold here too; GenAI's guidance
         // then does the decoding.
-        pending.Constraint = ConstraintAdmission.Compile(_constraints, request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
-        return _requests.Enqueue(pending, cancellationToken);
+        pending.Constraint = ConstraintAdmission.Compile(_core.Constraints, request, pending.MaxTokens, _model.MaxSequenceLength - pending.PromptIds.Length);
+        return _core.Requests.Enqueue(pending, cancellationToken);
     }
 
     /// <inheritdoc />
@@ -163,11 +151,11 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
 
     /// <inheritdoc />
     public Task StopAsync(TimeSpan drain, CancellationToken cancellationToken = default) =>
-        _requests.StopAsync(CancelUnstarted, drain, _time, _stopped.Task, cancellationToken);
+        _core.Requests.StopAsync(CancelUnstarted, drain, _core.Time, _stopped.Task, cancellationToken);
 
-    private void CancelQueued() => _requests.CancelWaiting(CancelUnstarted);
+    private void CancelQueued() => _core.Requests.CancelWaiting(CancelUnstarted);
 
-    private void CancelUnstarted(PendingRequest p) => _outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
+    private void CancelUnstarted(PendingRequest p) => _core.Outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);
 
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
@@ -177,6 +165,6 @@ public sealed partial class GenAiExecutor : IInferenceExecutor
             await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
         }
         _ogaModel?.Dispose();
-        _requests.Dispose();
+        _core.Requests.Dispose();
     }
 }
