@@ -1,3 +1,4 @@
+using System.Threading.Channels;
 using EdgeLLM.Mqtt.Errors;
 using Microsoft.Extensions.Logging;
 using MQTTnet;
@@ -56,7 +57,6 @@ internal sealed partial class MqttOutbox
     public Task EnqueueAsync(MqttApplicationMessage message, CancellationToken cancellationToken)
     {
         var entry = new Entry(message);
-        Generation? online;
         lock (_lock)
         {
             if (_closed)
@@ -68,11 +68,8 @@ internal sealed partial class MqttOutbox
                 throw new MqttException($"Publishing to '{message.Topic}' failed: {_capacity} publishes already wait for the broker (MaxPendingPublishes).");
             }
             entry.Node = _pending.AddLast(entry);
-            online = _online;
-        }
-        if (online is not null)
-        {
-            _ = SendAsync(entry, online);
+            // Inside the lock: the connection's queue gets entries in the pending list's order.
+            _online?.Queue.Writer.TryWrite(entry);
         }
         return entry.Completion.Task.WaitAsync(cancellationToken);
     }
@@ -81,7 +78,7 @@ internal sealed partial class MqttOutbox
     /// <param name="receiveMaximum">The broker's Receive Maximum from CONNACK (how many QoS 1/2 publishes it takes in flight), or null for the protocol's 65535.</param>
     public void Online(int? receiveMaximum)
     {
-        Entry[] resend;
+        int resend;
         Generation generation;
         lock (_lock)
         {
@@ -92,16 +89,17 @@ internal sealed partial class MqttOutbox
             _online?.Stop();
             generation = new Generation(receiveMaximum is > 0 ? receiveMaximum.Value : ushort.MaxValue);
             _online = generation;
-            resend = [.. _pending];
+            resend = _pending.Count;
+            foreach (Entry entry in _pending)
+            {
+                generation.Queue.Writer.TryWrite(entry);
+            }
         }
-        if (resend.Length > 0)
+        if (resend > 0)
         {
-            LogResending(_logger, resend.Length);
+            LogResending(_logger, resend);
         }
-        foreach (Entry entry in resend)
-        {
-            _ = SendAsync(entry, generation);
-        }
+        _ = PumpAsync(generation);
     }
 
     /// <summary>The connection dropped: sends in flight are abandoned and wait for <see cref="Online"/>.</summary>
@@ -132,54 +130,74 @@ internal sealed partial class MqttOutbox
         }
     }
 
+    /// <summary>
+    /// One connection's sender: takes entries in the pending list's order and starts each publish only when a slot of
+    /// the broker's Receive Maximum is free. One sequential loop starts the sends, so they reach the wire in order
+    /// (concurrent waiters released together would race each other to the socket).
+    /// </summary>
+    private async Task PumpAsync(Generation generation)
+    {
+        CancellationToken token = generation.Token;
+        try
+        {
+            await foreach (Entry entry in generation.Queue.Reader.ReadAllAsync(token).ConfigureAwait(false))
+            {
+                await generation.InFlight.WaitAsync(token).ConfigureAwait(false);
+                if (entry.Node?.List is null)
+                {
+                    generation.InFlight.Release(); // acknowledged meanwhile, through an earlier send of the same entry
+                    continue;
+                }
+                _ = SendAsync(entry, generation);
+            }
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The connection ended; what is still pending waits for the next one.
+        }
+    }
+
+    /// <summary>Sends one entry holding one in-flight slot, and gives the slot back when the broker answers.</summary>
     private async Task SendAsync(Entry entry, Generation generation)
     {
         CancellationToken token = generation.Token;
-        while (!token.IsCancellationRequested)
+        try
         {
-            bool entered = false;
-            try
-            {
-                await generation.InFlight.WaitAsync(token).ConfigureAwait(false);
-                entered = true;
-                if (entry.Node?.List is null)
-                {
-                    return; // acknowledged meanwhile, through an earlier send of the same entry
-                }
-                MqttClientPublishResult result = await _client.PublishAsync(entry.Message, token).ConfigureAwait(false);
-                Finish(entry, (int)result.ReasonCode < 0x80
-                    ? null
-                    : MqttException.FromReason($"Publishing to '{entry.Message.Topic}'", (int)result.ReasonCode, result.ReasonString));
-                return;
-            }
-            catch (OperationCanceledException) when (token.IsCancellationRequested)
-            {
-                return; // the connection ended; the entry waits for the next one
-            }
-            catch (Exception e)
-            {
-                if (!_client.IsConnected)
-                {
-                    return; // the drop is being reported; Online() sends the entry again
-                }
-                // Connected but unanswered (a timeout): send again on this connection after a pause.
-                LogRetrying(_logger, entry.Message.Topic, e.Message);
-            }
-            finally
-            {
-                if (entered)
-                {
-                    generation.InFlight.Release();
-                }
-            }
-            try
-            {
-                await Task.Delay(_retryDelay, token).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException)
-            {
-                return;
-            }
+            MqttClientPublishResult result = await _client.PublishAsync(entry.Message, token).ConfigureAwait(false);
+            Finish(entry, (int)result.ReasonCode < 0x80
+                ? null
+                : MqttException.FromReason($"Publishing to '{entry.Message.Topic}'", (int)result.ReasonCode, result.ReasonString));
+        }
+        catch (OperationCanceledException) when (token.IsCancellationRequested)
+        {
+            // The connection ended; the entry waits for the next one.
+        }
+        catch (Exception e) when (_client.IsConnected)
+        {
+            // Connected but unanswered (a timeout): send again on this connection after a pause.
+            LogRetrying(_logger, entry.Message.Topic, e.Message);
+            _ = RequeueLaterAsync(entry, generation);
+        }
+        catch (Exception)
+        {
+            // The drop is being reported; Online() sends the entry again.
+        }
+        finally
+        {
+            generation.InFlight.Release();
+        }
+    }
+
+    private async Task RequeueLaterAsync(Entry entry, Generation generation)
+    {
+        try
+        {
+            await Task.Delay(_retryDelay, generation.Token).ConfigureAwait(false);
+            generation.Queue.Writer.TryWrite(entry);
+        }
+        catch (OperationCanceledException)
+        {
+            // The connection ended; Online() sends the entry again.
         }
     }
 
@@ -222,6 +240,9 @@ internal sealed partial class MqttOutbox
         private readonly CancellationTokenSource _stop = new();
 
         public SemaphoreSlim InFlight { get; } = new(receiveMaximum, receiveMaximum);
+
+        /// <summary>Entries to send on this connection, in order; read by one sender.</summary>
+        public Channel<Entry> Queue { get; } = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true });
 
         public CancellationToken Token => _stop.Token;
 
