@@ -6,6 +6,7 @@ using EdgeLLM.Mqtt.Messages;
 using EdgeLLM.Mqtt.Tests.Infrastructure;
 using EdgeLLM.Mqtt.Topics;
 using EdgeLLM.Service.Tests.Hosting;
+using EdgeLLM.Service.Tests.Mqtt;
 
 namespace EdgeLLM.Service.Tests.Fuzz;
 
@@ -17,50 +18,22 @@ namespace EdgeLLM.Service.Tests.Fuzz;
 public sealed class MqttFuzzTests : IAsyncLifetime
 {
     private const int PayloadLimit = 2048;
-    private MosquittoBroker _broker = null!;
-    private MqttConnection _listener = null!;
-    private Task _pump = Task.CompletedTask;
-    private readonly ConcurrentQueue<MqttMessage> _received = new();
-    private readonly string _state = Directory.CreateTempSubdirectory("edgellm-fuzz-").FullName;
+    private BrokerWatch _watch = null!;
 
-    public async Task InitializeAsync()
-    {
-        _broker = await MosquittoBroker.StartAsync();
-        _listener = new MqttConnection(new MqttConnectionOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "fuzz-listener" });
-        await _listener.ConnectAsync();
-        // Everything: a valid reply_to may name any topic.
-        await _listener.SubscribeAsync("#");
-        _pump = Task.Run(async () =>
-        {
-            await foreach (var m in _listener.Messages.ReadAllAsync())
-            {
-                _received.Enqueue(m);
-            }
-        });
-    }
+    // Everything: a valid reply_to may name any topic.
+    public async Task InitializeAsync() => _watch = await BrokerWatch.StartAsync("fuzz-listener", ["#"]);
 
-    public async Task DisposeAsync()
-    {
-        await _listener.DisposeAsync();
-        await _pump;
-        await _broker.DisposeAsync();
-        Directory.Delete(_state, recursive: true);
-    }
+    public async Task DisposeAsync() => await _watch.DisposeAsync();
 
     [Fact]
     public async Task Every_accepted_request_gets_exactly_one_final_where_the_client_sees_it_and_the_service_keeps_serving()
     {
-        await using var service = await RunningService.StartAsync(new Dictionary<string, string>
+        await using var service = await RunningService.StartAsync(new Dictionary<string, string>(_watch.ServiceSettings())
         {
-            ["EdgeLLM:Mqtt:Enabled"] = "true",
-            ["EdgeLLM:Mqtt:Host"] = _broker.Host,
-            ["EdgeLLM:Mqtt:Port"] = _broker.Port.ToString(),
             ["EdgeLLM:Mqtt:MaxPayloadBytes"] = PayloadLimit.ToString(),
-            ["EdgeLLM:DeviceId"] = "dev1",
-            ["EdgeLLM:StateDir"] = _state,
             ["EdgeLLM:Telemetry:IntervalSeconds"] = "1",
         }, keepState: true);
-        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/telemetry"), "the service online", TimeSpan.FromSeconds(60));
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "edgellm/dev1/telemetry"), "the service online", TimeSpan.FromSeconds(60));
 
         var random = new Random(FuzzSettings.Seed);
         var payloads = new HostilePayloads(random, PayloadLimit);
@@ -72,7 +45,7 @@ public sealed class MqttFuzzTests : IAsyncLifetime
             sent[i] = (payloads.Mqtt(random.Next(10) == 0 ? "shared-id" : $"f-{i}", ReplyTo(random, i)), properties, payloads.LastKind);
         }
         var accepted = new bool[cases];
-        await using (var publisher = await RawMqtt5Publisher.ConnectAsync(_broker.Host, _broker.Port, "fuzz-publisher"))
+        await using (var publisher = await RawMqtt5Publisher.ConnectAsync(_watch.Broker.Host, _watch.Broker.Port, "fuzz-publisher"))
         {
             // mosquitto lets a client have 20 QoS 1 publishes in flight.
             using var window = new SemaphoreSlim(16);
@@ -110,16 +83,16 @@ public sealed class MqttFuzzTests : IAsyncLifetime
         }
         // Still healthy: ready, and a plain request is answered.
         Assert.True(service.Host.IsReady);
-        await _listener.PublishAsync(new MqttMessage
+        await _watch.Client.PublishAsync(new MqttMessage
         {
             Topic = "edgellm/dev1/request", Payload = "{\"id\":\"after-fuzz\",\"prompt\":\"hello\",\"max_tokens\":2}"u8.ToArray(),
             ResponseTopic = "fz/after", CorrelationData = new byte[] { 0xAF },
         });
-        await WaitForAsync(() => _received.Any(m => m.Topic == "fz/after" && m.PayloadAsString().Contains("finish_reason")), "the request after the fuzz", TimeSpan.FromSeconds(60));
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "fz/after" && m.PayloadAsString().Contains("finish_reason")), "the request after the fuzz", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Finals seen so far, tagged with the case their Correlation Data names.</summary>
-    private List<(int Case, string Topic, JsonElement Json)> Finals() => _received
+    private List<(int Case, string Topic, JsonElement Json)> Finals() => _watch.Received
         .Where(m => m.Topic != "edgellm/dev1/request" && m.CorrelationData.Length >= 5 && m.CorrelationData.Span[0] == (byte)'c')
         .Select(m => (Case: BinaryPrimitives.ReadInt32BigEndian(m.CorrelationData.Span[1..5]), m.Topic, Json: Parse(m)))
         .Where(f => f.Json.ValueKind == JsonValueKind.Object && f.Json.TryGetProperty("done", out _))

@@ -14,49 +14,20 @@ namespace EdgeLLM.Service.Tests.Mqtt;
 public sealed class MqttServiceTests : IAsyncLifetime
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(60);
-    private MosquittoBroker _broker = null!;
-    private MqttConnection _sensor = null!;
-    private readonly ConcurrentQueue<MqttMessage> _received = new();
-    private Task _pump = Task.CompletedTask;
-    private readonly string _state = Directory.CreateTempSubdirectory("edgellm-mqtt-svc-").FullName;
+    private BrokerWatch _watch = null!;
 
-    public async Task InitializeAsync()
+    public async Task InitializeAsync() => _watch = await BrokerWatch.StartAsync(b => new MqttConnectionOptions
     {
-        _broker = await MosquittoBroker.StartAsync();
-        _sensor = new MqttConnection(new MqttConnectionOptions
-        {
-            Host = _broker.Host, Port = _broker.Port, ClientId = "sensor-" + Guid.NewGuid().ToString("N")[..8],
-            ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromSeconds(1),
-        });
-        await _sensor.ConnectAsync();
-        await _sensor.SubscribeAsync("edgellm/dev1/#");
-        await _sensor.SubscribeAsync("replies/#");
-        _pump = Task.Run(async () =>
-        {
-            await foreach (var m in _sensor.Messages.ReadAllAsync())
-            {
-                _received.Enqueue(m);
-            }
-        });
-    }
+        Host = b.Host, Port = b.Port, ClientId = "sensor-" + Guid.NewGuid().ToString("N")[..8],
+        ReconnectDelay = TimeSpan.FromMilliseconds(100), MaxReconnectDelay = TimeSpan.FromSeconds(1),
+    }, ["edgellm/dev1/#", "replies/#"]);
 
-    public async Task DisposeAsync()
-    {
-        await _sensor.DisposeAsync();
-        await _pump;
-        await _broker.DisposeAsync();
-        Directory.Delete(_state, recursive: true);
-    }
+    public async Task DisposeAsync() => await _watch.DisposeAsync();
 
     private Task<RunningService> StartServiceAsync(Dictionary<string, string>? extra = null)
     {
-        var settings = new Dictionary<string, string>
+        var settings = new Dictionary<string, string>(_watch.ServiceSettings())
         {
-            ["EdgeLLM:Mqtt:Enabled"] = "true",
-            ["EdgeLLM:Mqtt:Host"] = _broker.Host,
-            ["EdgeLLM:Mqtt:Port"] = _broker.Port.ToString(),
-            ["EdgeLLM:DeviceId"] = "dev1",
-            ["EdgeLLM:StateDir"] = _state,
             ["EdgeLLM:Telemetry:IntervalSeconds"] = "1",
         };
         foreach (var (k, v) in extra ?? [])
@@ -69,9 +40,9 @@ public sealed class MqttServiceTests : IAsyncLifetime
     private static Dictionary<string, string> OnExecutor(string executor) => new() { ["EdgeLLM:Engine:Executor"] = executor };
 
     private Task PublishAsync(string payload, string topic = "edgellm/dev1/request") =>
-        _sensor.PublishAsync(topic, Encoding.UTF8.GetBytes(payload)).AsTask();
+        _watch.Client.PublishAsync(topic, Encoding.UTF8.GetBytes(payload)).AsTask();
 
-    private List<JsonElement> Finals(string topicPrefix = "edgellm/dev1/response/") => _received
+    private List<JsonElement> Finals(string topicPrefix = "edgellm/dev1/response/") => _watch.Received
         .Where(m => m.Topic.StartsWith(topicPrefix, StringComparison.Ordinal))
         .Select(m => JsonDocument.Parse(m.Payload).RootElement.Clone())
         .Where(e => e.TryGetProperty("done", out _))
@@ -84,7 +55,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
         {
             if (DateTime.UtcNow > deadline)
             {
-                throw new TimeoutException($"timed out waiting for {what}; received: {string.Join(" | ", _received.Select(m => m.Topic))}");
+                throw new TimeoutException($"timed out waiting for {what}; received: {string.Join(" | ", _watch.Received.Select(m => m.Topic))}");
             }
             await Task.Delay(50);
         }
@@ -92,9 +63,9 @@ public sealed class MqttServiceTests : IAsyncLifetime
 
     private async Task WaitOnlineAsync()
     {
-        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/status" && m.PayloadAsString().Contains("\"online\"")), "status online");
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "edgellm/dev1/status" && m.PayloadAsString().Contains("\"online\"")), "status online");
         // The request subscription follows the connection; a telemetry message proves the front is past it.
-        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/telemetry"), "telemetry");
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "edgellm/dev1/telemetry"), "telemetry");
     }
 
     [Fact]
@@ -103,7 +74,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
         await using (var service = await StartServiceAsync())
         {
             await WaitOnlineAsync();
-            var status = JsonDocument.Parse(_received.Last(m => m.Topic == "edgellm/dev1/status").Payload).RootElement;
+            var status = JsonDocument.Parse(_watch.Received.Last(m => m.Topic == "edgellm/dev1/status").Payload).RootElement;
             Assert.Equal("iot-assist", status.GetProperty("model").GetString());
             Assert.Equal("2026.11.22", status.GetProperty("model_version").GetString());
             Assert.Equal("CPUExecutionProvider", status.GetProperty("execution_provider").GetString());
@@ -111,13 +82,13 @@ public sealed class MqttServiceTests : IAsyncLifetime
             {
                 Assert.False(string.IsNullOrEmpty(status.GetProperty(field).GetString()));
             }
-            var telemetry = JsonDocument.Parse(_received.Last(m => m.Topic == "edgellm/dev1/telemetry").Payload).RootElement;
+            var telemetry = JsonDocument.Parse(_watch.Received.Last(m => m.Topic == "edgellm/dev1/telemetry").Payload).RootElement;
             foreach (var field in new[] { "tokens_per_s", "in_flight", "queued", "memory_bytes", "energy_j_total", "power_w", "temperature_c", "energy_budget_remaining_j" })
             {
                 Assert.True(telemetry.TryGetProperty(field, out _), field);
             }
         }
-        await WaitForAsync(() => _received.Last(m => m.Topic == "edgellm/dev1/status").PayloadAsString() == "{\"state\":\"offline\"}", "status offline");
+        await WaitForAsync(() => _watch.Received.Last(m => m.Topic == "edgellm/dev1/status").PayloadAsString() == "{\"state\":\"offline\"}", "status offline");
     }
 
     [Theory]
@@ -152,9 +123,9 @@ public sealed class MqttServiceTests : IAsyncLifetime
         {
             await PublishAsync(JsonSerializer.Serialize(new { id = $"b-{i}", prompt = "report the status of", stream = true, max_tokens = 400, temperature = 1.2, seed = i }));
         }
-        await _broker.StopAsync();
+        await _watch.Broker.StopAsync();
         await Task.Delay(1500);
-        await _broker.StartAgainAsync();
+        await _watch.Broker.StartAgainAsync();
         await WaitForAsync(() => Finals().Select(f => f.GetProperty("id").GetString()).Distinct().Count() == count, "every final after the broker restart");
         await Task.Delay(500);
         var finals = Finals();
@@ -180,7 +151,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
                 _ => Encoding.UTF8.GetBytes($"{{\"id\":\"m-{i}\"}}"),
             });
         }
-        await Task.WhenAll(payloads.Select(p => _sensor.PublishAsync("edgellm/dev1/request", p).AsTask()));
+        await Task.WhenAll(payloads.Select(p => _watch.Client.PublishAsync("edgellm/dev1/request", p).AsTask()));
         await WaitForAsync(() => Finals().Count >= 1000, "1000 error finals");
         var finals = Finals();
         Assert.Equal(1000, finals.Count);
@@ -199,15 +170,15 @@ public sealed class MqttServiceTests : IAsyncLifetime
         await using var service = await StartServiceAsync(OnExecutor(executor));
         await WaitOnlineAsync();
         await PublishAsync("{\"id\":\"rt\",\"prompt\":\"hello\",\"max_tokens\":2,\"reply_to\":\"replies/sensor-7\"}");
-        await _sensor.PublishAsync(new MqttMessage
+        await _watch.Client.PublishAsync(new MqttMessage
         {
             Topic = "edgellm/dev1/request",
             Payload = "{\"id\":\"v5\",\"prompt\":\"hello\",\"max_tokens\":2}"u8.ToArray(),
             ResponseTopic = "replies/v5",
             CorrelationData = new byte[] { 9, 8, 7 },
         });
-        await WaitForAsync(() => _received.Any(m => m.Topic == "replies/sensor-7") && _received.Any(m => m.Topic == "replies/v5"), "both replies");
-        var v5 = _received.Single(m => m.Topic == "replies/v5");
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "replies/sensor-7") && _watch.Received.Any(m => m.Topic == "replies/v5"), "both replies");
+        var v5 = _watch.Received.Single(m => m.Topic == "replies/v5");
         Assert.Equal(new byte[] { 9, 8, 7 }, v5.CorrelationData.ToArray());
         Assert.Empty(Finals());
     }
@@ -217,7 +188,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
     {
         // KV for one full-context sequence of the default model is 2 MiB: a 4 MiB KV budget admits two at a time.
         const long memoryBudget = 1L << 30;
-        var profile = Path.Combine(_state, "small-kv.json");
+        var profile = Path.Combine(_watch.StateDirectory, "small-kv.json");
         File.WriteAllText(profile, $$"""
         {
           "id": "small-kv", "description": "test device with room for two sequences",
@@ -252,8 +223,8 @@ public sealed class MqttServiceTests : IAsyncLifetime
         await using var service = await StartServiceAsync(new Dictionary<string, string> { ["EdgeLLM:Mqtt:Pool"] = "p1" });
         await WaitOnlineAsync();
         await PublishAsync("{\"id\":\"pooled\",\"prompt\":\"hello\",\"max_tokens\":2,\"reply_to\":\"replies/pooled\"}", "edgellm/pool/p1/request");
-        await WaitForAsync(() => _received.Any(m => m.Topic == "replies/pooled"), "the pool request's final");
-        Assert.Contains("\"finish_reason\"", _received.Single(m => m.Topic == "replies/pooled").PayloadAsString());
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "replies/pooled"), "the pool request's final");
+        Assert.Contains("\"finish_reason\"", _watch.Received.Single(m => m.Topic == "replies/pooled").PayloadAsString());
     }
 
     [Fact]
@@ -262,8 +233,8 @@ public sealed class MqttServiceTests : IAsyncLifetime
         await using var service = await StartServiceAsync();
         await WaitOnlineAsync();
         await PublishAsync("{\"model\":\"iot-assist\",\"version\":\"2099.1.1\",\"url\":\"http://127.0.0.1:9/b.tar.gz\",\"sha256\":\"00\",\"size\":1,\"signature\":\"AAAA\"}", "edgellm/dev1/ota");
-        await WaitForAsync(() => _received.Any(m => m.Topic == "edgellm/dev1/ota/status" && m.PayloadAsString().Contains("rejected")), "a rejected OTA status");
-        var status = JsonDocument.Parse(_received.Last(m => m.Topic == "edgellm/dev1/ota/status").Payload).RootElement;
+        await WaitForAsync(() => _watch.Received.Any(m => m.Topic == "edgellm/dev1/ota/status" && m.PayloadAsString().Contains("rejected")), "a rejected OTA status");
+        var status = JsonDocument.Parse(_watch.Received.Last(m => m.Topic == "edgellm/dev1/ota/status").Payload).RootElement;
         Assert.Equal("2099.1.1", status.GetProperty("version").GetString());
         Assert.False(string.IsNullOrEmpty(status.GetProperty("error").GetString()));
         // Still serving the embedded model.
