@@ -87,8 +87,9 @@ public class SchemaSuiteTests(EngineFixture fixture, ITestOutputHelper output) :
     }
 
     /// <summary>Decodes one answer with random logits: whatever the "model" prefers, the mask keeps it valid and the
-    /// budget closes it by the 64th token.</summary>
-    internal static (string Text, int Tokens) RandomAnswer(TokenConstraint constraint, Tokenizer tokenizer, float[] logits, float[] noise, int[] eos, Random random)
+    /// budget closes it by the 64th token. <paramref name="favoured"/> tokens outrank the noise (but not end-of-sequence).</summary>
+    internal static (string Text, int Tokens) RandomAnswer(TokenConstraint constraint, Tokenizer tokenizer, float[] logits, float[] noise, int[] eos, Random random,
+        IReadOnlyList<int>? favoured = null)
     {
         var cursor = constraint.CreateCursor();
         var ids = new List<int>();
@@ -96,6 +97,10 @@ public class SchemaSuiteTests(EngineFixture fixture, ITestOutputHelper output) :
         {
             // A random window of a pre-drawn noise buffer: random logits without drawing 151k numbers per token.
             noise.AsSpan(random.Next(noise.Length - logits.Length), logits.Length).CopyTo(logits);
+            foreach (var id in favoured ?? [])
+            {
+                logits[id] = 50f;
+            }
             // End-of-sequence is the "model's" favourite: the mask must hold it back until the value is complete.
             foreach (var e in eos)
             {
