@@ -2,8 +2,11 @@
 # EdgeLLM installer. Idempotent: every step checks before it acts, so re-running is safe.
 #
 #   ./install.sh            set up, build, install and start the service (root, or a user with sudo)
-#   ./install.sh --test     set up, build and run the whole test suite (what CI runs)
+#   ./install.sh --test     set up, build and run the whole test suite, then build the release artifacts and
+#                           check them (clean Debian 12 install, arm64 under qemu, the image): what CI runs
 #   ./install.sh --build    set up and build only
+#   ./install.sh --package  build the release artifacts into dist/: for linux-x64 and linux-arm64 a tarball, a .deb
+#                           and an OCI image archive, each a Native AOT app needing no .NET (docs/DEPLOY.md)
 #
 # Environment:
 #   EDGELLM_ORT_LIBRARY   use this libonnxruntime.so instead of the one in the Microsoft.ML.OnnxRuntime package
@@ -16,9 +19,10 @@ MODE="${1:-service}"
 case "$MODE" in
   --test|test) MODE=test ;;
   --build|build) MODE=build ;;
+  --package|package) MODE=package ;;
   service|--service) MODE=service ;;
-  -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
-  *) echo "install.sh: unknown mode '$MODE' (use --test, --build or nothing)" >&2; exit 2 ;;
+  -h|--help) sed -n '2,15p' "$0"; exit 0 ;;
+  *) echo "install.sh: unknown mode '$MODE' (use --test, --build, --package or nothing)" >&2; exit 2 ;;
 esac
 
 log() { printf '\033[1;34m==>\033[0m %s\n' "$*"; }
@@ -44,6 +48,15 @@ install_apt_packages() {
   [ "${EDGELLM_SKIP_APT:-0}" = "1" ] && { log "skipping system packages (EDGELLM_SKIP_APT=1)"; return; }
   command -v apt-get >/dev/null 2>&1 || { log "no apt-get: install mosquitto and mosquitto-clients yourself"; return; }
   local want=(mosquitto mosquitto-clients ca-certificates curl)
+  # The Native AOT toolchain (clang + lld link the binary, llvm-strip trims the native libraries); what the service
+  # mode installs is the same AOT app the artifacts carry.
+  want+=(clang lld llvm zlib1g-dev file)
+  # Artifacts: both architectures' C runtime to link against (multiarch), dpkg-deb, the image tools; --test also
+  # runs them: skopeo reads the image, qemu-user runs the arm64 build, with the arm64 runtime libraries it loads.
+  if [ "$MODE" = package ] || [ "$MODE" = test ]; then
+    want+=(mmdebstrap umoci python3 bc libc6-dev:arm64 libgcc-12-dev:arm64 libstdc++-12-dev:arm64 zlib1g-dev:arm64)
+  fi
+  [ "$MODE" = test ] && want+=(skopeo qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libicu72:arm64 libssl3:arm64 zlib1g:arm64)
   # systemd brings systemd-analyze, which the tests use to rate the packaged unit's hardening.
   # python3-onnx/python3-numpy: the recipe of `edgellm bench --synthetic` bench models (and its test).
   [ "$MODE" = test ] && want+=(npm systemd python3-onnx python3-numpy)
@@ -58,6 +71,10 @@ install_apt_packages() {
   for p in "${missing[@]}"; do [ -n "$p" ] && clean+=("$p"); done
   if [ "${#clean[@]}" -gt 0 ]; then
     log "installing system packages: ${clean[*]}"
+    if printf '%s\n' "${clean[@]}" | grep -q ':arm64$' && [ "$(dpkg --print-architecture)" != arm64 ] \
+       && ! dpkg --print-foreign-architectures | grep -qx arm64; then
+      as_root dpkg --add-architecture arm64
+    fi
     as_root env DEBIAN_FRONTEND=noninteractive apt-get update -qq
     as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${clean[@]}" >/dev/null
   else
@@ -90,9 +107,34 @@ build_solution() {
   (cd "$REPO" && dotnet build EdgeLLM.sln -c Release -warnaserror -nologo -clp:ErrorsOnly)
 }
 
+version() { sed -n 's:.*<Version>\(.*\)</Version>.*:\1:p' "$REPO/Directory.Build.props" | head -n 1; }
+
+build_packages() {
+  log "building the release artifacts into dist/"
+  "$REPO/deploy/package/build.sh"
+}
+
+# The xunit suite, then the release artifacts built and checked as devices use them; one summary line for both.
 run_tests() {
   log "running the test suite"
-  (cd "$REPO" && dotnet test EdgeLLM.sln -c Release --no-build -nologo)
+  local out status=0
+  out="$(mktemp)"
+  (cd "$REPO" && dotnet test EdgeLLM.sln -c Release --no-build -nologo) 2>&1 | tee "$out" || status=1
+  build_packages || status=1
+  "$REPO/tests/deploy/run.sh" "$REPO/dist" "$(version)" 2>&1 | tee -a "$out" || status=1
+  python3 - "$out" <<'PY'
+import re, sys
+text = open(sys.argv[1], errors="replace").read()
+passed = sum(int(n) for n in re.findall(r"Passed:\s+(\d+)", text))
+failed = sum(int(n) for n in re.findall(r"Failed:\s+(\d+)", text))
+skipped = sum(int(n) for n in re.findall(r"Skipped:\s+(\d+)", text))
+m = re.search(r"deploy: (\d+) passed, (\d+) failed", text)
+if m:
+    passed += int(m.group(1)); failed += int(m.group(2))
+print(f"{passed} passed, {failed} failed, {skipped} skipped")
+PY
+  rm -f "$out"
+  return "$status"
 }
 
 install_apt_packages
@@ -104,5 +146,6 @@ build_solution
 case "$MODE" in
   build) log "built; run: dotnet run --project src/EdgeLLM.Cli -c Release -- --version" ;;
   test) run_tests ;;
+  package) build_packages ;;
   service) "$REPO/deploy/install-service.sh" ;;
 esac

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs and starts the EdgeLLM service from a built checkout (called by ../install.sh; safe to re-run).
 #
-# As root (or with sudo): publishes to /opt/edgellm, writes /etc/edgellm/edgellm.json when absent (an edited one is
+# As root (or with sudo): installs this machine's Native AOT build (deploy/package/build.sh --app) to /opt/edgellm, writes /etc/edgellm/edgellm.json when absent (an edited one is
 # never overwritten), installs the hardened systemd unit and starts it; where systemd is not running, starts
 # `edgellm serve` in the background with its log in the state directory. As a user without sudo: the same under
 # ~/.local, always in the background. Then it waits until the service answers and prints working examples.
@@ -19,18 +19,14 @@ else
   as_root() { if [ -z "$ROOT" ]; then "$@"; else sudo "$@"; fi; }
 fi
 CONF="$CONF_DIR/edgellm.json"
-DOTNET="$(command -v dotnet)" || die "dotnet is not on PATH"
-DOTNET="$(readlink -f "$DOTNET")"
+case "$(uname -m)" in x86_64|amd64) ARCH=x64 ;; aarch64|arm64) ARCH=arm64 ;; *) die "unsupported CPU $(uname -m)" ;; esac
 SYSTEMD=0
 if [ "$ROOT" != none ] && [ -d /run/systemd/system ] && command -v systemctl >/dev/null 2>&1; then SYSTEMD=1; fi
 
-log "publishing EdgeLLM to $PREFIX"
+log "building the Native AOT app for linux-$ARCH and installing it to $PREFIX"
 STAGE="$(mktemp -d)"
 trap 'rm -rf "$STAGE"' EXIT
-(cd "$REPO" && dotnet publish src/EdgeLLM.Cli/EdgeLLM.Cli.csproj -c Release -o "$STAGE/app" --no-self-contained -nologo -clp:ErrorsOnly >/dev/null)
-mkdir -p "$STAGE/app/models"
-cp -a "$REPO/models-distilled/iot-assist" "$STAGE/app/models/iot-assist"
-cp "$REPO/README.md" "$STAGE/app/README.md"
+"$REPO/deploy/package/build.sh" --app "$STAGE/app" "$ARCH"
 as_root mkdir -p "$PREFIX"
 as_root rm -rf "$PREFIX.new"
 as_root cp -a "$STAGE/app" "$PREFIX.new"
@@ -40,7 +36,7 @@ as_root mv "$PREFIX.new" "$PREFIX"
 as_root rm -rf "$PREFIX.old"
 as_root chmod -R a+rX "$PREFIX"
 
-EDGELLM=("$DOTNET" "$PREFIX/edgellm.dll")
+EDGELLM=("$PREFIX/edgellm")
 PROFILE="$("${EDGELLM[@]}" doctor --json 2>/dev/null | sed -n 's/^ *"id": "\([A-Za-z0-9_-]*\)",*$/\1/p' | head -1)"
 [ -n "$PROFILE" ] || PROFILE=generic-cpu
 MEMORY_MAX="$(sed -n 's/.*"systemd_memory_max": *"\([^"]*\)".*/\1/p' "$PREFIX/device-configs/$PROFILE.json" | head -1)"
@@ -76,7 +72,7 @@ fi
 
 if [ "$SYSTEMD" = 1 ]; then
   log "installing edgellm.service (Type=notify, MemoryMax=${MEMORY_MAX:-infinity})"
-  sed -e "s|@PREFIX@|$PREFIX|g; s|@DOTNET@|$DOTNET|g; s|@MEMORY_MAX@|${MEMORY_MAX:-infinity}|g" "$REPO/deploy/edgellm.service.in" > "$STAGE/edgellm.service"
+  sed -e "s|@PREFIX@|$PREFIX|g; s|@MEMORY_MAX@|${MEMORY_MAX:-infinity}|g" "$REPO/deploy/edgellm.service.in" > "$STAGE/edgellm.service"
   as_root install -m 0644 "$STAGE/edgellm.service" /etc/systemd/system/edgellm.service
   as_root systemctl daemon-reload
   as_root systemctl enable --now mosquitto >/dev/null 2>&1 || log "mosquitto.service could not be started; set EdgeLLM:Mqtt:Host to your broker"
@@ -96,7 +92,7 @@ else
     for _ in $(seq 1 60); do as_root kill -0 "$(as_root cat "$PIDFILE")" 2>/dev/null || break; sleep 0.5; done
   fi
   log "systemd is not running here: starting edgellm serve in the background (log: $STATE/edgellm.log)"
-  as_root sh -c "cd '$PREFIX' && nohup '$DOTNET' '$PREFIX/edgellm.dll' serve --config '$CONF' >> '$STATE/edgellm.log' 2>&1 & echo \$! > '$PIDFILE'"
+  as_root sh -c "cd '$PREFIX' && nohup '$PREFIX/edgellm' serve --config '$CONF' >> '$STATE/edgellm.log' 2>&1 & echo \$! > '$PIDFILE'"
   LOGS="tail -f $STATE/edgellm.log"
 fi
 

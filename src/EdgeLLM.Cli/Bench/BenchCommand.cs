@@ -89,7 +89,7 @@ internal static class BenchCommand
                 var report = await RunAsync(settings, console.Error, cancellationToken).ConfigureAwait(false);
                 if (asJson)
                 {
-                    await console.Output.WriteLineAsync(JsonSerializer.Serialize(report, BenchJson.Options)).ConfigureAwait(false);
+                    await console.Output.WriteLineAsync(JsonSerializer.Serialize(report, BenchJson.Default.BenchReport)).ConfigureAwait(false);
                 }
                 else
                 {
@@ -127,7 +127,7 @@ internal static class BenchCommand
         var result = await SpeculativeBench.RunAsync(directory, draft, promptLookup, cap, settings, console.Error, cancellationToken).ConfigureAwait(false);
         if (asJson)
         {
-            await console.Output.WriteLineAsync(JsonSerializer.Serialize(result, BenchJson.Options)).ConfigureAwait(false);
+            await console.Output.WriteLineAsync(JsonSerializer.Serialize(result, BenchJson.Default.SpeculativeResult)).ConfigureAwait(false);
         }
         else
         {

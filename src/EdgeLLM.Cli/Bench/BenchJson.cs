@@ -1,15 +1,14 @@
-using System.Text.Json;
 using System.Text.Json.Serialization;
+using EdgeLLM.Cli.Bench.Synthetic;
 
 namespace EdgeLLM.Cli.Bench;
 
-/// <summary>How <c>bench --json</c> writes the report: snake_case names, nulls kept.</summary>
-internal static class BenchJson
-{
-    public static readonly JsonSerializerOptions Options = new()
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-        DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-        WriteIndented = false,
-    };
-}
+/// <summary>
+/// How <c>bench --json</c> writes the report and how a synthetic model's spec is stamped: snake_case names, nulls
+/// kept. Source-generated, so the Native AOT build serialises them without reflection.
+/// </summary>
+[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, DefaultIgnoreCondition = JsonIgnoreCondition.Never)]
+[JsonSerializable(typeof(BenchReport))]
+[JsonSerializable(typeof(SpeculativeResult))]
+[JsonSerializable(typeof(SyntheticModelSpec))]
+internal sealed partial class BenchJson : JsonSerializerContext;

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.Text.Json;
 
 namespace EdgeLLM.Cli.Bench;
@@ -26,16 +27,16 @@ internal static class LlamaCppPeer
         {
             return PeerComparison.Failed($"node-llama-cpp not found in {nodeModules ?? "(no repository root found; pass --llamacpp-node-modules)"}: run tests/setup-test-assets.sh");
         }
-        var arguments = JsonSerializer.Serialize(new Dictionary<string, object>
+        var arguments = new JsonObject
         {
             ["model"] = gguf,
-            ["prompt_ids"] = prompt.Ids,
+            ["prompt_ids"] = new JsonArray([.. prompt.Ids.Select(id => JsonValue.Create(id))]),
             ["gen_tokens"] = settings.GenTokens,
             ["runs"] = Math.Max(1, settings.Runs),
             ["warmup"] = settings.Warmup,
             // ONNX Runtime's default is one thread per core; llama.cpp's is its own guess: give it the same number.
             ["threads"] = settings.Threads > 0 ? settings.Threads : Environment.ProcessorCount,
-        });
+        }.ToJsonString();
         return await PeerBench.RunNodePeerAsync(settings.Node, script, arguments, nodeModules, "llama.cpp", TimeSpan.FromMinutes(10), edgeTokens, cancellationToken).ConfigureAwait(false);
     }
 }

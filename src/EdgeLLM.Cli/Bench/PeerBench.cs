@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Text.Json;
@@ -28,15 +29,15 @@ internal static class PeerBench
         {
             return PeerComparison.Failed($"@huggingface/transformers not found in {nodeModules ?? "(no repository root found; pass --peer-node-modules)"}: run 'npm install --ignore-scripts' in {Path.GetDirectoryName(DefaultNodeModules)}");
         }
-        var arguments = JsonSerializer.Serialize(new Dictionary<string, object>
+        var arguments = new JsonObject
         {
             ["model"] = modelDirectory,
-            ["prompt_ids"] = prompt.Ids,
+            ["prompt_ids"] = new JsonArray([.. prompt.Ids.Select(id => JsonValue.Create(id))]),
             ["gen_tokens"] = settings.GenTokens,
             ["runs"] = Math.Max(1, settings.Runs),
             ["warmup"] = settings.Warmup,
             ["threads"] = settings.Threads,
-        });
+        }.ToJsonString();
         return await RunNodePeerAsync(settings.Node, script, arguments, nodeModules, "transformers.js", TimeSpan.FromMinutes(5), edgeTokens, cancellationToken).ConfigureAwait(false);
     }
 

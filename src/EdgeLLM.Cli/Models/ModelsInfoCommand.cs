@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.CommandLine;
 using System.Text.Json;
 using EdgeLLM.Cli.Common;
@@ -38,16 +39,16 @@ internal static class ModelsInfoCommand
             }
             if (asJson)
             {
-                await console.Output.WriteLineAsync(JsonSerializer.Serialize(new Dictionary<string, object?>
+                await console.Output.WriteLineAsync(new JsonObject
                 {
                     ["id"] = s.Id, ["version"] = s.Version, ["path"] = s.Directory, ["type"] = s.Type,
                     ["context_length"] = s.ContextLength, ["max_length"] = s.MaxLength, ["layers"] = s.Layers,
                     ["attention_heads"] = s.AttentionHeads, ["kv_heads"] = s.KvHeads, ["head_size"] = s.HeadSize,
-                    ["hidden_size"] = s.HiddenSize, ["vocab_size"] = s.VocabSize, ["eos_token_ids"] = s.EosTokenIds,
+                    ["hidden_size"] = s.HiddenSize, ["vocab_size"] = s.VocabSize, ["eos_token_ids"] = new JsonArray([.. s.EosTokenIds.Select(id => JsonValue.Create(id))]),
                     ["kv_style"] = s.KvStyle.Split(' ')[0], ["kv_dtype"] = s.KvDtype, ["quantization"] = s.Quantization,
                     ["chat_template"] = s.HasChatTemplate, ["size_bytes"] = s.TotalBytes,
-                    ["files"] = s.Files.ToDictionary(f => f.Name, f => f.Bytes),
-                })).ConfigureAwait(false);
+                    ["files"] = new JsonObject(s.Files.Select(f => KeyValuePair.Create(f.Name, (JsonNode?)f.Bytes))),
+                }.ToJsonString()).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             var grid = new Table().HideHeaders().AddColumns("field", "value");

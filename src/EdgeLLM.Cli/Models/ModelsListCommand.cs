@@ -1,5 +1,5 @@
 using System.CommandLine;
-using System.Text.Json;
+using System.Text.Json.Nodes;
 using EdgeLLM.Cli.Common;
 using Spectre.Console;
 
@@ -21,7 +21,7 @@ internal static class ModelsListCommand
             var rows = catalog.Entries.Select(e => (Entry: e, Quantization: e.DescribeQuantization(), Bytes: DiskSize.Of(e.Directory))).ToList();
             if (parse.GetValue(json))
             {
-                var items = rows.Select(r => new Dictionary<string, object?>
+                var items = new JsonArray([.. rows.Select(r => new JsonObject
                 {
                     ["id"] = r.Entry.Id,
                     ["version"] = r.Entry.Version,
@@ -30,8 +30,8 @@ internal static class ModelsListCommand
                     ["ota"] = r.Entry.OtaRole,
                     ["quantization"] = r.Quantization,
                     ["size_bytes"] = r.Bytes,
-                });
-                await console.Output.WriteLineAsync(JsonSerializer.Serialize(items)).ConfigureAwait(false);
+                })]);
+                await console.Output.WriteLineAsync(items.ToJsonString()).ConfigureAwait(false);
                 return ExitCodes.Ok;
             }
             var table = new Table().AddColumns("id", "version", "ota", "path", "quantization", "size");

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.CommandLine;
 using System.Text.Json;
 using EdgeLLM.Ota;
@@ -58,7 +59,7 @@ internal static class OtaDeviceSimCommand
                 loggers.CreateLogger<OtaUpdater>(), TimeProvider.System, new OtaSimStepObserver(hold, events));
 
             var directory = await updater.ResolveActiveModelDirectoryAsync(cancellationToken).ConfigureAwait(false);
-            events.Write("resolved", new { directory, model = updater.ActiveModel?.Model, version = updater.ActiveModel?.Version });
+            events.Write("resolved", new JsonObject { ["directory"] = directory, ["model"] = updater.ActiveModel?.Model, ["version"] = updater.ActiveModel?.Version });
             if (parse.GetValue(confirm))
             {
                 updater.ConfirmHealthy();
@@ -77,7 +78,7 @@ internal static class OtaDeviceSimCommand
 
             if (result is not null)
             {
-                events.Write("result", new { phase = result.Status.PhaseName, error = result.Status.Error });
+                events.Write("result", new JsonObject { ["phase"] = result.Status.PhaseName, ["error"] = result.Status.Error });
                 if (parse.GetValue(confirm) && result.Status.Phase == OtaPhase.Active)
                 {
                     updater.ConfirmHealthy();

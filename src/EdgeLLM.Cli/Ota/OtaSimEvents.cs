@@ -1,4 +1,3 @@
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeLLM.Ota;
 
@@ -15,9 +14,9 @@ internal sealed class OtaSimEvents : IOtaStatusSink, IOtaModelActivator
         _output = output;
     }
 
-    public void Write(string name, object payload)
+    public void Write(string name, JsonNode payload)
     {
-        var line = JsonSerializer.Serialize(new { @event = name, data = payload });
+        var line = new JsonObject { ["event"] = name, ["data"] = payload }.ToJsonString();
         lock (_lock)
         {
             _output.WriteLine(line);
@@ -33,7 +32,7 @@ internal sealed class OtaSimEvents : IOtaStatusSink, IOtaModelActivator
 
     public Task ActivateAsync(OtaInstalledModel model, CancellationToken cancellationToken)
     {
-        Write("activated", new { model.Model, model.Version, model.Directory });
+        Write("activated", new JsonObject { ["Model"] = model.Model, ["Version"] = model.Version, ["Directory"] = model.Directory });
         return Task.CompletedTask;
     }
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Ota.Manifests;
 
@@ -26,7 +27,7 @@ internal sealed class OtaSimStepObserver : IOtaStepObserver
             }
         }
 
-        _events.Write("step", new { step = step.ToString() });
+        _events.Write("step", new JsonObject { ["step"] = step.ToString() });
         if (string.Equals(_holdAt, step.ToString(), StringComparison.OrdinalIgnoreCase))
         {
             Hold(_events, step.ToString());
@@ -36,7 +37,7 @@ internal sealed class OtaSimStepObserver : IOtaStepObserver
     /// <summary>Announces the hold and blocks the calling thread until the process is killed.</summary>
     public static void Hold(OtaSimEvents events, string step)
     {
-        events.Write("hold", new { step });
+        events.Write("hold", new JsonObject { ["step"] = step });
         Thread.Sleep(Timeout.Infinite);
     }
 }

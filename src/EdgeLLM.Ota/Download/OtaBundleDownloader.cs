@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Ota.Store;
 using Microsoft.Extensions.Logging;
@@ -318,7 +319,7 @@ public sealed class OtaBundleDownloader
     {
         try
         {
-            return File.Exists(path) ? JsonSerializer.Deserialize<PartMetadata>(File.ReadAllBytes(path)) : null;
+            return File.Exists(path) ? JsonSerializer.Deserialize(File.ReadAllBytes(path), PartMetadataJson.Default.PartMetadata) : null;
         }
         catch (JsonException)
         {
@@ -327,13 +328,17 @@ public sealed class OtaBundleDownloader
     }
 
     private static void WriteMetadata(string path, PartMetadata metadata) =>
-        DurableFileSystem.WriteAllBytesAtomically(path, JsonSerializer.SerializeToUtf8Bytes(metadata));
+        DurableFileSystem.WriteAllBytesAtomically(path, JsonSerializer.SerializeToUtf8Bytes(metadata, PartMetadataJson.Default.PartMetadata));
 
     /// <summary>What <c>&lt;part&gt;.json</c> remembers about a partial download.</summary>
-    private sealed record PartMetadata(string Url, long Size, string Sha256, string? ETag, DateTimeOffset? LastModified);
+    internal sealed record PartMetadata(string Url, long Size, string Sha256, string? ETag, DateTimeOffset? LastModified);
 
     private sealed class TransientDownloadException(string message, bool restart = false) : Exception(message)
     {
         public bool Restart { get; } = restart;
     }
 }
+
+/// <summary>The source-generated serializer of <c>&lt;part&gt;.json</c> (Native AOT).</summary>
+[JsonSerializable(typeof(OtaBundleDownloader.PartMetadata))]
+internal sealed partial class PartMetadataJson : JsonSerializerContext;

@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using EdgeLLM.Ota.Manifests;
 
 namespace EdgeLLM.Ota.Store;
@@ -7,11 +8,12 @@ namespace EdgeLLM.Ota.Store;
 /// <summary>Reads and atomically replaces the OTA journal (write temp, fsync, rename, fsync directory).</summary>
 public sealed class OtaStateStore
 {
-    private static readonly JsonSerializerOptions Json = new(OtaJson.Indented)
+    // Source-generated (Native AOT); the encoder, which attributes cannot name, comes with the options.
+    private static readonly JsonTypeInfo<OtaJournal> Json = new OtaJournalJson(new JsonSerializerOptions(OtaJson.Indented)
     {
         PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
         DefaultIgnoreCondition = JsonIgnoreCondition.Never,
-    };
+    }).OtaJournal;
 
     /// <param name="path">The journal file, <c>&lt;state&gt;/ota/ota-state.json</c>.</param>
     public OtaStateStore(string path)
@@ -35,7 +37,7 @@ public sealed class OtaStateStore
             return new OtaJournal();
         }
 
-        return JsonSerializer.Deserialize<OtaJournal>(File.ReadAllBytes(Path), Json)
+        return JsonSerializer.Deserialize(File.ReadAllBytes(Path), Json)
                ?? throw new JsonException($"{Path} holds null");
     }
 
@@ -43,3 +45,7 @@ public sealed class OtaStateStore
     public void Save(OtaJournal journal) =>
         DurableFileSystem.WriteAllBytesAtomically(Path, JsonSerializer.SerializeToUtf8Bytes(journal, Json));
 }
+
+/// <summary>The journal's source-generated serializer, built with <see cref="OtaStateStore"/>'s options.</summary>
+[JsonSerializable(typeof(OtaJournal))]
+internal sealed partial class OtaJournalJson : JsonSerializerContext;

@@ -7,8 +7,8 @@ namespace EdgeLLM.Runtime.Devices;
 public sealed record DeviceMatch
 {
     /// <summary>Higher wins when several profiles match (a specific board over a CPU-flag rule).</summary>
-    public int Priority { get; init; }
+    public int Priority { get; set; }
 
     /// <summary>Alternatives; each rule matches when all of its non-empty conditions hold.</summary>
-    public IReadOnlyList<DeviceMatchRule> Rules { get; init; } = [];
+    public IReadOnlyList<DeviceMatchRule> Rules { get; set; } = [];
 }

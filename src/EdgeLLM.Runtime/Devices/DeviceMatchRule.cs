@@ -8,20 +8,20 @@ namespace EdgeLLM.Runtime.Devices;
 public sealed record DeviceMatchRule
 {
     /// <summary>Substrings of <c>/proc/device-tree/model</c> (e.g. <c>Raspberry Pi 5</c>); one must occur.</summary>
-    public IReadOnlyList<string> DeviceTreeModel { get; init; } = [];
+    public IReadOnlyList<string> DeviceTreeModel { get; set; } = [];
 
     /// <summary>Files that must all exist (e.g. <c>/etc/nv_tegra_release</c>).</summary>
-    public IReadOnlyList<string> FilesAll { get; init; } = [];
+    public IReadOnlyList<string> FilesAll { get; set; } = [];
 
     /// <summary>Files of which one must exist; the last path segment may hold <c>*</c> (e.g. <c>/dev/fastrpc-*</c>).</summary>
-    public IReadOnlyList<string> FilesAny { get; init; } = [];
+    public IReadOnlyList<string> FilesAny { get; set; } = [];
 
     /// <summary><c>vendor_id</c> values of <c>/proc/cpuinfo</c> (<c>GenuineIntel</c>, <c>AuthenticAMD</c>); one must match.</summary>
-    public IReadOnlyList<string> CpuVendor { get; init; } = [];
+    public IReadOnlyList<string> CpuVendor { get; set; } = [];
 
     /// <summary>CPU flags (x86 <c>flags</c> or Arm <c>Features</c>) that must all be present.</summary>
-    public IReadOnlyList<string> CpuFlags { get; init; } = [];
+    public IReadOnlyList<string> CpuFlags { get; set; } = [];
 
     /// <summary>Substrings of the SoC description in <c>/sys/devices/soc0/{family,machine,soc_id}</c>; one must occur.</summary>
-    public IReadOnlyList<string> Soc { get; init; } = [];
+    public IReadOnlyList<string> Soc { get; set; } = [];
 }

@@ -73,7 +73,7 @@ public sealed class DeviceProfileCatalog
         try
         {
             using var stream = File.OpenRead(path);
-            profile = JsonSerializer.Deserialize<DeviceProfile>(stream, DeviceProfileJson.Options);
+            profile = JsonSerializer.Deserialize(stream, DeviceProfileJson.Default.DeviceProfile);
         }
         catch (JsonException e)
         {

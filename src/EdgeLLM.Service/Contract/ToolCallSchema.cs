@@ -23,7 +23,7 @@ public static class ToolCallSchema
             var parameters = JsonNode.Parse(tool.Parameters)!;
             RewriteReferences(parameters, $"#/$defs/{key}");
             defs[key] = parameters;
-            alternatives.Add(new JsonObject
+            alternatives.Add((JsonNode)new JsonObject
             {
                 ["type"] = "object",
                 ["properties"] = new JsonObject

@@ -29,7 +29,13 @@ public static class ServiceHost
 {
     public static WebApplication Build(string[] args, string? configFile = null, Action<IServiceCollection>? configure = null)
     {
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
+        // The host's own appsettings.json sources are not EdgeLLM's (those come next), and watching them for changes
+        // costs a thread for the whole life of the process.
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+            ContentRootPath = AppContext.BaseDirectory,
+        });
         builder.Configuration.AddEdgeLLMSources(configFile, args);
         var systemd = SystemdEnvironment.FromProcess();
         ConfigureLogging(builder.Logging, builder.Configuration, systemd);

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeLLM.Serving.Configuration;
 
 namespace EdgeLLM.Service.Mqtt;
@@ -198,7 +199,7 @@ public sealed class DedupStore : IDisposable
             JournalLine? line;
             try
             {
-                line = JsonSerializer.Deserialize<JournalLine>(raw);
+                line = JsonSerializer.Deserialize(raw, DedupJournalJson.Default.JournalLine);
             }
             catch (JsonException)
             {
@@ -245,7 +246,7 @@ public sealed class DedupStore : IDisposable
     private static void WriteLine(FileStream file, Key key, DateTimeOffset at, byte[] final)
     {
         file.Write(JsonSerializer.SerializeToUtf8Bytes(new JournalLine(key.Topic, key.Id, at.ToUnixTimeMilliseconds(), Convert.ToBase64String(final),
-            key.Correlation.Length == 0 ? null : key.Correlation)));
+            key.Correlation.Length == 0 ? null : key.Correlation), DedupJournalJson.Default.JournalLine));
         file.WriteByte((byte)'\n');
     }
 
@@ -257,5 +258,9 @@ public sealed class DedupStore : IDisposable
     private sealed record Entry(Key Key, DateTimeOffset At, byte[] Final);
 
     /// <summary>One journal line; <c>Corr</c> is absent in lines written before requesters were told apart by it.</summary>
-    private sealed record JournalLine(string Topic, string Id, long AtMs, string Final, string? Corr = null);
+    internal sealed record JournalLine(string Topic, string Id, long AtMs, string Final, string? Corr = null);
 }
+
+/// <summary>The source-generated serializer of the dedup journal's lines (Native AOT).</summary>
+[JsonSerializable(typeof(DedupStore.JournalLine))]
+internal sealed partial class DedupJournalJson : JsonSerializerContext;

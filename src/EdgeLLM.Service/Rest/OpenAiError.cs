@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text.Json;
 using EdgeLLM.Runtime.Generation;
 using Microsoft.AspNetCore.Http;
@@ -24,10 +25,21 @@ public static class OpenAiError
         _ => "server_error",
     };
 
-    public static byte[] Body(string message, string type, string code) => JsonSerializer.SerializeToUtf8Bytes(new Dictionary<string, object>
+    public static byte[] Body(string message, string type, string code)
     {
-        ["error"] = new Dictionary<string, string> { ["message"] = message, ["type"] = type, ["code"] = code },
-    });
+        var buffer = new ArrayBufferWriter<byte>(128 + message.Length);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteStartObject("error");
+            writer.WriteString("message", message);
+            writer.WriteString("type", type);
+            writer.WriteString("code", code);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        return buffer.WrittenSpan.ToArray();
+    }
 
     public static Task WriteAsync(HttpContext context, int status, string code, string message)
     {

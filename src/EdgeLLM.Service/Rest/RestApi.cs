@@ -1,4 +1,5 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
@@ -16,13 +17,13 @@ public static class RestApi
     {
         app.MapPost("/v1/chat/completions", (HttpContext c, CompletionEndpoint e) => e.HandleAsync(c, chat: true));
         app.MapPost("/v1/completions", (HttpContext c, CompletionEndpoint e) => e.HandleAsync(c, chat: false));
-        app.MapGet("/v1/models", (ModelHost host) => Results.Json(ModelList(host), Json));
+        app.MapGet("/v1/models", (ModelHost host) => Results.Json(ModelList(host), RestJson.Default.ModelListResponse));
         app.MapGet("/v1/models/{id}", (string id, HttpContext c, ModelHost host) =>
         {
             var entry = ModelList(host).Data.FirstOrDefault(m => m.Id == id);
             return entry is null
                 ? OpenAiError.WriteAsync(c, 404, "model_not_found", $"the model '{id}' does not exist here")
-                : c.Response.WriteAsJsonAsync(entry, Json);
+                : c.Response.WriteAsJsonAsync(entry, RestJson.Default.ModelEntry);
         });
         app.MapGet("/healthz", () => Results.Text("ok\n"));
         app.MapGet("/readyz", (ModelHost host) => host.IsReady
@@ -121,6 +122,9 @@ public static class RestApi
 
         public required int ContextLength { get; init; }
     }
-
-    internal static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 }
+
+/// <summary>The REST API's source-generated serializers (Native AOT): web defaults with snake_case names.</summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web, PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower)]
+[JsonSerializable(typeof(RestApi.ModelListResponse))]
+internal sealed partial class RestJson : JsonSerializerContext;

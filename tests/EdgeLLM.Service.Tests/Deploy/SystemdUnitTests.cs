@@ -17,7 +17,7 @@ public sealed partial class SystemdUnitTests
         }
         Assert.NotNull(dir);
         var template = File.ReadAllText(Path.Combine(dir.FullName, "deploy", "edgellm.service.in"));
-        var unit = template.Replace("@PREFIX@", "/opt/edgellm").Replace("@DOTNET@", "/usr/bin/dotnet").Replace("@MEMORY_MAX@", "3G");
+        var unit = template.Replace("@PREFIX@", "/opt/edgellm").Replace("@MEMORY_MAX@", "3G");
         foreach (var line in new[] { "Type=notify", "WatchdogSec=", "Restart=on-failure", "DynamicUser=yes", "StateDirectory=edgellm", "ProtectSystem=strict", "MemoryMax=3G" })
         {
             Assert.Contains(line, unit);

@@ -1,3 +1,4 @@
+using System.Text.Json.Nodes;
 using System.ComponentModel;
 using System.Diagnostics;
 using System.Security.Cryptography;
@@ -34,12 +35,12 @@ internal static class SyntheticModelBuilder
         {
             throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"{script} is missing from the installation");
         }
-        var specJson = JsonSerializer.Serialize(spec, BenchJson.Options);
-        var stamp = JsonSerializer.Serialize(new Dictionary<string, string>
+        var specJson = JsonSerializer.Serialize(spec, BenchJson.Default.SyntheticModelSpec);
+        var stamp = new JsonObject
         {
             ["spec"] = specJson,
             ["recipe_sha256"] = Convert.ToHexStringLower(SHA256.HashData(await File.ReadAllBytesAsync(script, cancellationToken).ConfigureAwait(false))),
-        });
+        }.ToJsonString();
         var root = cacheRoot ?? DefaultCacheRoot;
         var directory = Path.Combine(root, spec.Name);
         var stampPath = Path.Combine(directory, StampName);

@@ -1,0 +1,103 @@
+#!/usr/bin/env bash
+# The .deb on a clean Debian 12 that has never seen .NET: a minimal root file system (mmdebstrap minbase), the package
+# installed with apt (only Debian's dependencies), the service started as a device without systemd as PID 1 would
+# (`edgellm serve --config /etc/edgellm/edgellm.json`), the README's REST and MQTT examples, an OTA update, an upgrade
+# to a newer build that keeps the edited configuration and the OTA-installed model active, and a purge that leaves
+# nothing behind. Needs root (chroot) and Debian's mirror.
+# Usage: verify-deb.sh PACKAGE.deb
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+source "$HERE/lib.sh"
+DEB="$(readlink -f "$1")"
+T="$(mktemp -d)"
+ROOT="$T/rootfs"
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$T"; }
+trap cleanup EXIT
+MIRROR="${EDGELLM_DEB_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -n 1)}"
+
+# in_root CMD...: CMD inside the root file system, with /proc, /dev and /sys, in a private mount namespace.
+# (An array, not only a function, so that a background service is this command's own process: `$!` is then the
+# service itself once the shell has exec'd, and SIGTERM reaches it.)
+IN_ROOT=(unshare --mount --propagation private sh -c 'r="$1"; shift; mount -t proc proc "$r/proc" && mount --rbind /dev "$r/dev" \
+  && mount --rbind /sys "$r/sys" && exec chroot "$r" "$@"' sh "$ROOT")
+in_root() { "${IN_ROOT[@]}" "$@"; }
+# Paths in the root file system (dpkg's and apt's own bookkeeping aside).
+snapshot() {
+  (cd "$ROOT" && find . -xdev \( -path ./proc -o -path ./sys -o -path ./dev -o -path ./tmp -o -path ./var/log -o -path ./var/cache \
+    -o -path ./var/lib/dpkg -o -path ./var/lib/apt -o -path ./run -o -path ./root \) -prune -o -print | sort)
+}
+
+note "Debian 12 minbase root file system"
+mmdebstrap --quiet --variant=minbase --skip=cleanup/apt/lists bookworm "$ROOT" "${MIRROR:-http://deb.debian.org/debian}"
+cp /etc/resolv.conf "$ROOT/etc/resolv.conf"
+[ ! -e "$ROOT/usr/bin/dotnet" ] && ! ls "$ROOT"/usr/share/dotnet >/dev/null 2>&1 || fail "the root file system has .NET"
+snapshot > "$T/before"
+
+note "apt-get install $(basename "$DEB")"
+cp "$DEB" "$ROOT/tmp/edgellm.deb"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/edgellm.deb >"$T/apt.log" 2>&1 \
+  || { cat "$T/apt.log"; fail "apt-get install"; }
+grep -E '^(Setting up|Unpacking) ' "$T/apt.log" | sed 's/^/    /' | head -n 20
+in_root dpkg -s edgellm | grep -q '^Status: install ok installed' || fail "dpkg -s edgellm"
+[ -L "$ROOT/usr/bin/edgellm" ] && [ -f "$ROOT/lib/systemd/system/edgellm.service" ] && [ -f "$ROOT/etc/edgellm/edgellm.json" ] \
+  || fail "the package's files are not where they belong"
+grep -q '^MemoryMax=' "$ROOT/etc/systemd/system/edgellm.service.d/memory-max.conf" || fail "no MemoryMax drop-in"
+
+MQTT_PORT="$(free_port)"; REST_PORT="$(free_port)"; HTTP_PORT="$(free_port)"
+mosquitto -p "$MQTT_PORT" >"$T/mosquitto.log" 2>&1 & PIDS+=($!)
+ARGS=(--EdgeLLM:DeviceId=debtest --EdgeLLM:Mqtt:Host=127.0.0.1 --EdgeLLM:Mqtt:Port="$MQTT_PORT"
+      --EdgeLLM:Http:Urls="http://127.0.0.1:$REST_PORT" --EdgeLLM:Http:ApiKeys:0=deb-test-key-0123456789)
+start_service() {
+  "${IN_ROOT[@]}" edgellm serve --config /etc/edgellm/edgellm.json "${ARGS[@]}" >>"$T/serve.log" 2>&1 &
+  SERVE=$!; PIDS+=($SERVE)
+  wait_ready "$REST_PORT" 90 "$SERVE" || { cat "$T/serve.log"; fail "serve did not become ready"; }
+}
+stop_service() { kill -TERM "$SERVE"; wait "$SERVE" || fail "serve exited $? on SIGTERM"; }
+
+start_service
+body="$(rest_chat "$REST_PORT")"; is_kitchen_answer "$body" || fail "REST answered: $body"
+note "REST: ok"
+final="$(mqtt_chat "$MQTT_PORT" debtest demo-1)"; is_kitchen_answer "$final" || fail "MQTT answered: '$final'"
+note "MQTT: $final"
+
+note "OTA update over REST"
+MODEL_DIR=/usr/lib/edgellm/models/iot-assist VERSION="2026.12.7-deb"
+# The operator tools run inside the root file system too; the bundle is served from there.
+mkdir -p "$ROOT/tmp/ota"
+in_root edgellm ota keygen --out /tmp/ota/keys/fleet >/dev/null || fail "ota keygen"
+in_root edgellm ota pack "$MODEL_DIR" --out /tmp/ota/bundles --version "$VERSION" --url "http://127.0.0.1:$HTTP_PORT/" >/dev/null || fail "ota pack"
+in_root edgellm ota sign "/tmp/ota/bundles/iot-assist-$VERSION.json" --key /tmp/ota/keys/fleet.pem >/dev/null || fail "ota sign"
+cp "$ROOT/tmp/ota/keys/fleet.pub.pem" "$ROOT/etc/edgellm/trusted-keys/"
+python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$ROOT/tmp/ota/bundles" >/dev/null 2>&1 & PIDS+=($!)
+status="$(ota_submit "$REST_PORT" deb-test-key-0123456789 "$ROOT/tmp/ota/bundles/iot-assist-$VERSION.json")"
+grep -q '"active"' <<<"$status" || { tail -n 30 "$T/serve.log"; fail "OTA update: $status"; }
+[ "$(models_version "$REST_PORT")" = "$VERSION" ] || fail "after OTA /v1/models says $(models_version "$REST_PORT")"
+note "OTA: $VERSION active"
+stop_service
+
+note "upgrade to a newer build, configuration edited"
+sed -i 's/"IntervalSeconds": 30/"IntervalSeconds": 31/' "$ROOT/etc/edgellm/edgellm.json"
+dpkg-deb -R "$DEB" "$T/next"
+old="$(sed -n 's/^Version: //p' "$T/next/DEBIAN/control")"
+sed -i "s/^Version: .*/Version: $old+next1/" "$T/next/DEBIAN/control"
+dpkg-deb --root-owner-group -b "$T/next" "$ROOT/tmp/edgellm-next.deb" >/dev/null
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold /tmp/edgellm-next.deb >"$T/apt2.log" 2>&1 \
+  || { cat "$T/apt2.log"; fail "upgrade"; }
+[ "$(in_root dpkg-query -W -f='${Version}' edgellm)" = "$old+next1" ] || fail "the upgrade did not take"
+grep -q '"IntervalSeconds": 31' "$ROOT/etc/edgellm/edgellm.json" || fail "the upgrade replaced the edited configuration"
+start_service
+[ "$(models_version "$REST_PORT")" = "$VERSION" ] || fail "after the upgrade /v1/models says $(models_version "$REST_PORT"), not the OTA version $VERSION"
+body="$(rest_chat "$REST_PORT")"; is_kitchen_answer "$body" || fail "REST after upgrade answered: $body"
+note "upgrade: $old -> $old+next1, configuration kept, OTA model $VERSION still active"
+stop_service
+
+note "purge"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get purge -y -q edgellm >"$T/apt3.log" 2>&1 || { cat "$T/apt3.log"; fail "purge"; }
+rm -rf "$ROOT/tmp/ota" "$ROOT"/tmp/*.deb
+snapshot > "$T/after"
+# What apt pulled in as dependencies may stay (autoremove is the administrator's call); nothing of EdgeLLM may.
+left="$(comm -13 "$T/before" "$T/after" | grep -i edgellm || true)"
+[ -z "$left" ] || fail "purge left: $left"
+in_root dpkg -s edgellm >/dev/null 2>&1 && fail "still installed after purge"
+echo "verify-deb: ok ($(basename "$DEB"))"
