@@ -47,7 +47,7 @@ grep -q '^MemoryMax=' "$ROOT/etc/systemd/system/edgellm.service.d/memory-max.con
 MQTT_PORT="$(free_port)"; REST_PORT="$(free_port)"; HTTP_PORT="$(free_port)"
 mosquitto -p "$MQTT_PORT" >"$T/mosquitto.log" 2>&1 & PIDS+=($!)
 ARGS=(--EdgeLLM:DeviceId=debtest --EdgeLLM:Mqtt:Host=127.0.0.1 --EdgeLLM:Mqtt:Port="$MQTT_PORT"
-      --EdgeLLM:Http:Urls="http://127.0.0.1:$REST_PORT" --EdgeLLM:Http:ApiKeys:0=deb-test-key-0123456789)
+      --EdgeLLM:Http:Urls="http://127.0.0.1:$REST_PORT" --EdgeLLM:Http:ApiKeys:0=deb-test-key-0123456789 --EdgeLLM:Ota:ConfirmSeconds=2)
 start_service() {
   "${IN_ROOT[@]}" edgellm serve --config /etc/edgellm/edgellm.json "${ARGS[@]}" >>"$T/serve.log" 2>&1 &
   SERVE=$!; PIDS+=($SERVE)
@@ -73,7 +73,10 @@ python3 -m http.server "$HTTP_PORT" --bind 127.0.0.1 --directory "$ROOT/tmp/ota/
 status="$(ota_submit "$REST_PORT" deb-test-key-0123456789 "$ROOT/tmp/ota/bundles/iot-assist-$VERSION.json")"
 grep -q '"active"' <<<"$status" || { tail -n 30 "$T/serve.log"; fail "OTA update: $status"; }
 [ "$(models_version "$REST_PORT")" = "$VERSION" ] || fail "after OTA /v1/models says $(models_version "$REST_PORT")"
-note "OTA: $VERSION active"
+# A switch counts once confirmed healthy (Ota:ConfirmSeconds); a restart before that rolls it back by design.
+for _ in $(seq 1 60); do grep -q '"active_confirmed": true' "$ROOT/var/lib/edgellm/ota/ota-state.json" && break; sleep 0.5; done
+grep -q '"active_confirmed": true' "$ROOT/var/lib/edgellm/ota/ota-state.json" || fail "the OTA switch was never confirmed"
+note "OTA: $VERSION active and confirmed"
 stop_service
 
 note "upgrade to a newer build, configuration edited"
@@ -81,13 +84,14 @@ sed -i 's/"IntervalSeconds": 30/"IntervalSeconds": 31/' "$ROOT/etc/edgellm/edgel
 dpkg-deb -R "$DEB" "$T/next"
 old="$(sed -n 's/^Version: //p' "$T/next/DEBIAN/control")"
 sed -i "s/^Version: .*/Version: $old+next1/" "$T/next/DEBIAN/control"
-dpkg-deb --root-owner-group -b "$T/next" "$ROOT/tmp/edgellm-next.deb" >/dev/null
+dpkg-deb --root-owner-group -Zgzip -z1 -b "$T/next" "$ROOT/tmp/edgellm-next.deb" >/dev/null
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q -o Dpkg::Options::=--force-confold /tmp/edgellm-next.deb >"$T/apt2.log" 2>&1 \
   || { cat "$T/apt2.log"; fail "upgrade"; }
 [ "$(in_root dpkg-query -W -f='${Version}' edgellm)" = "$old+next1" ] || fail "the upgrade did not take"
 grep -q '"IntervalSeconds": 31' "$ROOT/etc/edgellm/edgellm.json" || fail "the upgrade replaced the edited configuration"
 start_service
-[ "$(models_version "$REST_PORT")" = "$VERSION" ] || fail "after the upgrade /v1/models says $(models_version "$REST_PORT"), not the OTA version $VERSION"
+[ "$(models_version "$REST_PORT")" = "$VERSION" ] \
+  || { tail -n 40 "$T/serve.log"; cat "$ROOT/var/lib/edgellm/ota/ota-state.json"; fail "after the upgrade /v1/models says $(models_version "$REST_PORT"), not the OTA version $VERSION"; }
 body="$(rest_chat "$REST_PORT")"; is_kitchen_answer "$body" || fail "REST after upgrade answered: $body"
 note "upgrade: $old -> $old+next1, configuration kept, OTA model $VERSION still active"
 stop_service

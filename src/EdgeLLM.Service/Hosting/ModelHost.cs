@@ -12,7 +12,7 @@ namespace EdgeLLM.Service.Hosting;
 /// first, points new requests at it, then lets the old engine finish what it runs before freeing it, so a
 /// request never meets a half-switched model.
 /// </summary>
-public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> logger) : IOtaModelActivator, IAsyncDisposable
+public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> logger) : IAsyncDisposable
 {
     private readonly SemaphoreSlim _swapGate = new(1, 1);
     private readonly Lock _stopLock = new();
@@ -82,8 +82,22 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
         }
     }
 
-    /// <inheritdoc />
-    public Task ActivateAsync(OtaInstalledModel model, CancellationToken cancellationToken) => LoadAsync(model.Directory, cancellationToken);
+    /// <summary>
+    /// Generates a few tokens through the serving engine, the start-up probe and the proof an OTA switch is
+    /// confirmed on: a model that loads but cannot decode is not healthy. Returns the milliseconds it took.
+    /// </summary>
+    public async Task<double> ProbeAsync(CancellationToken cancellationToken)
+    {
+        var result = await RequireEngine().GenerateAsync(new GenerationRequest
+        {
+            Id = "startup-probe",
+            Prompt = "ok",
+            MaxTokens = 2,
+            Temperature = 0,
+            Priority = RequestPriority.High,
+        }, cancellationToken).ConfigureAwait(false);
+        return result.Usage.TotalMs;
+    }
 
     /// <summary>
     /// Stops taking requests and lets in-flight ones finish within <see cref="Drain"/>; the rest end cancelled.

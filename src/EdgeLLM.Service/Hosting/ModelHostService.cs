@@ -1,3 +1,4 @@
+using System.Runtime;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
@@ -57,8 +58,9 @@ public sealed partial class ModelHostService(
             var fromOta = ota is null ? null : await ota.ResolveActiveModelDirectoryAsync(cancellationToken).ConfigureAwait(false);
             var directory = fromOta ?? ModelLocator.Resolve(options.Value.Model, [Path.Combine(StatePaths.Resolve(options.Value.StateDir), "models")]);
             await host.LoadAsync(directory, cancellationToken).ConfigureAwait(false);
-            await ProbeAsync(cancellationToken).ConfigureAwait(false);
+            LogProbe(logger, await host.ProbeAsync(cancellationToken).ConfigureAwait(false));
             host.ConfirmServing();
+            ReleaseLoadingGarbage();
         }
         catch (Exception) when (cancellationToken.IsCancellationRequested)
         {
@@ -90,19 +92,15 @@ public sealed partial class ModelHostService(
         }
     }
 
-    /// <summary>Generates a few tokens through the real engine: a model that loads but cannot decode is not healthy.</summary>
-    private async Task ProbeAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// Loading leaves megabytes of garbage (the tokenizer's JSON, configuration, start-up objects) in a heap that no
+    /// collection has visited yet, and an idle device may not allocate enough to trigger one for hours: one aggressive,
+    /// compacting collection right after the model serves hands those pages back to the device.
+    /// </summary>
+    private static void ReleaseLoadingGarbage()
     {
-        var engine = host.RequireEngine();
-        var result = await engine.GenerateAsync(new GenerationRequest
-        {
-            Id = "startup-probe",
-            Prompt = "ok",
-            MaxTokens = 2,
-            Temperature = 0,
-            Priority = RequestPriority.High,
-        }, cancellationToken).ConfigureAwait(false);
-        LogProbe(logger, result.Usage.TotalMs);
+        GCSettings.LargeObjectHeapCompactionMode = GCLargeObjectHeapCompactionMode.CompactOnce;
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
     }
 
     [LoggerMessage(EventId = 5101, Level = LogLevel.Critical, Message = "No model could be loaded: {Reason}")]

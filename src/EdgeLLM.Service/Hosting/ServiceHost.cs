@@ -81,6 +81,7 @@ public static class ServiceHost
         services.AddSingleton<CompletionEndpoint>();
         services.AddSingleton<OtaStatusFanout>();
         services.AddSingleton<EngineModelValidator>();
+        services.AddSingleton<OtaServingActivator>();
         services.AddSingleton(sp =>
         {
             var defaultDir = ModelLocator.Resolve(options.Model, [Path.Combine(stateDir, "models")]);
@@ -92,7 +93,7 @@ public static class ServiceHost
             }
             return new OtaUpdater(sp.GetRequiredService<IOptions<OtaOptions>>(),
                 new OtaDeviceContext(deviceId, stateDir, OtaDeviceContext.CurrentRuntimeVersion, defaultModel),
-                new OtaHostBindings(sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<ModelHost>(), sp.GetRequiredService<OtaStatusFanout>()),
+                new OtaHostBindings(sp.GetRequiredService<EngineModelValidator>(), sp.GetRequiredService<OtaServingActivator>(), sp.GetRequiredService<OtaStatusFanout>()),
                 new HttpClient { Timeout = Timeout.InfiniteTimeSpan }, sp.GetRequiredService<ILogger<OtaUpdater>>(), sp.GetRequiredService<TimeProvider>());
         });
         services.AddHostedService<ModelHostService>();

@@ -80,6 +80,13 @@ public sealed class ServiceOtaTests : IDisposable
         Assert.Contains("edgellm_ota_phase{model=\"iot-assist\",version=\"2026.12.1\",phase=\"active\"} 1", metrics);
         Assert.Contains("edgellm_model_info{model=\"iot-assist\",version=\"2026.12.1\",", metrics);
         Assert.Equal("2026.12.1", service.Host.Current!.Model.Identity.Version);
+        // The switched model answered its probe, so the running service confirmed it: it is not rolled back when
+        // Ota:ConfirmSeconds pass (before, only a restart confirmed, and a live update reverted after 300 s).
+        using (var journal = JsonDocument.Parse(await File.ReadAllBytesAsync(Path.Combine(service.StateDir!, "ota", "ota-state.json"))))
+        {
+            Assert.Equal("2026.12.1", journal.RootElement.GetProperty("active").GetProperty("version").GetString());
+            Assert.True(journal.RootElement.GetProperty("active_confirmed").GetBoolean());
+        }
 
         // The same manifest again is a no-op: still active, same version.
         using var again = new HttpRequestMessage(HttpMethod.Post, "/v1/admin/ota") { Content = new ByteArrayContent(signed) };
