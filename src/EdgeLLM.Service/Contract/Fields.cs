@@ -15,6 +15,9 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
     /// <summary>The request object itself, for readers of nested fields (response_format, tools).</summary>
     public JsonElement Root => root;
 
+    /// <summary>How an error names the field <paramref name="name"/>: with the prefix of the object holding it.</summary>
+    public string At(string name) => prefix + name;
+
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
     private bool TryGet(string name, out JsonElement value) => root.TryGetProperty(name, out value) && value.ValueKind != JsonValueKind.Null;
