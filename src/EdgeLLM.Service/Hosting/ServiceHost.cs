@@ -75,6 +75,8 @@ public static class ServiceHost
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<GenerationGateway>();
         services.AddSingleton<CompletionEndpoint>();
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelPool>();
         services.AddSingleton<OllamaModels>();
         services.AddSingleton<OllamaGenerationEndpoint>();
         services.AddSingleton<OllamaModelsEndpoint>();

@@ -13,8 +13,10 @@ namespace EdgeLLM.Service.Ollama;
 /// other transport (admission, budgets, priorities, metrics under <c>transport="ollama"</c>), and answers Ollama's
 /// NDJSON stream (the default) or one object. Errors known before the first line get their HTTP status and
 /// <c>{"error"}</c>; a later one is the stream's last line, <c>{"error"}</c>, which both ollama clients raise.
+/// A request naming an installed model other than the serving one holds it through <see cref="ModelPool"/> (loading it
+/// when the memory budget allows) for as long as it runs.
 /// </summary>
-public sealed class OllamaGenerationEndpoint(GenerationGateway gateway, OllamaModels models, IOptions<EdgeLLMOptions> options, TimeProvider time)
+public sealed class OllamaGenerationEndpoint(GenerationGateway gateway, OllamaModels models, ModelHost host, ModelPool pool, IOptions<EdgeLLMOptions> options, TimeProvider time)
 {
     public const string Transport = "ollama";
     public const string NdjsonContentType = "application/x-ndjson";
@@ -40,23 +42,46 @@ public sealed class OllamaGenerationEndpoint(GenerationGateway gateway, OllamaMo
             await OllamaError.WriteAsync(context, error).ConfigureAwait(false);
             return;
         }
-        if (models.Find(parsed.Model!) is null)
+        if (models.Find(parsed.Model!) is not { } target || host.Current is null)
         {
             gateway.RecordRejected(Transport, GenerationErrorCode.ModelUnavailable);
             await models.WriteNotFoundAsync(context, parsed.Model!, " (EdgeLLM's models arrive by OTA; they cannot be pulled)").ConfigureAwait(false);
             return;
         }
+        ModelLease? lease = null;
+        if (!target.Serving)
+        {
+            try
+            {
+                lease = await pool.AcquireAsync(target.Installed, (parsed.KeepAlive ?? KeepAlive.Default).Duration, context.RequestAborted).ConfigureAwait(false);
+            }
+            catch (GenerationException e)
+            {
+                gateway.RecordRejected(Transport, e.Code);
+                await OllamaError.WriteAsync(context, e).ConfigureAwait(false);
+                return;
+            }
+        }
+        using (lease)
+        {
+            await RunAsync(context, kind, parsed, target, lease).ConfigureAwait(false);
+        }
+    }
+
+    private async Task RunAsync(HttpContext context, OllamaEndpointKind kind, OllamaRequest parsed, OllamaModel target, ModelLease? lease)
+    {
         var createdAt = OllamaResponses.Timestamp(time.GetUtcNow());
         if (parsed.LoadOnly)
         {
-            // Ollama loads the model and answers at once; EdgeLLM's serving model is loaded already.
-            await WriteObjectAsync(context, parsed.Stream, OllamaResponses.Loaded(kind, parsed.Model!, createdAt)).ConfigureAwait(false);
+            // Ollama loads the model and answers at once; keep_alive 0 unloads it, which the serving model never is.
+            var reason = !target.Serving && parsed.KeepAlive?.Duration == TimeSpan.Zero ? "unload" : "load";
+            await WriteObjectAsync(context, parsed.Stream, OllamaResponses.Loaded(kind, parsed.Model!, createdAt, reason)).ConfigureAwait(false);
             return;
         }
         GenerationStream stream;
         try
         {
-            stream = gateway.Stream(parsed.Request!, Transport, context.RequestAborted);
+            stream = gateway.Stream(parsed.Request!, Transport, context.RequestAborted, lease?.Model.Engine);
         }
         catch (GenerationException e)
         {

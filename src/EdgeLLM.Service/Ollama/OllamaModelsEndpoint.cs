@@ -1,6 +1,7 @@
 using System.Text.Json;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Contract;
+using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Rest;
 using EdgeLLM.Serving.Configuration;
 using EdgeLLM.Serving.Loading;
@@ -16,7 +17,7 @@ namespace EdgeLLM.Service.Ollama;
 /// </summary>
 public sealed class OllamaModelsEndpoint(OllamaModels models, IOptions<EdgeLLMOptions> options, TimeProvider time)
 {
-    /// <summary>What /api/ps reports as the expiry of a model that stays loaded: EdgeLLM never unloads the serving model.</summary>
+    /// <summary>What /api/ps reports as the expiry of a model that stays loaded (the serving model, one kept for good or in use).</summary>
     private const string NeverExpires = "9999-12-31T23:59:59Z";
     private readonly OllamaRequestReader _reader = new(options.Value.Http.MaxRequestBytes, time);
     private readonly int _maxBytes = options.Value.Http.MaxRequestBytes;
@@ -24,10 +25,10 @@ public sealed class OllamaModelsEndpoint(OllamaModels models, IOptions<EdgeLLMOp
     public Task TagsAsync(HttpContext context) => WriteAsync(context, ResponseWriter.Write(w =>
     {
         w.WriteStartArray("models");
-        foreach (var model in models.Loaded)
+        foreach (var model in models.Installed())
         {
             w.WriteStartObject();
-            OllamaModelInfo.WriteListing(w, model, model.Model.WeightsBytes);
+            OllamaModelInfo.WriteListing(w, model, model.Installed.WeightsBytes);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -36,14 +37,14 @@ public sealed class OllamaModelsEndpoint(OllamaModels models, IOptions<EdgeLLMOp
     public Task RunningAsync(HttpContext context) => WriteAsync(context, ResponseWriter.Write(w =>
     {
         w.WriteStartArray("models");
-        foreach (var model in models.Loaded)
+        foreach (var (model, loaded, expiresAt) in models.Running())
         {
             w.WriteStartObject();
             // /api/ps's size is what the model holds in memory (weights and KV cache), not its files.
-            OllamaModelInfo.WriteListing(w, model, model.MemoryBytes);
-            w.WriteString("expires_at", NeverExpires);
-            w.WriteNumber("size_vram", OnCpu(model) ? 0 : model.MemoryBytes);
-            w.WriteNumber("context_length", model.Model.MaxSequenceLength);
+            OllamaModelInfo.WriteListing(w, model, loaded.MemoryBytes);
+            w.WriteString("expires_at", expiresAt is { } at ? OllamaResponses.Timestamp(at) : NeverExpires);
+            w.WriteNumber("size_vram", OnCpu(loaded) ? 0 : loaded.MemoryBytes);
+            w.WriteNumber("context_length", loaded.Model.MaxSequenceLength);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -63,7 +64,8 @@ public sealed class OllamaModelsEndpoint(OllamaModels models, IOptions<EdgeLLMOp
             await models.WriteNotFoundAsync(context, name, "").ConfigureAwait(false);
             return;
         }
-        await WriteAsync(context, Show(model)).ConfigureAwait(false);
+        var loaded = models.Running().FirstOrDefault(r => r.Model.Installed.Directory == model.Installed.Directory).Loaded;
+        await WriteAsync(context, Show(model.Installed, loaded)).ConfigureAwait(false);
     }
 
     public async Task PullAsync(HttpContext context)
@@ -116,36 +118,39 @@ public sealed class OllamaModelsEndpoint(OllamaModels models, IOptions<EdgeLLMOp
 
     /// <summary>
     /// <c>/api/show</c>: <c>details</c>, <c>model_info</c> (GGUF-style keys where they have a meaning here, EdgeLLM's
-    /// own under <c>edgellm.</c>), the chat template, and <c>capabilities</c>: <c>completion</c>, and <c>tools</c>
-    /// for a model with a chat template, since EdgeLLM constrains any model's answer to a valid tool call.
+    /// own under <c>edgellm.</c>; memory and provider once it is loaded), the chat template, and <c>capabilities</c>:
+    /// <c>completion</c>, and <c>tools</c> for a model with a chat template, since EdgeLLM constrains any model's
+    /// answer to a valid tool call.
     /// </summary>
-    private static byte[] Show(LoadedModel model) => ResponseWriter.Write(w =>
+    private static byte[] Show(InstalledModel model, LoadedModel? loaded) => ResponseWriter.Write(w =>
     {
-        var id = model.Model.Identity;
-        var family = OllamaModelInfo.Family(model);
+        var id = model.Identity;
         w.WriteString("license", "");
-        w.WriteString("modelfile", $"# EdgeLLM model {id.Id} {id.Version}, from {model.Model.Directory}\n");
+        w.WriteString("modelfile", $"# EdgeLLM model {id.Id} {id.Version}, from {model.Directory}\n");
         w.WriteString("parameters", "");
-        w.WriteString("template", model.Model.ChatTemplate?.Source ?? "");
+        w.WriteString("template", model.ChatTemplate ?? "");
         OllamaModelInfo.WriteDetails(w, model);
         w.WriteStartObject("model_info");
-        w.WriteString("general.architecture", family);
+        w.WriteString("general.architecture", model.Family);
         w.WriteString("general.basename", id.Id);
-        w.WriteNumber($"{family}.context_length", model.Model.MaxSequenceLength);
-        w.WriteNumber($"{family}.vocab_size", model.Model.Config.Model.VocabSize);
+        w.WriteNumber($"{model.Family}.context_length", loaded?.Model.MaxSequenceLength ?? model.ContextLength);
+        w.WriteNumber($"{model.Family}.vocab_size", model.VocabSize);
         w.WriteString("edgellm.version", id.Version);
         w.WriteString("edgellm.quantization", id.Quantization);
-        w.WriteString("edgellm.execution_provider", model.Model.ExecutionProvider);
-        w.WriteNumber("edgellm.memory_bytes", model.MemoryBytes);
+        if (loaded is not null)
+        {
+            w.WriteString("edgellm.execution_provider", loaded.Model.ExecutionProvider);
+            w.WriteNumber("edgellm.memory_bytes", loaded.MemoryBytes);
+        }
         w.WriteEndObject();
         w.WriteStartArray("capabilities");
         w.WriteStringValue("completion");
-        if (model.Model.ChatTemplate is not null)
+        if (model.ChatTemplate is not null)
         {
             w.WriteStringValue("tools");
         }
         w.WriteEndArray();
-        w.WriteString("modified_at", OllamaResponses.Timestamp(OllamaModelInfo.ModifiedAt(model)));
+        w.WriteString("modified_at", OllamaResponses.Timestamp(model.ModifiedAt));
     });
 
     private static bool OnCpu(LoadedModel model) => model.Model.ExecutionProvider.StartsWith("CPU", StringComparison.OrdinalIgnoreCase);

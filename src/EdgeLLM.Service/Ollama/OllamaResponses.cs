@@ -50,13 +50,14 @@ public static class OllamaResponses
         WriteDurations(w, result.Usage);
     });
 
-    /// <summary>The answer to a request with nothing to generate: the model is loaded (<c>done_reason: "load"</c>).</summary>
-    public static byte[] Loaded(OllamaEndpointKind kind, string model, string createdAt) => ResponseWriter.Write(w =>
+    /// <summary>The answer to a request with nothing to generate: <c>done_reason</c> <c>"load"</c>, or <c>"unload"</c> for
+    /// <c>keep_alive: 0</c> on a model loaded on demand.</summary>
+    public static byte[] Loaded(OllamaEndpointKind kind, string model, string createdAt, string reason) => ResponseWriter.Write(w =>
     {
         Header(w, model, createdAt);
         WriteText(w, kind, "");
         w.WriteBoolean("done", true);
-        w.WriteString("done_reason", "load");
+        w.WriteString("done_reason", reason);
     });
 
     /// <summary>Ollama's time stamps: RFC 3339 in UTC with fractional seconds.</summary>

@@ -210,13 +210,20 @@ public sealed class OllamaRequestReaderTests
     }
 
     [Theory]
-    [InlineData("iot-assist", true)]
-    [InlineData("iot-assist:latest", true)]
-    [InlineData("iot-assist:2026.11.22", true)]
-    [InlineData("iot-assist:2025.1.1", false)]
-    [InlineData("iot-assist-pro", false)]
-    [InlineData("IOT-ASSIST", false)]
-    [InlineData("library/iot-assist", false)]
-    public void Model_names_resolve_with_and_without_latest_or_the_version(string name, bool names) =>
-        Assert.Equal(names, OllamaModelName.Names(name, new EdgeLLM.Runtime.Models.ModelIdentity("iot-assist", "2026.11.22", "int4")));
+    [InlineData("iot-assist", true, true)]
+    [InlineData("iot-assist:latest", true, true)]
+    [InlineData("iot-assist:2026.11.22", true, true)]
+    [InlineData("iot-assist:2025.1.1", true, false)]
+    [InlineData("iot-assist-pro", true, false)]
+    [InlineData("IOT-ASSIST", true, false)]
+    [InlineData("library/iot-assist", true, false)]
+    [InlineData("iot-assist:2026.11.22", false, true)]
+    [InlineData("iot-assist", false, false)]
+    [InlineData("iot-assist:latest", false, false)]
+    public void Model_names_resolve_with_and_without_latest_or_the_version(string name, bool latest, bool names)
+    {
+        var identity = new EdgeLLM.Runtime.Models.ModelIdentity("iot-assist", "2026.11.22", "int4");
+        var model = new OllamaModel(OllamaModelName.Listed(identity, latest), new EdgeLLM.Service.Hosting.InstalledModel("/m", identity, "llama", 512, 3268, 1, null, default), Serving: latest);
+        Assert.Equal(names, model.IsNamed(name));
+    }
 }
