@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Serving.Configuration;
 using Microsoft.Extensions.Options;
@@ -7,12 +8,16 @@ namespace EdgeLLM.Service.Hosting;
 /// <summary>
 /// The models installed on this device: the serving one, the configured default (<c>EdgeLLM:Model</c>), the state
 /// directory's <c>models/</c> (OTA keeps every installed version as <c>models/&lt;id&gt;/versions/&lt;version&gt;</c>)
-/// and the folders in <c>EdgeLLM:ModelDirectories</c>. Read from disk on each call: a listing is rare (Home Assistant
-/// asks at set-up) and must see what OTA installed since.
+/// and the folders in <c>EdgeLLM:ModelDirectories</c>. The folders are listed on each call, so a listing sees what OTA
+/// installed since; each model directory's files are read once.
 /// </summary>
 public sealed class ModelCatalog(ModelHost host, IOptions<EdgeLLMOptions> options)
 {
     private readonly string _stateModels = Path.Combine(StatePaths.Resolve(options.Value.StateDir), "models");
+
+    // A model directory does not change once installed (OTA writes a new one and switches a link), so each is read
+    // once; only complete ones are kept, so a directory still being written is read again next time.
+    private readonly ConcurrentDictionary<string, InstalledModel> _described = new(StringComparer.Ordinal);
 
     /// <summary>Every installed model directory once, the serving model first.</summary>
     public IReadOnlyList<InstalledModel> Installed()
@@ -21,9 +26,15 @@ public sealed class ModelCatalog(ModelHost host, IOptions<EdgeLLMOptions> option
         var found = new List<InstalledModel>();
         void Add(string? directory)
         {
-            if (directory is not null && seen.Add(Path.GetFullPath(directory)) && InstalledModel.TryRead(directory) is { } model)
+            var full = directory is null ? null : Path.GetFullPath(directory);
+            if (full is null || !seen.Add(full))
             {
-                found.Add(model);
+                return;
+            }
+            if (_described.TryGetValue(full, out var known) || (known = InstalledModel.TryRead(full)) is not null)
+            {
+                _described[full] = known;
+                found.Add(known);
             }
         }
         Add(host.Current?.Model.Directory);

@@ -38,7 +38,8 @@ public sealed partial class ModelPool(ModelHost host, ModelLoader loader, TimePr
     /// <param name="model">An installed model other than the serving one.</param>
     /// <param name="idleFor">How long it may stay loaded once idle (null: for good; zero: unloaded as soon as idle).</param>
     /// <param name="cancellationToken">Cancels waiting for another load.</param>
-    /// <exception cref="GenerationException"><c>over_budget</c> when it cannot fit; <c>model_unavailable</c> when it does not load.</exception>
+    /// <exception cref="GenerationException"><c>over_budget</c> when it cannot fit; <c>model_unavailable</c> when it does not
+    /// load or the service is stopping.</exception>
     public async Task<ModelLease> AcquireAsync(InstalledModel model, TimeSpan? idleFor, CancellationToken cancellationToken)
     {
         if (TryLease(model, idleFor) is { } lease)
@@ -57,7 +58,12 @@ public sealed partial class ModelPool(ModelHost host, ModelLoader loader, TimePr
             var pooled = new PooledModel(model, loaded);
             lock (_lock)
             {
-                ObjectDisposedException.ThrowIf(_disposed, this);
+                if (_disposed)
+                {
+                    // Stopped while it loaded: free it rather than leave it to nobody.
+                    _retiring = Task.WhenAll(_retiring, RetireAsync(loaded));
+                }
+                ThrowIfStopping();
                 _models[model.Directory] = pooled;
                 return LeaseLocked(pooled, idleFor);
             }
@@ -72,7 +78,7 @@ public sealed partial class ModelPool(ModelHost host, ModelLoader loader, TimePr
     {
         lock (_lock)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
+            ThrowIfStopping();
             return _models.TryGetValue(model.Directory, out var pooled) ? LeaseLocked(pooled, idleFor) : null;
         }
     }
@@ -85,6 +91,15 @@ public sealed partial class ModelPool(ModelHost host, ModelLoader loader, TimePr
         pooled.Expiry?.Dispose();
         pooled.Expiry = null;
         return new ModelLease(this, pooled);
+    }
+
+    /// <summary>A request that arrives while the service stops gets an answer, not an exception.</summary>
+    private void ThrowIfStopping()
+    {
+        if (_disposed)
+        {
+            throw new GenerationException(GenerationErrorCode.ModelUnavailable, "the service is stopping");
+        }
     }
 
     /// <summary>Ends one lease; the last one starts the model's keep-alive.</summary>

@@ -121,8 +121,8 @@ public sealed class OllamaRequestReader
         else
         {
             OllamaMessagesReader.RefuseImages(f.Root, "images");
-            f.RefuseUnsupported("suffix", "fill-in-the-middle is not offered by EdgeLLM's models");
-            f.RefuseUnsupported("template", "the model's own chat template is used (send raw: true with your own prompt)");
+            RefuseText(f, "suffix", "fill-in-the-middle is not offered by EdgeLLM's models");
+            RefuseText(f, "template", "the model's own chat template is used (send raw: true with your own prompt)");
             RefuseContext(f.Root);
             var prompt = f.OptionalString("prompt");
             if (string.IsNullOrEmpty(prompt))
@@ -201,6 +201,15 @@ public sealed class OllamaRequestReader
     {
         using var doc = JsonDocument.Parse("{}");
         return doc.RootElement.Clone();
+    }
+
+    /// <summary>Refuses a text field this runtime cannot honour when it holds text (clients send "" for "none").</summary>
+    private static void RefuseText(Fields f, string name, string why)
+    {
+        if (!string.IsNullOrEmpty(f.OptionalString(name)))
+        {
+            throw new FieldException($"{name}: not supported: {why}");
+        }
     }
 
     private static void RefuseContext(JsonElement root)

@@ -191,6 +191,14 @@ public sealed class OllamaRequestReaderTests
         Assert.StartsWith(field, Generate(json).Error!.Message);
 
     [Fact]
+    public void Empty_suffix_template_and_context_ask_for_nothing_and_are_accepted()
+    {
+        var p = Generate("""{"model":"m","prompt":"hi","suffix":"","template":"","context":[],"images":[],"think":true}""");
+        Assert.Null(p.Error);
+        Assert.Equal([new PromptMessage("user", "hi")], p.Request!.Messages);
+    }
+
+    [Fact]
     public void Edgellm_admission_fields_are_read_as_on_every_transport()
     {
         var r = Chat("""{"model":"m","messages":[{"role":"user","content":"hi"}],"priority":"high","energy_budget_j":2.5,"deadline_ms":1000}""").Request!;
