@@ -61,6 +61,11 @@ public sealed class OllamaGenerationEndpoint(GenerationGateway gateway, OllamaMo
                 await OllamaError.WriteAsync(context, e).ConfigureAwait(false);
                 return;
             }
+            catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
+            {
+                // The client left while another model loaded: nobody to answer.
+                return;
+            }
         }
         using (lease)
         {
