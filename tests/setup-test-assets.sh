@@ -43,6 +43,14 @@ if [ ! -f "$OPENAI_CLIENT/node_modules/openai/package.json" ]; then
   (cd "$OPENAI_CLIENT" && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
 
+# The official ollama npm client, for the Ollama API tests (OllamaClientTests) and home-assistant-pattern.mjs; pinned by
+# package-lock.json.
+OLLAMA_CLIENT="$REPO/tests/EdgeLLM.Service.Tests/OllamaClient"
+if [ ! -f "$OLLAMA_CLIENT/node_modules/ollama/package.json" ]; then
+  echo "==> installing the ollama npm client for the Ollama API tests (npm ci --ignore-scripts)"
+  (cd "$OLLAMA_CLIENT" && npm ci --ignore-scripts --no-audit --no-fund --silent)
+fi
+
 # llama.cpp for the third peer of `edgellm bench --compare-peer`: node-llama-cpp 3.21.1 (pinned by the lock file) with
 # only this machine's prebuilt CPU binaries (its CUDA/Vulkan optional packages are hundreds of MB and unused here).
 LLAMACPP="$REPO/tests/bench/llamacpp-peer"

@@ -4,8 +4,9 @@ using EdgeLLM.Runtime.Generation;
 namespace EdgeLLM.Service.Contract;
 
 /// <summary>Typed access to a request object's fields; a present field of the wrong kind throws
-/// <see cref="FieldException"/> naming it, an absent or null one reads as not given.</summary>
-internal readonly struct Fields(JsonElement root)
+/// <see cref="FieldException"/> naming it, an absent or null one reads as not given. <paramref name="prefix"/> is
+/// where a nested object sits (Ollama's <c>options.</c>), so that an error names the field as the client wrote it.</summary>
+internal readonly struct Fields(JsonElement root, string prefix = "")
 {
     public const int MaxMessages = 256;
 
@@ -13,6 +14,9 @@ internal readonly struct Fields(JsonElement root)
 
     /// <summary>The request object itself, for readers of nested fields (response_format, tools).</summary>
     public JsonElement Root => root;
+
+    /// <summary>How an error names the field <paramref name="name"/>: with the prefix of the object holding it.</summary>
+    public string At(string name) => prefix + name;
 
     public bool Has(string name) => root.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
 
@@ -28,7 +32,7 @@ internal readonly struct Fields(JsonElement root)
         }
         if (v.ValueKind != JsonValueKind.String)
         {
-            error = $"{name}: must be a string, found {Kind(v)}";
+            error = $"{prefix}{name}: must be a string, found {Kind(v)}";
             return false;
         }
         try
@@ -37,7 +41,7 @@ internal readonly struct Fields(JsonElement root)
         }
         catch (InvalidOperationException)
         {
-            error = LoneSurrogate(name);
+            error = LoneSurrogate(prefix + name);
             return false;
         }
         return true;
@@ -47,7 +51,7 @@ internal readonly struct Fields(JsonElement root)
     /// A string's text. JSON may spell a lone UTF-16 surrogate as <c>\ud800</c>, which no .NET string API can turn
     /// into text (GetString throws); that is the client's error, named here.
     /// </summary>
-    private static string Text(JsonElement v, string at)
+    internal static string Text(JsonElement v, string at)
     {
         try
         {
@@ -67,7 +71,7 @@ internal readonly struct Fields(JsonElement root)
     {
         if (TryGet(name, out var v) && v.ValueKind != JsonValueKind.False && !(v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d == 0))
         {
-            throw new FieldException($"{name}: not supported: {why}");
+            throw new FieldException($"{prefix}{name}: not supported: {why}");
         }
     }
 
@@ -77,7 +81,7 @@ internal readonly struct Fields(JsonElement root)
     public string PromptText(string name)
     {
         var s = OptionalString(name);
-        return string.IsNullOrEmpty(s) ? throw new FieldException($"{name}: must be a non-empty string") : s;
+        return string.IsNullOrEmpty(s) ? throw new FieldException($"{prefix}{name}: must be a non-empty string") : s;
     }
 
     public int? OptionalInt(string name)
@@ -94,7 +98,7 @@ internal readonly struct Fields(JsonElement root)
         {
             return (int)d;
         }
-        throw new FieldException($"{name}: must be an integer, found {Kind(v)}");
+        throw new FieldException($"{prefix}{name}: must be an integer, found {Kind(v)}");
     }
 
     public double? OptionalDouble(string name)
@@ -105,10 +109,10 @@ internal readonly struct Fields(JsonElement root)
         }
         if (v.ValueKind != JsonValueKind.Number)
         {
-            throw new FieldException($"{name}: must be a number, found {Kind(v)}");
+            throw new FieldException($"{prefix}{name}: must be a number, found {Kind(v)}");
         }
         // JSON has no infinity, but 1e400 reads as one; no field means anything by it.
-        return v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new FieldException($"{name}: {v.GetRawText()} is out of range");
+        return v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new FieldException($"{prefix}{name}: {v.GetRawText()} is out of range");
     }
 
     public float? OptionalFloat(string name) => OptionalDouble(name) is { } d ? (float)d : null;
@@ -123,7 +127,7 @@ internal readonly struct Fields(JsonElement root)
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new FieldException($"{name}: must be true or false, found {Kind(v)}"),
+            _ => throw new FieldException($"{prefix}{name}: must be true or false, found {Kind(v)}"),
         };
     }
 
@@ -141,7 +145,7 @@ internal readonly struct Fields(JsonElement root)
         {
             return unchecked((ulong)signed);
         }
-        throw new FieldException($"{name}: must be an integer, found {Kind(v)}");
+        throw new FieldException($"{prefix}{name}: must be an integer, found {Kind(v)}");
     }
 
     public IReadOnlyList<string> StopStrings(string name, int max)
@@ -152,21 +156,21 @@ internal readonly struct Fields(JsonElement root)
         }
         if (v.ValueKind == JsonValueKind.String)
         {
-            var one = Text(v, name);
-            return one.Length == 0 ? throw new FieldException($"{name}: must not be empty") : [one];
+            var one = Text(v, prefix + name);
+            return one.Length == 0 ? throw new FieldException($"{prefix}{name}: must not be empty") : [one];
         }
         if (v.ValueKind != JsonValueKind.Array)
         {
-            throw new FieldException($"{name}: must be a string or a list of strings, found {Kind(v)}");
+            throw new FieldException($"{prefix}{name}: must be a string or a list of strings, found {Kind(v)}");
         }
         if (v.GetArrayLength() > max)
         {
-            throw new FieldException($"{name}: at most {max} stop strings");
+            throw new FieldException($"{prefix}{name}: at most {max} stop strings");
         }
         var list = new List<string>();
         foreach (var item in v.EnumerateArray())
         {
-            var at = $"{name}[{list.Count}]";
+            var at = $"{prefix}{name}[{list.Count}]";
             if (item.ValueKind != JsonValueKind.String || Text(item, at).Length == 0)
             {
                 throw new FieldException($"{at}: must be a non-empty string");
@@ -181,23 +185,23 @@ internal readonly struct Fields(JsonElement root)
         null or "normal" => RequestPriority.Normal,
         "low" => RequestPriority.Low,
         "high" => RequestPriority.High,
-        var other => throw new FieldException($"{name}: must be low, normal or high, found \"{other}\""),
+        var other => throw new FieldException($"{prefix}{name}: must be low, normal or high, found \"{other}\""),
     };
 
     public List<PromptMessage> Messages(string name)
     {
         if (!TryGet(name, out var v) || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0)
         {
-            throw new FieldException($"{name}: must be a non-empty list of {{\"role\", \"content\"}} objects");
+            throw new FieldException($"{prefix}{name}: must be a non-empty list of {{\"role\", \"content\"}} objects");
         }
         if (v.GetArrayLength() > MaxMessages)
         {
-            throw new FieldException($"{name}: at most {MaxMessages} messages");
+            throw new FieldException($"{prefix}{name}: at most {MaxMessages} messages");
         }
         var list = new List<PromptMessage>(v.GetArrayLength());
         foreach (var m in v.EnumerateArray())
         {
-            var at = $"{name}[{list.Count}]";
+            var at = $"{prefix}{name}[{list.Count}]";
             if (m.ValueKind != JsonValueKind.Object)
             {
                 throw new FieldException($"{at}: must be an object with role and content");
@@ -239,7 +243,7 @@ internal readonly struct Fields(JsonElement root)
         throw new FieldException($"{at}.content: must be a string, found {Kind(c)}");
     }
 
-    private static string Kind(JsonElement v) => v.ValueKind switch
+    internal static string Kind(JsonElement v) => v.ValueKind switch
     {
         JsonValueKind.String => "a string",
         JsonValueKind.Number => "a number",

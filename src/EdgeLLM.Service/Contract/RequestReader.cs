@@ -16,10 +16,10 @@ namespace EdgeLLM.Service.Contract;
 public sealed class RequestReader
 {
     public const int MaxIdLength = 128;
-    public const int MaxStopStrings = 8;
+    public const int MaxStopStrings = SamplingFields.MaxStopStrings;
     public const int MaxJsonDepth = 16;
     public const int MaxMessages = Fields.MaxMessages;
-    public const double MaxTemperature = 2.0;
+    public const double MaxTemperature = SamplingFields.MaxTemperature;
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
     private static readonly UTF8Encoding StrictUtf8 = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
 
@@ -40,6 +40,29 @@ public sealed class RequestReader
 
     public ParsedRequest Read(ReadOnlySpan<byte> payload, RequestDialect dialect)
     {
+        using var doc = Open(payload, out var failure);
+        if (doc is null)
+        {
+            return failure!;
+        }
+        try
+        {
+            return ReadObject(doc.RootElement, dialect);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A property name holding an escaped lone surrogate makes even a name lookup throw.
+            return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"a name in the request is not valid Unicode: {e.Message}");
+        }
+    }
+
+    /// <summary>
+    /// The body as a JSON object under the limits every dialect shares (size, UTF-8, JSON, nesting, an object at the
+    /// top); null, with <paramref name="failure"/> saying why, when it is not one.
+    /// </summary>
+    internal JsonDocument? Open(ReadOnlySpan<byte> payload, out ParsedRequest? failure)
+    {
+        failure = null;
         // Windows tools (PowerShell's Out-File, Notepad) put a BOM before the JSON; RFC 8259 lets a parser skip it.
         if (payload.StartsWith(Utf8Bom))
         {
@@ -47,7 +70,8 @@ public sealed class RequestReader
         }
         if (payload.Length > _maxPayloadBytes)
         {
-            return ParsedRequest.Fail(null, GenerationErrorCode.PayloadTooLarge, $"payload of {payload.Length} bytes exceeds the limit of {_maxPayloadBytes}");
+            failure = ParsedRequest.Fail(null, GenerationErrorCode.PayloadTooLarge, $"payload of {payload.Length} bytes exceeds the limit of {_maxPayloadBytes}");
+            return null;
         }
         try
         {
@@ -55,7 +79,8 @@ public sealed class RequestReader
         }
         catch (DecoderFallbackException)
         {
-            return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload is not valid UTF-8");
+            failure = ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload is not valid UTF-8");
+            return null;
         }
         JsonDocument doc;
         try
@@ -64,24 +89,16 @@ public sealed class RequestReader
         }
         catch (JsonException e)
         {
-            return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"payload is not JSON: {e.Message}");
+            failure = ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"payload is not JSON: {e.Message}");
+            return null;
         }
-        using (doc)
+        if (doc.RootElement.ValueKind != JsonValueKind.Object)
         {
-            if (doc.RootElement.ValueKind != JsonValueKind.Object)
-            {
-                return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload must be a JSON object");
-            }
-            try
-            {
-                return ReadObject(doc.RootElement, dialect);
-            }
-            catch (InvalidOperationException e)
-            {
-                // A property name holding an escaped lone surrogate makes even a name lookup throw.
-                return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"a name in the request is not valid Unicode: {e.Message}");
-            }
+            doc.Dispose();
+            failure = ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload must be a JSON object");
+            return null;
         }
+        return doc;
     }
 
     private ParsedRequest ReadObject(JsonElement root, RequestDialect dialect)
@@ -159,52 +176,20 @@ public sealed class RequestReader
         }
         stream = f.OptionalBool("stream") ?? false;
         var constraint = OutputConstraintReader.Read(f.Root, out tools) ?? _bound;
-        var maxTokens = f.OptionalInt("max_tokens") ?? (dialect == RequestDialect.OpenAiChat ? f.OptionalInt("max_completion_tokens") : null);
-        if (maxTokens is <= 0)
-        {
-            throw new FieldException($"max_tokens: must be 1 or more, found {maxTokens}");
-        }
-        var deadlineMs = f.OptionalInt("deadline_ms");
-        if (deadlineMs is <= 0)
-        {
-            throw new FieldException("deadline_ms: must be positive");
-        }
-        var energy = f.OptionalDouble("energy_budget_j");
-        if (energy is { } e && (e <= 0 || double.IsNaN(e) || double.IsInfinity(e)))
-        {
-            throw new FieldException("energy_budget_j: must be a positive number");
-        }
-        var temperature = f.OptionalDouble("temperature");
-        if (temperature is < 0 or > MaxTemperature)
-        {
-            throw new FieldException($"temperature: must be between 0 and {MaxTemperature}, found {temperature}");
-        }
-        var topP = f.OptionalDouble("top_p");
-        if (topP is <= 0 or > 1)
-        {
-            throw new FieldException($"top_p: must be more than 0 and at most 1, found {topP}");
-        }
+        var maxTokensName = dialect == RequestDialect.OpenAiChat && !f.Has("max_tokens") ? "max_completion_tokens" : "max_tokens";
+        var sampling = SamplingFields.Read(f, maxTokensName, "repetition_penalty");
         var now = _time.GetUtcNow();
-        return new GenerationRequest
+        var admission = AdmissionFields.Read(f, now);
+        var request = new GenerationRequest
         {
             Id = id,
             Prompt = prompt,
             Messages = messages,
             Model = f.OptionalString("model"),
-            MaxTokens = maxTokens,
-            Temperature = (float?)temperature,
-            TopP = (float?)topP,
-            TopK = f.OptionalInt("top_k"),
-            MinP = f.OptionalFloat("min_p"),
-            RepetitionPenalty = f.OptionalFloat("repetition_penalty"),
-            Seed = f.OptionalSeed("seed"),
-            Stop = f.StopStrings("stop", MaxStopStrings),
             Constraint = constraint,
-            Priority = f.Priority("priority"),
-            EnergyBudgetJ = energy,
-            StartDeadline = deadlineMs is { } ms ? now.AddMilliseconds(ms) : null,
             ReceivedAt = now,
         };
+        return admission.ApplyTo(sampling.ApplyTo(request));
     }
 
     /// <summary>A fresh id for requests that came without one.</summary>

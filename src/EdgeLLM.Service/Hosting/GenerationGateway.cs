@@ -1,4 +1,5 @@
 using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Service.Metrics;
 
 namespace EdgeLLM.Service.Hosting;
@@ -14,13 +15,17 @@ public sealed class GenerationGateway(ModelHost host, ServiceMetrics metrics)
 
     /// <summary>Starts a completion on the serving engine. Its <see cref="GenerationStream.Result"/> completes only
     /// after the outcome is counted; a failure there is always a <see cref="GenerationException"/>.</summary>
+    /// <param name="request">The request.</param>
+    /// <param name="transport">The metrics label of the door it came through.</param>
+    /// <param name="cancellationToken">Cancels the request.</param>
+    /// <param name="engine">A model loaded on demand (<see cref="ModelPool"/>); null for the serving model.</param>
     /// <exception cref="GenerationException">The request was refused before it started (counted here).</exception>
-    public GenerationStream Stream(GenerationRequest request, string transport, CancellationToken cancellationToken)
+    public GenerationStream Stream(GenerationRequest request, string transport, CancellationToken cancellationToken, IInferenceExecutor? engine = null)
     {
         GenerationStream stream;
         try
         {
-            stream = host.RequireEngine().Stream(request, cancellationToken);
+            stream = (engine ?? host.RequireEngine()).Stream(request, cancellationToken);
         }
         catch (GenerationException e)
         {

@@ -2,6 +2,7 @@ using EdgeLLM.Ota;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Service.Metrics;
+using EdgeLLM.Service.Ollama;
 using EdgeLLM.Service.Ota;
 using EdgeLLM.Service.Rest;
 using EdgeLLM.Service.Systemd;
@@ -61,6 +62,7 @@ public static class ServiceHost
         app.UseMiddleware<BadHttpRequestMiddleware>();
         app.UseMiddleware<ApiKeyMiddleware>();
         app.MapEdgeLLMApi();
+        app.MapOllamaApi();
         return app;
     }
 
@@ -79,6 +81,11 @@ public static class ServiceHost
         services.AddSingleton<ServiceMetrics>();
         services.AddSingleton<GenerationGateway>();
         services.AddSingleton<CompletionEndpoint>();
+        services.AddSingleton<ModelCatalog>();
+        services.AddSingleton<ModelPool>();
+        services.AddSingleton<OllamaModels>();
+        services.AddSingleton<OllamaGenerationEndpoint>();
+        services.AddSingleton<OllamaModelsEndpoint>();
         services.AddSingleton<OtaStatusFanout>();
         services.AddSingleton<EngineModelValidator>();
         services.AddSingleton<OtaServingActivator>();

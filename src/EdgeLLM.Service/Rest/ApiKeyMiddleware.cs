@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using EdgeLLM.Service.Hosting;
+using EdgeLLM.Service.Ollama;
 using EdgeLLM.Serving.Configuration;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Options;
@@ -8,8 +9,9 @@ using Microsoft.Extensions.Options;
 namespace EdgeLLM.Service.Rest;
 
 /// <summary>
-/// Bearer keys for the <c>/v1</c> API: required on every call once the service listens anywhere but loopback,
-/// and always for <c>/v1/admin</c>. Keys are compared in constant time.
+/// Bearer keys for the <c>/v1</c> API and Ollama's <c>/api</c> (the same keys: the ollama clients send
+/// <c>Authorization: Bearer</c>): required on every call once the service listens anywhere but loopback, and always
+/// for <c>/v1/admin</c>. Keys are compared in constant time. A refusal is in the shape of the API that was called.
 /// </summary>
 public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<EdgeLLMOptions> options)
 {
@@ -21,18 +23,19 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<EdgeLLMOptio
     {
         var path = context.Request.Path;
         var admin = path.StartsWithSegments("/v1/admin", StringComparison.Ordinal);
-        if (!path.StartsWithSegments("/v1", StringComparison.Ordinal) || (!admin && !_offLoopback))
+        var guarded = path.StartsWithSegments("/v1", StringComparison.Ordinal) || OllamaError.Owns(path);
+        if (!guarded || (!admin && !_offLoopback))
         {
             return next(context);
         }
         if (_keys.Length == 0)
         {
-            return OpenAiError.WriteAsync(context, 401, "invalid_api_key", "this call needs an API key, and none is configured (EdgeLLM:Http:ApiKeys)");
+            return RefuseAsync(context, "this call needs an API key, and none is configured (EdgeLLM:Http:ApiKeys)");
         }
         var header = context.Request.Headers.Authorization.ToString();
         if (!header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
         {
-            return OpenAiError.WriteAsync(context, 401, "invalid_api_key", "missing 'Authorization: Bearer <key>' header");
+            return RefuseAsync(context, "missing 'Authorization: Bearer <key>' header");
         }
         var given = Encoding.UTF8.GetBytes(header["Bearer ".Length..].Trim());
         foreach (var key in _keys)
@@ -42,6 +45,10 @@ public sealed class ApiKeyMiddleware(RequestDelegate next, IOptions<EdgeLLMOptio
                 return next(context);
             }
         }
-        return OpenAiError.WriteAsync(context, 401, "invalid_api_key", "the API key is not valid");
+        return RefuseAsync(context, "the API key is not valid");
     }
+
+    private static Task RefuseAsync(HttpContext context, string message) => OllamaError.Owns(context.Request.Path)
+        ? OllamaError.WriteAsync(context, StatusCodes.Status401Unauthorized, message)
+        : OpenAiError.WriteAsync(context, StatusCodes.Status401Unauthorized, "invalid_api_key", message);
 }

@@ -1,11 +1,12 @@
+using EdgeLLM.Service.Ollama;
 using Microsoft.AspNetCore.Http;
 
 namespace EdgeLLM.Service.Rest;
 
 /// <summary>
 /// Turns Kestrel's own refusals of a request it already routed (a body over its size limit, a malformed chunked
-/// body, a client too slow to send) into OpenAI's JSON error shape instead of an empty response, so every REST
-/// client can read why (issue 18).
+/// body, a client too slow to send) into OpenAI's JSON error shape (Ollama's on <c>/api</c>) instead of an empty
+/// response, so every REST client can read why (issue 18).
 /// </summary>
 public sealed class BadHttpRequestMiddleware(RequestDelegate next)
 {
@@ -17,6 +18,11 @@ public sealed class BadHttpRequestMiddleware(RequestDelegate next)
         }
         catch (BadHttpRequestException e) when (!context.Response.HasStarted)
         {
+            if (OllamaError.Owns(context.Request.Path))
+            {
+                await OllamaError.WriteAsync(context, e.StatusCode, e.Message).ConfigureAwait(false);
+                return;
+            }
             var code = e.StatusCode == StatusCodes.Status413PayloadTooLarge ? "payload_too_large" : "bad_request";
             await OpenAiError.WriteAsync(context, e.StatusCode, code, e.Message).ConfigureAwait(false);
         }

@@ -3,7 +3,6 @@ using EdgeLLM.Service.Contract;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Serving.Configuration;
 using Microsoft.AspNetCore.Http;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Options;
 
 namespace EdgeLLM.Service.Rest;
@@ -24,7 +23,7 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
 
     public async Task HandleAsync(HttpContext context, bool chat)
     {
-        var body = await ReadBodyAsync(context.Request, context.RequestAborted).ConfigureAwait(false);
+        var body = await RequestBody.ReadAsync(context.Request, _maxBytes, context.RequestAborted).ConfigureAwait(false);
         if (body is null)
         {
             gateway.RecordRejected(Transport, GenerationErrorCode.PayloadTooLarge);
@@ -156,32 +155,5 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         await response.Body.WriteAsync(json, cancellationToken).ConfigureAwait(false);
         await response.Body.WriteAsync(EventEnd, cancellationToken).ConfigureAwait(false);
         await response.Body.FlushAsync(cancellationToken).ConfigureAwait(false);
-    }
-
-    /// <summary>The body, or null when it is larger than the limit (read no further than that).</summary>
-    private async Task<byte[]?> ReadBodyAsync(HttpRequest request, CancellationToken cancellationToken)
-    {
-        if (request.ContentLength > _maxBytes)
-        {
-            return null;
-        }
-        // This endpoint counts the bytes itself and answers 413 in JSON; Kestrel's server-wide limit (a backstop for
-        // the other routes) must not cut a chunked body short first with an empty 413 and a closed connection.
-        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } limit)
-        {
-            limit.MaxRequestBodySize = null;
-        }
-        using var buffer = new MemoryStream();
-        var chunk = new byte[16384];
-        int read;
-        while ((read = await request.Body.ReadAsync(chunk, cancellationToken).ConfigureAwait(false)) > 0)
-        {
-            if (buffer.Length + read > _maxBytes)
-            {
-                return null;
-            }
-            buffer.Write(chunk, 0, read);
-        }
-        return buffer.ToArray();
     }
 }

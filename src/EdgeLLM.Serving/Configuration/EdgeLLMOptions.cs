@@ -18,6 +18,13 @@ public sealed class EdgeLLMOptions
     /// <summary>A model directory or id; default: the embedded model.</summary>
     public string? Model { get; set; }
 
+    /// <summary>
+    /// Further folders of models this device offers beside the serving one (each a model directory, or a folder of
+    /// them); with the state directory's <c>models/</c> (OTA versions included) they are what Ollama's
+    /// <c>/api/tags</c> lists and what a request may name to have it loaded on demand (docs/OLLAMA.md).
+    /// </summary>
+    public IList<string> ModelDirectories { get; } = [];
+
     /// <summary>Seconds in-flight requests get to finish when the service stops.</summary>
     public int ShutdownDrainSeconds { get; set; } = 20;
 

@@ -11,7 +11,7 @@ namespace EdgeLLM.Service.Tests.Fuzz;
 /// at, just under and just over the size limit. JSON is written as text so that it can hold what no serializer
 /// writes (lone surrogate escapes). Used by the fuzz tests and the soak tool; the same seed gives the same bodies.
 /// </summary>
-internal sealed class HostilePayloads(Random random, int limitBytes)
+internal sealed class HostilePayloads(Random random, int limitBytes, bool ollama = false)
 {
     /// <summary>JSON string contents (already escaped where needed) chosen for the trouble they cause.</summary>
     private static readonly string[] NastyStrings =
@@ -34,6 +34,13 @@ internal sealed class HostilePayloads(Random random, int limitBytes)
         "stop", "stream", "response_format", "priority", "energy_budget_j", "deadline_ms", "reply_to", "n", "logprobs", "echo",
     ];
 
+    /// <summary>Ollama's fields (<c>/api/chat</c>, <c>/api/generate</c>), for a generator made with <c>ollama: true</c>.</summary>
+    private static readonly string[] OllamaFields =
+    [
+        "model", "prompt", "system", "raw", "messages", "options", "format", "tools", "keep_alive", "stream", "think", "images",
+        "context", "suffix", "priority", "deadline_ms",
+    ];
+
     /// <summary>What kind of body the last call made, for the failure message.</summary>
     public string LastKind { get; private set; } = "";
 
@@ -42,6 +49,25 @@ internal sealed class HostilePayloads(Random random, int limitBytes)
 
     /// <summary>An OpenAI body for <c>/v1/chat/completions</c> (<paramref name="chat"/>) or <c>/v1/completions</c>.</summary>
     public byte[] Rest(bool chat) => Next(Base(mqtt: false, chat, id: null, replyTo: null));
+
+    /// <summary>An Ollama body for <c>/api/chat</c> (<paramref name="chat"/>) or <c>/api/generate</c>.</summary>
+    public byte[] Ollama(bool chat)
+    {
+        var fields = new List<(string Name, string Json)> { ("model", "\"iot-assist\"") };
+        fields.Add(chat ? ("messages", "[{\"role\":\"user\",\"content\":\"turn on the lights\"}]") : ("prompt", "\"report the status of\""));
+        // Small answers keep thousands of cases quick; the limits are what is under test, not the model.
+        fields.Add(("options", $"{{\"num_predict\":{random.Next(1, 5).ToString(CultureInfo.InvariantCulture)}}}"));
+        fields.Add(("stream", random.Next(2) == 0 ? "true" : "false"));
+        if (random.Next(4) == 0)
+        {
+            fields.Add(("format", random.Next(2) == 0 ? "\"json\"" : "{\"type\":\"object\",\"properties\":{\"a\":{\"type\":\"integer\"}},\"required\":[\"a\"]}"));
+        }
+        if (random.Next(4) == 0)
+        {
+            fields.Add(("keep_alive", new[] { "-1", "0", "\"5m\"", "\"soon\"", "300" }[random.Next(5)]));
+        }
+        return Next(fields);
+    }
 
     private byte[] Next(List<(string Name, string Json)> fields)
     {
@@ -53,7 +79,8 @@ internal sealed class HostilePayloads(Random random, int limitBytes)
                 return Utf8(fields);
             case < 42:
                 LastKind = "field of a random type";
-                Set(fields, Fields[random.Next(Fields.Length)], Value(depth: 0));
+                var names = ollama ? OllamaFields : Fields;
+                Set(fields, names[random.Next(names.Length)], Value(depth: 0));
                 return Utf8(fields);
             case < 57:
                 LastKind = "field at the edge of a limit";

@@ -1,0 +1,88 @@
+using System.Net;
+using System.Text.Json;
+using EdgeLLM.Service.Tests.Hosting;
+
+namespace EdgeLLM.Service.Tests.Fuzz;
+
+/// <summary>
+/// Issue 18's REST property on Ollama's routes: every hostile body to <c>/api/chat</c> and <c>/api/generate</c> gets one
+/// answer, an Ollama object (or NDJSON stream ending in <c>done: true</c> or an <c>{"error"}</c> line) or a 4xx
+/// <c>{"error":"…"}</c>, never a 5xx, an empty body or a dropped connection; and the service keeps serving.
+/// </summary>
+public sealed class OllamaFuzzTests
+{
+    private const int BodyLimit = 2048;
+
+    [Fact]
+    public async Task Every_ollama_request_gets_one_answer_or_one_json_error_and_the_service_keeps_serving()
+    {
+        await using var service = await RunningService.StartAsync(new Dictionary<string, string> { ["EdgeLLM:Http:MaxRequestBytes"] = BodyLimit.ToString() });
+        var random = new Random(FuzzSettings.Seed);
+        var payloads = new HostilePayloads(random, BodyLimit, ollama: true);
+        var cases = 1000 * FuzzSettings.Scale;
+        var work = Enumerable.Range(0, cases).Select(i =>
+        {
+            var chat = random.Next(2) == 0;
+            return (Index: i, Chat: chat, Body: payloads.Ollama(chat), Kind: payloads.LastKind, Chunked: random.Next(3) == 0);
+        }).ToList();
+        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
+        using var window = new SemaphoreSlim(8);
+        await Task.WhenAll(work.Select(async c =>
+        {
+            await window.WaitAsync();
+            try
+            {
+                var status = await SendAsync(service.Http, c.Chat, c.Body, c.Chunked, $"{FuzzSettings.Reproduce(c.Index)} ({c.Kind}, chunked {c.Chunked})");
+                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
+            }
+            finally
+            {
+                window.Release();
+            }
+        }));
+        Assert.True(statuses.GetValueOrDefault(200) > cases / 20, string.Join(", ", statuses));
+        Assert.True(statuses.GetValueOrDefault(400) > cases / 4, string.Join(", ", statuses));
+        Assert.True(statuses.GetValueOrDefault(413) > 0, string.Join(", ", statuses));
+        using var after = await service.Http.PostAsync("/api/generate", new StringContent("{\"model\":\"iot-assist\",\"prompt\":\"hello\",\"stream\":false,\"options\":{\"num_predict\":2}}", System.Text.Encoding.UTF8, "application/json"));
+        Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    private static async Task<int> SendAsync(HttpClient http, bool chat, byte[] body, bool chunked, string reproduce)
+    {
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(body), 700) : new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await http.PostAsync(chat ? "/api/chat" : "/api/generate", content);
+        }
+        catch (HttpRequestException e)
+        {
+            Assert.Fail($"{reproduce}: no response: {e.Message} {e.InnerException?.Message}\npayload: {FuzzSettings.Show(body)}");
+            throw;
+        }
+        using var response = sent;
+        var text = await response.Content.ReadAsStringAsync();
+        var status = (int)response.StatusCode;
+        var where = $"{reproduce}: HTTP {status} {text}\npayload: {FuzzSettings.Show(body)}";
+        Assert.True(status is 200 or 400 or 404 or 413 or 429 or 503, where);
+        var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        if (status != 200)
+        {
+            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            using var error = JsonDocument.Parse(text);
+            Assert.False(string.IsNullOrEmpty(error.RootElement.GetProperty("error").GetString()), where);
+            return status;
+        }
+        // One object, or NDJSON whose every line is an answer and whose last says done (or is the error).
+        foreach (var line in lines[..^1])
+        {
+            using var part = JsonDocument.Parse(line);
+            Assert.False(part.RootElement.GetProperty("done").GetBoolean(), where);
+        }
+        using var last = JsonDocument.Parse(lines[^1]);
+        Assert.True(last.RootElement.TryGetProperty("error", out _) || last.RootElement.GetProperty("done").GetBoolean(), where);
+        return status;
+    }
+}
