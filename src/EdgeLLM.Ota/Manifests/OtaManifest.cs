@@ -49,6 +49,14 @@ public sealed partial class OtaManifest
     /// <summary>True when the manifest may replace a newer active version of the same model.</summary>
     public bool AllowDowngrade { get; private init; }
 
+    /// <summary>
+    /// True for an abort notice (<c>"abort": true</c>, an extension documented in docs/OTA.md): the rollout of this model
+    /// version is stopped. Devices that switched to it roll back, devices updating to it stop, others do nothing. An abort
+    /// is signed like any manifest and carries <c>rollout.percent</c> 0, so a device that does not know the field refuses
+    /// it as <c>not_in_rollout</c> and never installs it.
+    /// </summary>
+    public bool Abort { get; private init; }
+
     /// <summary>The base64 signature, or null for an unsigned manifest.</summary>
     public string? Signature { get; private init; }
 
@@ -120,6 +128,22 @@ public sealed partial class OtaManifest
             };
         }
 
+        var abort = false;
+        if (root.TryGetProperty("abort", out var abortElement) && abortElement.ValueKind != JsonValueKind.Null)
+        {
+            abort = abortElement.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new OtaManifestException("abort", "must be true or false"),
+            };
+        }
+
+        if (abort && rollout.Percent != 0)
+        {
+            throw new OtaManifestException("rollout.percent", "must be 0 in an abort notice (so that devices that do not know \"abort\" never install it)");
+        }
+
         string? signature = null;
         if (root.TryGetProperty(SignatureField, out var signatureElement) && signatureElement.ValueKind != JsonValueKind.Null)
         {
@@ -142,6 +166,7 @@ public sealed partial class OtaManifest
             MinRuntime = minRuntime,
             Rollout = rollout,
             AllowDowngrade = allowDowngrade,
+            Abort = abort,
             Signature = signature,
             CanonicalBytes = canonical,
         };
