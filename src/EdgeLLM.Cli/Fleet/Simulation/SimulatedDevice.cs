@@ -20,7 +20,7 @@ namespace EdgeLLM.Cli.Fleet.Simulation;
 /// The device owns its state: every change runs on its own chain of tasks, one at a time, in arrival order (as
 /// <c>OtaUpdater</c> runs one update at a time). Only an abort acts at once, cancelling the update it stops.
 /// </remarks>
-internal sealed class SimulatedDevice
+internal sealed partial class SimulatedDevice
 {
     private readonly FleetSimulatorOptions _options;
     private readonly OtaDeviceContext _context;
@@ -143,7 +143,15 @@ internal sealed class SimulatedDevice
         {
             // The simulator stops, or an abort stopped a silent device's update (it says nothing, as ever).
         }
+        catch (FleetBrokerException e)
+        {
+            // A real device would report again after reconnecting; the simulated one says so and takes the next message.
+            LogPublishFailed(_logger, Id, manifest.ToString(), e.Message);
+        }
     }
+
+    [LoggerMessage(EventId = 7403, Level = LogLevel.Warning, Message = "Simulated device {Device} could not report on {Manifest}: {Reason}")]
+    private static partial void LogPublishFailed(ILogger logger, string device, string manifest, string reason);
 
     private async Task UpdateAsync(OtaManifest manifest, CancellationToken cancellationToken)
     {
