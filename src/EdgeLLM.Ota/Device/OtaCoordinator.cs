@@ -200,6 +200,30 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// The operator aborted the rollout of <paramref name="abort"/>'s version: when it is the active version (confirmed
+    /// or not), the device goes back to the previous one through the one rollback path and reports <c>rolled_back</c>
+    /// (<c>rollout_aborted</c>). Null when that version does not serve here: nothing changes.
+    /// </summary>
+    public async Task<OtaStatus?> RollBackAbortedAsync(OtaManifest abort, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Journal.Active is not { Builtin: false } active || active.Model != abort.Model || active.Version != abort.Version)
+            {
+                return null;
+            }
+
+            return await RollBackHoldingGateAsync(active, OtaErrorCode.RolloutAborted, "the operator aborted the rollout of this version", activate: true,
+                cancellationToken, evenIfConfirmed: true).ConfigureAwait(false);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
     /// <summary>Removes versions beyond <c>Ota:KeepVersions</c> (never the active, previous or a journaled one) and orphans; failures are logged.</summary>
     public async Task PruneAsync(CancellationToken cancellationToken)
     {
@@ -261,17 +285,19 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
     }
 
     /// <summary>
-    /// The one rollback path: when <paramref name="failed"/> is still the active, unconfirmed version, points the link
+    /// The one rollback path: when <paramref name="failed"/> is still the active, unconfirmed version (or confirmed, when
+    /// <paramref name="evenIfConfirmed"/>: an operator's abort), points the link
     /// and the journal back at the previous version, activates it (when <paramref name="activate"/>; at start-up nothing
     /// serves yet), reports <c>rolled_back</c> and prunes. Null when there was nothing to roll back.
     /// </summary>
-    private async Task<OtaStatus?> RollBackHoldingGateAsync(OtaStateEntry failed, OtaErrorCode code, string reason, bool activate, CancellationToken cancellationToken)
+    private async Task<OtaStatus?> RollBackHoldingGateAsync(
+        OtaStateEntry failed, OtaErrorCode code, string reason, bool activate, CancellationToken cancellationToken, bool evenIfConfirmed = false)
     {
         OtaInstalledModel failedModel;
         OtaInstalledModel? serving;
         lock (_lock)
         {
-            if (!failed.SameVersionAs(_journal.Active) || _journal.ActiveConfirmed)
+            if (!failed.SameVersionAs(_journal.Active) || _journal.ActiveConfirmed && !evenIfConfirmed)
             {
                 return null;
             }

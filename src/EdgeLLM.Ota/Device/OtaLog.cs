@@ -64,4 +64,7 @@ internal static partial class OtaLog
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Warning, Message = "Duplicate OTA update {Model}@{Version} ignored: it is already {Where}")]
     public static partial void DuplicateIgnored(ILogger logger, string model, string version, string where);
+
+    [LoggerMessage(EventId = 7021, Level = LogLevel.Warning, Message = "OTA rollout of {Model}@{Version} aborted by the operator (signed abort notice)")]
+    public static partial void RolloutAborted(ILogger logger, string model, string version);
 }

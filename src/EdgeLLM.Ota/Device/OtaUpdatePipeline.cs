@@ -20,8 +20,15 @@ internal sealed class OtaUpdatePipeline(
 
     private OtaStatusReporter Status => coordinator.Status;
 
-    public async Task<OtaResult> RunAsync(OtaManifest manifest, string manifestJson, CancellationToken cancellationToken)
+    /// <param name="manifest">The update.</param>
+    /// <param name="manifestJson">Its JSON, journaled while it is pending.</param>
+    /// <param name="cancellationToken">Stops everything: the updater is being disposed.</param>
+    /// <param name="aborted">Stops the update before its switch (an operator's abort); the switch itself is never cut short.</param>
+    public async Task<OtaResult> RunAsync(OtaManifest manifest, string manifestJson, CancellationToken cancellationToken, CancellationToken aborted = default)
     {
+        using var beforeSwitch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted);
+        var switchToken = cancellationToken;
+        cancellationToken = beforeSwitch.Token;
         OtaLog.ManifestReceived(logger, manifest.Model, manifest.Version);
         var downloaded = false;
         try
@@ -55,7 +62,8 @@ internal sealed class OtaUpdatePipeline(
             {
                 CheckModelInfo(manifest, stagedModel);
                 await TestAsync(manifest, stagedModel, cancellationToken).ConfigureAwait(false);
-                return await coordinator.SwitchAsync(manifest, stagedModel, bundle, step => Step(step, manifest), cancellationToken).ConfigureAwait(false);
+                aborted.ThrowIfCancellationRequested();
+                return await coordinator.SwitchAsync(manifest, stagedModel, bundle, step => Step(step, manifest), switchToken).ConfigureAwait(false);
             }
             finally
             {
