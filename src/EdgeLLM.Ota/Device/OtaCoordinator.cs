@@ -191,7 +191,7 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
             step(OtaStep.Activated);
             OtaLog.UpdateActive(_logger, manifest.Model, manifest.Version, installed.Directory);
             var active = new OtaStatus(manifest.Model, manifest.Version, OtaPhase.Active, 1, null);
-            await Status.ReportAsync(active, cancellationToken).ConfigureAwait(false);
+            active = await Status.ReportAsync(active, cancellationToken).ConfigureAwait(false);
             return new OtaResult(active, null, true);
         }
         finally
@@ -325,7 +325,7 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
 
         var status = new OtaStatus(failedModel.Model, failedModel.Version, OtaPhase.RolledBack, 0,
             $"{OtaUpdateException.WireName(code)}: {reason}; rolled back to {target}");
-        await Status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
+        status = await Status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
         PruneHoldingGate();
         return status;
     }

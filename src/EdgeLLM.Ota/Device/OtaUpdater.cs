@@ -58,7 +58,7 @@ public sealed class OtaUpdater : IAsyncDisposable
         var status = new OtaStatusReporter(host.Status, _logger, settings.ProgressStepPercent);
         _coordinator = new OtaCoordinator(device, settings, host.Activator, status, _logger, time);
         var downloader = new OtaBundleDownloader(httpClient, settings.DownloadSettings, _logger, time);
-        _pipeline = new OtaUpdatePipeline(settings, device, _coordinator, host.Validator, downloader, stepObserver, _logger);
+        _pipeline = new OtaUpdatePipeline(settings, device, _coordinator, host.Validator, downloader, new OtaFileFetcher(downloader, _logger), stepObserver, _logger);
     }
 
     /// <summary>The last status reported (for <c>/metrics</c>), or null before the first.</summary>
