@@ -5,7 +5,7 @@ namespace EdgeLLM.Cli.Ota;
 
 /// <summary>
 /// <c>edgellm ota pack MODEL_DIR --out DIR [--model ID] [--version V] [--url URL] [--min-runtime X]
-/// [--rollout-percent P] [--rollout-seed S] [--allow-downgrade] [--files-url BASE/] [--against PREVIOUS_DIR]</c>: bundle and
+/// [--rollout-percent P] [--rollout-seed S] [--allow-downgrade] [--files-url BASE/] [--against PREVIOUS_DIR] [--with-draft]</c>: bundle and
 /// unsigned manifest, with the files listed (and written alone) for delta downloads, and the saving against a previous version.
 /// </summary>
 internal static class OtaPackCommand
@@ -22,10 +22,11 @@ internal static class OtaPackCommand
         var seed = new Option<string?>("--rollout-seed") { Description = "Seed of the rollout hash (default: <model>-<version>)" };
         var downgrade = new Option<bool>("--allow-downgrade") { Description = "Let devices with a newer version install this one" };
         var filesUrl = new Option<string?>("--files-url") { Description = "Also publish each file alone under this base URL (ending in '/'); devices then download only what changed" };
+        var withDraft = new Option<bool>("--with-draft") { Description = "Bundle the draft the model's edgellm_model.json names with it (in draft/)" };
         var against = new Option<string?>("--against") { Description = "A previous version's model directory: report what a device holding it downloads" };
         var command = new Command("pack", "Pack a model directory into an OTA bundle and write its unsigned manifest.")
         {
-            directory, output, model, version, url, minRuntime, percent, seed, downgrade, filesUrl, against,
+            directory, output, model, version, url, minRuntime, percent, seed, downgrade, filesUrl, against, withDraft,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -43,6 +44,7 @@ internal static class OtaPackCommand
                     AllowDowngrade = parse.GetValue(downgrade),
                     FilesUrl = parse.GetValue(filesUrl),
                     Against = parse.GetValue(against),
+                    IncludeDraft = parse.GetValue(withDraft),
                 }, cancellationToken).ConfigureAwait(false);
                 var manifest = packed.Manifest;
                 await console.Output.WriteLineAsync($"bundle:   {packed.BundlePath} ({manifest.Size} bytes, {packed.FileCount} entries)").ConfigureAwait(false);

@@ -66,6 +66,22 @@ public static class OtaBundlePacker
             throw new OtaPackException($"--rollout-percent must be 0 to 100, not {request.RolloutPercent}");
         }
 
+        var withDraft = request.IncludeDraft ? OtaDraftBundling.Prepare(modelDirectory) : null;
+        try
+        {
+            return await PackDirectoryAsync(request, withDraft ?? modelDirectory, model, version, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (withDraft is not null)
+            {
+                Directory.Delete(withDraft, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<OtaPackResult> PackDirectoryAsync(OtaPackRequest request, string modelDirectory, string model, string version, CancellationToken cancellationToken)
+    {
         var files = CollectFiles(modelDirectory);
         var modelInfo = OtaModelInfo.ForBundle(modelDirectory, model, version);
         if (modelInfo is not null && !files.Contains(ModelInfoFile))

@@ -37,6 +37,12 @@ public sealed record OtaPackRequest(string ModelDirectory, string OutputDirector
     /// <summary>A previous version's model directory: the result says how much a device holding it downloads (<see cref="OtaPackResult.Delta"/>).</summary>
     public string? Against { get; init; }
 
+    /// <summary>
+    /// Bundles the draft the model's <c>edgellm_model.json</c> names (<c>"draft": "../iot-assist"</c>) with it, in
+    /// <c>draft/</c> (<see cref="OtaDraftBundling"/>), so that the device installs, tests and switches the pair together.
+    /// </summary>
+    public bool IncludeDraft { get; init; }
+
     /// <summary>Writes <c>"allow_downgrade": true</c>.</summary>
     public bool AllowDowngrade { get; init; }
 }
