@@ -74,6 +74,7 @@ internal static class FleetSimulateCommand
                     await simulator.StartAsync(cancellationToken).ConfigureAwait(false);
                     await console.Output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                         $"simulating {simulator.Devices.Count} devices on {options}; Ctrl-C to stop")).ConfigureAwait(false);
+                    await console.Output.FlushAsync(cancellationToken).ConfigureAwait(false);
                     await simulator.Completion.WaitAsync(cancellationToken).ConfigureAwait(false);
                     await console.Error.WriteLineAsync("error: the broker closed the connection").ConfigureAwait(false);
                     return FleetExitCodes.Broker;

@@ -20,7 +20,7 @@ internal sealed partial class FleetSimulator : IAsyncDisposable
     private readonly ILogger _logger;
     private readonly Dictionary<string, SimulatedDevice> _devices = new(StringComparer.Ordinal);
     private readonly CancellationTokenSource _stopping = new();
-    private readonly OtaTrustedKeySet _keys;
+    private OtaTrustedKeySet? _keys;
     private FleetConnection? _connection;
     private Task _dispatch = Task.CompletedTask;
 
@@ -31,17 +31,12 @@ internal sealed partial class FleetSimulator : IAsyncDisposable
         options.Validate();
         _topics = new FleetTopics(options.Root);
         _logger = logger ?? NullLogger.Instance;
-        _keys = OtaTrustedKeySet.LoadDirectory(options.TrustedKeysDir);
-        foreach (var id in options.DeviceIds())
-        {
-            _devices.Add(id, new SimulatedDevice(id, options, _keys, PublishAsync, _logger));
-        }
     }
 
-    /// <summary>The devices by id.</summary>
+    /// <summary>The devices by id (once started).</summary>
     public IReadOnlyDictionary<string, SimulatedDevice> Devices => _devices;
 
-    /// <summary>Connects, publishes every device's retained status and subscribes to the manifest topics.</summary>
+    /// <summary>Loads the trusted keys, makes the devices, connects, publishes every device's retained status and subscribes to the manifest topics.</summary>
     /// <exception cref="FleetBrokerException">The broker could not be reached or refused.</exception>
     public async Task StartAsync(CancellationToken cancellationToken)
     {
@@ -49,6 +44,13 @@ internal sealed partial class FleetSimulator : IAsyncDisposable
         if (_connection is not null)
         {
             throw new InvalidOperationException("the simulator is already started");
+        }
+
+        // One key set for every device: they all trust the same directory, and a thousand copies of it would be waste.
+        _keys = OtaTrustedKeySet.LoadDirectory(_options.TrustedKeysDir);
+        foreach (var id in _options.DeviceIds())
+        {
+            _devices.Add(id, new SimulatedDevice(id, _options, _keys, PublishAsync, _logger));
         }
 
         _connection = await FleetConnection.ConnectAsync(_broker, _topics, cancellationToken, _options.Time).ConfigureAwait(false);
@@ -87,7 +89,7 @@ internal sealed partial class FleetSimulator : IAsyncDisposable
             await _connection.DisposeAsync().ConfigureAwait(false);
         }
 
-        _keys.Dispose();
+        _keys?.Dispose();
         _stopping.Dispose();
     }
 
