@@ -79,14 +79,14 @@ internal static class FleetSimulateCommand
                     await console.Error.WriteLineAsync("error: the broker closed the connection").ConfigureAwait(false);
                     return FleetExitCodes.Broker;
                 }
+                catch (Exception e) when (e is FleetBrokerException or OperationCanceledException && cancellationToken.IsCancellationRequested)
+                {
+                    return FleetExitCodes.Ok; // Ctrl-C, even while starting (MQTTnet may report a cancelled call as a communication error).
+                }
                 catch (FleetBrokerException e)
                 {
                     await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
                     return FleetExitCodes.Broker;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    return FleetExitCodes.Ok; // Ctrl-C is how a simulation ends.
                 }
             }
         });

@@ -24,6 +24,12 @@ public sealed class FleetSimulateCommandTests
             var run = CliApp.RunAsync(["fleet", "simulate", "--devices", "25", "--group", "dry", "--prefix", "dry-", "--trusted-keys", keys,
                 "--broker", $"{broker.Host}:{broker.Port}"], output, new StringWriter(), null, interrupt.Token);
 
+            // The command says it is simulating once every device is online and the manifest topics are subscribed.
+            using (var started = new CancellationTokenSource(TimeSpan.FromMinutes(1)))
+            {
+                Assert.StartsWith("simulating 25 devices on mqtt://", await output.Lines.ReadAsync(started.Token));
+            }
+
             await watcher.WaitUntilAsync(v => v.Devices.Count(d => d.State == "online") == 25, "25 simulated devices online", TimeSpan.FromMinutes(1));
             Assert.All(watcher.View.Devices, d => Assert.Equal(("dry", "iot-assist", "2026.11.1"), (d.Group, d.Model, d.ModelVersion)));
             Assert.Equal("dry-0001", watcher.View.Devices.First().Id);
