@@ -18,6 +18,15 @@ namespace EdgeLLM.Ota;
 /// <param name="Error">For <see cref="OtaPhase.Rejected"/> and <see cref="OtaPhase.RolledBack"/>: <c>"code: message"</c>, the code one of <see cref="OtaErrorCode"/> in snake_case.</param>
 public sealed record OtaStatus(string Model, string Version, OtaPhase Phase, double Progress, string? Error)
 {
+    /// <summary>
+    /// Bytes this update downloaded (<c>downloaded_bytes</c>, an extension: docs/OTA.md), once known; null before, and
+    /// left out of the JSON then. With a manifest's <c>files</c> only what the device did not hold is downloaded.
+    /// </summary>
+    public long? DownloadedBytes { get; init; }
+
+    /// <summary>Bytes of files reused from versions already on the device (<c>reused_bytes</c>), with <see cref="DownloadedBytes"/>.</summary>
+    public long? ReusedBytes { get; init; }
+
     /// <summary>The phase as written in the JSON (<c>downloading</c>, …, <c>rolled_back</c>, <c>rejected</c>).</summary>
     public string PhaseName => ToWireName(Phase);
 
@@ -51,6 +60,12 @@ public sealed record OtaStatus(string Model, string Version, OtaPhase Phase, dou
             else
             {
                 writer.WriteNull("code");
+            }
+
+            if (DownloadedBytes is { } downloaded)
+            {
+                writer.WriteNumber("downloaded_bytes", downloaded);
+                writer.WriteNumber("reused_bytes", ReusedBytes ?? 0);
             }
 
             writer.WriteEndObject();

@@ -9,5 +9,7 @@ public static class FleetCommand
     public static Command Create() => new("fleet", "The fleet through its MQTT broker: device states, served versions and rollouts.")
     {
         FleetStatusCommand.Create(),
+        Rollouts.FleetRolloutCommand.Create(),
+        Simulation.FleetSimulateCommand.Create(),
     };
 }

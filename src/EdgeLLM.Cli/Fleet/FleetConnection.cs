@@ -18,12 +18,20 @@ namespace EdgeLLM.Cli.Fleet;
 internal sealed class FleetConnection : IAsyncDisposable
 {
     private static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(15);
+
+    /// <summary>
+    /// QoS 1 publications awaiting their acknowledgement at once. A broker disconnects a client that exceeds the Receive
+    /// Maximum it announced (Mosquitto: 20 by default) and MQTTnet does not hold back for it; a thousand simulated devices
+    /// reporting together would.
+    /// </summary>
+    private const int MaxInFlight = 16;
     private readonly IMqttClient _client;
     private readonly FleetTopics _topics;
     private readonly TimeProvider _time;
     private readonly X509Certificate2Collection _certificates;
     private readonly Channel<FleetMessage> _messages = Channel.CreateUnbounded<FleetMessage>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Lock _syncLock = new();
+    private readonly SemaphoreSlim _inFlight = new(MaxInFlight);
     private (string Nonce, TaskCompletionSource Arrived)? _sync;
     private bool _syncSubscribed;
 
@@ -104,6 +112,7 @@ internal sealed class FleetConnection : IAsyncDisposable
             .WithContentType(payload.IsEmpty ? null : "application/json")
             .Build();
         MqttClientPublishResult result;
+        await _inFlight.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             result = await _client.PublishAsync(message, cancellationToken).ConfigureAwait(false);
@@ -111,6 +120,10 @@ internal sealed class FleetConnection : IAsyncDisposable
         catch (MqttCommunicationException e)
         {
             throw new FleetBrokerException($"publishing to {topic} failed: {Describe(e)}", e);
+        }
+        finally
+        {
+            _inFlight.Release();
         }
 
         if (result.ReasonCode is not (MqttClientPublishReasonCode.Success or MqttClientPublishReasonCode.NoMatchingSubscribers))
@@ -190,6 +203,7 @@ internal sealed class FleetConnection : IAsyncDisposable
         }
 
         _client.Dispose();
+        _inFlight.Dispose();
         foreach (var certificate in _certificates)
         {
             certificate.Dispose();

@@ -21,6 +21,9 @@ internal sealed record FleetDevice(string Id)
 
     public string? Profile { get; init; }
 
+    /// <summary>The device's OTA group (<c>ota_group</c>, an extension of the status, docs/OTA.md); null from devices that do not say.</summary>
+    public string? Group { get; init; }
+
     /// <summary>The status's <c>since</c>: when the service started serving (absent from the Last Will's offline status).</summary>
     public DateTimeOffset? Since { get; init; }
 
@@ -37,7 +40,7 @@ internal sealed record FleetDevice(string Id)
     {
         if (payload.IsEmpty)
         {
-            return this with { State = null, Model = null, ModelVersion = null, RuntimeVersion = null, ExecutionProvider = null, Profile = null, Since = null };
+            return this with { State = null, Model = null, ModelVersion = null, RuntimeVersion = null, ExecutionProvider = null, Profile = null, Group = null, Since = null };
         }
 
         try
@@ -61,6 +64,7 @@ internal sealed record FleetDevice(string Id)
                     RuntimeVersion = FleetJsonFields.String(root, "runtime_version"),
                     ExecutionProvider = FleetJsonFields.String(root, "execution_provider"),
                     Profile = FleetJsonFields.String(root, "device_profile"),
+                    Group = FleetJsonFields.String(root, "ota_group"),
                     Since = FleetJsonFields.Time(root, "since"),
                 };
         }

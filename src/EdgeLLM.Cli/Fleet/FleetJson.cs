@@ -7,7 +7,7 @@ namespace EdgeLLM.Cli.Fleet;
 /// <summary>
 /// <c>fleet status --json</c>: one JSON object per snapshot,
 /// <c>{"broker","root","devices":[{"device","state","model","model_version","runtime_version","execution_provider",
-/// "device_profile","since","last_seen","ota":{"model","version","phase","progress","error","code"}|null}],
+/// "device_profile","since","last_seen","ota":{"model","version","phase","progress","error","code"[,"downloaded_bytes","reused_bytes"]}|null}],
 /// "rollouts":[{"model","version","devices","active","in_progress","rejected","rolled_back","not_in_rollout"}]}</c>.
 /// </summary>
 internal static class FleetJson
@@ -42,6 +42,12 @@ internal static class FleetJson
                     w.WriteNumber("progress", ota.Progress);
                     StringOrNull(w, "error", ota.Error);
                     StringOrNull(w, "code", ota.ErrorCode);
+                    if (ota.DownloadedBytes is { } downloaded)
+                    {
+                        w.WriteNumber("downloaded_bytes", downloaded);
+                        w.WriteNumber("reused_bytes", ota.ReusedBytes ?? 0);
+                    }
+
                     w.WriteEndObject();
                 }
                 else

@@ -66,6 +66,22 @@ public static class OtaBundlePacker
             throw new OtaPackException($"--rollout-percent must be 0 to 100, not {request.RolloutPercent}");
         }
 
+        var withDraft = request.IncludeDraft ? OtaDraftBundling.Prepare(modelDirectory) : null;
+        try
+        {
+            return await PackDirectoryAsync(request, withDraft ?? modelDirectory, model, version, cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (withDraft is not null)
+            {
+                Directory.Delete(withDraft, recursive: true);
+            }
+        }
+    }
+
+    private static async Task<OtaPackResult> PackDirectoryAsync(OtaPackRequest request, string modelDirectory, string model, string version, CancellationToken cancellationToken)
+    {
         var files = CollectFiles(modelDirectory);
         var modelInfo = OtaModelInfo.ForBundle(modelDirectory, model, version);
         if (modelInfo is not null && !files.Contains(ModelInfoFile))
@@ -87,10 +103,88 @@ public static class OtaBundlePacker
             var u when u.EndsWith('/') => u + Path.GetFileName(bundlePath),
             var u => u,
         };
-        var manifestJson = WriteManifest(request, model, version, url, sha256, size);
+        List<(string Path, long Size, string Sha256)>? listed = null;
+        string? filesDirectory = null;
+        if (request.FilesUrl is not null || request.Against is not null)
+        {
+            if (request.FilesUrl is { } filesUrl && !filesUrl.EndsWith('/'))
+            {
+                throw new OtaPackException($"--files-url '{filesUrl}' must be a base URL ending in '/'");
+            }
+
+            filesDirectory = request.FilesUrl is null ? null : Path.GetFullPath(Path.Combine(request.OutputDirectory, baseName));
+            listed = await WriteFilesAsync(modelDirectory, files, modelInfo, filesDirectory, cancellationToken).ConfigureAwait(false);
+        }
+
+        var manifestJson = WriteManifest(request, model, version, url, sha256, size, request.FilesUrl is null ? null : listed, baseName);
         DurableFileSystem.WriteAllBytesAtomically(manifestPath, manifestJson);
         var manifest = OtaManifest.Parse(manifestJson, requirePublishableUrl: false);
-        return new OtaPackResult(bundlePath, manifestPath, manifest, files.Count);
+        return new OtaPackResult(bundlePath, manifestPath, manifest, files.Count)
+        {
+            FilesDirectory = filesDirectory,
+            Delta = request.Against is { } against ? await DeltaAsync(against, listed!, cancellationToken).ConfigureAwait(false) : null,
+        };
+    }
+
+    /// <summary>Size and SHA-256 of every file of the bundle, copied into <paramref name="filesDirectory"/> when given (the per-file layout devices fetch).</summary>
+    private static async Task<List<(string Path, long Size, string Sha256)>> WriteFilesAsync(
+        string root, List<string> entries, byte[]? modelInfo, string? filesDirectory, CancellationToken cancellationToken)
+    {
+        if (filesDirectory is not null && Directory.Exists(filesDirectory))
+        {
+            Directory.Delete(filesDirectory, recursive: true);
+        }
+
+        var listed = new List<(string, long, string)>();
+        foreach (var entry in entries.Where(e => !e.EndsWith('/')))
+        {
+            // The bundle's edgellm_model.json may be the rewritten one (the manifest's id and version): list that one.
+            var bytes = entry == ModelInfoFile && modelInfo is not null ? modelInfo : null;
+            var source = Path.Combine(root, entry.Replace('/', Path.DirectorySeparatorChar));
+            if (filesDirectory is not null)
+            {
+                var target = Path.Combine(filesDirectory, entry.Replace('/', Path.DirectorySeparatorChar));
+                Directory.CreateDirectory(Path.GetDirectoryName(target)!);
+                if (bytes is not null)
+                {
+                    await File.WriteAllBytesAsync(target, bytes, cancellationToken).ConfigureAwait(false);
+                }
+                else
+                {
+                    File.Copy(source, target);
+                }
+
+                source = target;
+            }
+            else if (bytes is not null)
+            {
+                listed.Add((entry, bytes.Length, Convert.ToHexStringLower(SHA256.HashData(bytes))));
+                continue;
+            }
+
+            var (size, sha256) = await HashFileAsync(source, cancellationToken).ConfigureAwait(false);
+            listed.Add((entry, size, sha256));
+        }
+
+        return listed;
+    }
+
+    private static async Task<OtaPackDelta> DeltaAsync(string against, List<(string Path, long Size, string Sha256)> files, CancellationToken cancellationToken)
+    {
+        var previous = Path.GetFullPath(against);
+        if (!Directory.Exists(previous))
+        {
+            throw new OtaPackException($"--against {previous} is not a directory");
+        }
+
+        var held = new HashSet<(long, string)>();
+        foreach (var path in Directory.EnumerateFiles(previous, "*", SearchOption.AllDirectories))
+        {
+            held.Add(await HashFileAsync(path, cancellationToken).ConfigureAwait(false));
+        }
+
+        var changed = files.Where(f => !held.Contains((f.Size, f.Sha256))).ToList();
+        return new OtaPackDelta(previous, files.Sum(f => f.Size), changed.Sum(f => f.Size), [.. changed.Select(f => f.Path)], files.Count);
     }
 
     /// <summary>Size and lower-case hex SHA-256 of a file.</summary>
@@ -191,7 +285,8 @@ public static class OtaBundlePacker
         await tar.WriteEntryAsync(entry, cancellationToken).ConfigureAwait(false);
     }
 
-    private static byte[] WriteManifest(OtaPackRequest request, string model, string version, string url, string sha256, long size)
+    private static byte[] WriteManifest(
+        OtaPackRequest request, string model, string version, string url, string sha256, long size, List<(string Path, long Size, string Sha256)>? files, string baseName)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, OtaJson.IndentedWriter))
@@ -218,6 +313,22 @@ public static class OtaBundlePacker
             if (request.AllowDowngrade)
             {
                 writer.WriteBoolean("allow_downgrade", true);
+            }
+
+            if (files is not null)
+            {
+                writer.WriteStartArray("files");
+                foreach (var (path, fileSize, fileSha256) in files)
+                {
+                    writer.WriteStartObject();
+                    writer.WriteString("path", path);
+                    writer.WriteNumber("size", fileSize);
+                    writer.WriteString("sha256", fileSha256);
+                    writer.WriteString("url", request.FilesUrl + Uri.EscapeDataString(baseName) + "/" + string.Join('/', path.Split('/').Select(Uri.EscapeDataString)));
+                    writer.WriteEndObject();
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteEndObject();

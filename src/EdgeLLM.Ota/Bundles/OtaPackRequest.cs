@@ -27,6 +27,22 @@ public sealed record OtaPackRequest(string ModelDirectory, string OutputDirector
     /// <summary>Rollout seed; default: <c>&lt;model&gt;-&lt;version&gt;</c> when a percent is given.</summary>
     public string? RolloutSeed { get; init; }
 
+    /// <summary>
+    /// Base URL (ending in <c>/</c>) under which each file of the model is also published alone: the files are written
+    /// to <c>&lt;out&gt;/&lt;model&gt;-&lt;version&gt;/</c> and the manifest lists them (<c>files</c>, with size, SHA-256
+    /// and <c>&lt;base&gt;&lt;model&gt;-&lt;version&gt;/&lt;path&gt;</c>), so that devices download only what changed.
+    /// </summary>
+    public string? FilesUrl { get; init; }
+
+    /// <summary>A previous version's model directory: the result says how much a device holding it downloads (<see cref="OtaPackResult.Delta"/>).</summary>
+    public string? Against { get; init; }
+
+    /// <summary>
+    /// Bundles the draft the model's <c>edgellm_model.json</c> names (<c>"draft": "../iot-assist"</c>) with it, in
+    /// <c>draft/</c> (<see cref="OtaDraftBundling"/>), so that the device installs, tests and switches the pair together.
+    /// </summary>
+    public bool IncludeDraft { get; init; }
+
     /// <summary>Writes <c>"allow_downgrade": true</c>.</summary>
     public bool AllowDowngrade { get; init; }
 }

@@ -191,8 +191,32 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
             step(OtaStep.Activated);
             OtaLog.UpdateActive(_logger, manifest.Model, manifest.Version, installed.Directory);
             var active = new OtaStatus(manifest.Model, manifest.Version, OtaPhase.Active, 1, null);
-            await Status.ReportAsync(active, cancellationToken).ConfigureAwait(false);
+            active = await Status.ReportAsync(active, cancellationToken).ConfigureAwait(false);
             return new OtaResult(active, null, true);
+        }
+        finally
+        {
+            _gate.Release();
+        }
+    }
+
+    /// <summary>
+    /// The operator aborted the rollout of <paramref name="abort"/>'s version: when it is the active version (confirmed
+    /// or not), the device goes back to the previous one through the one rollback path and reports <c>rolled_back</c>
+    /// (<c>rollout_aborted</c>). Null when that version does not serve here: nothing changes.
+    /// </summary>
+    public async Task<OtaStatus?> RollBackAbortedAsync(OtaManifest abort, CancellationToken cancellationToken)
+    {
+        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (Journal.Active is not { Builtin: false } active || active.Model != abort.Model || active.Version != abort.Version)
+            {
+                return null;
+            }
+
+            return await RollBackHoldingGateAsync(active, OtaErrorCode.RolloutAborted, "the operator aborted the rollout of this version", activate: true,
+                cancellationToken, evenIfConfirmed: true).ConfigureAwait(false);
         }
         finally
         {
@@ -261,17 +285,19 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
     }
 
     /// <summary>
-    /// The one rollback path: when <paramref name="failed"/> is still the active, unconfirmed version, points the link
+    /// The one rollback path: when <paramref name="failed"/> is still the active, unconfirmed version (or confirmed, when
+    /// <paramref name="evenIfConfirmed"/>: an operator's abort), points the link
     /// and the journal back at the previous version, activates it (when <paramref name="activate"/>; at start-up nothing
     /// serves yet), reports <c>rolled_back</c> and prunes. Null when there was nothing to roll back.
     /// </summary>
-    private async Task<OtaStatus?> RollBackHoldingGateAsync(OtaStateEntry failed, OtaErrorCode code, string reason, bool activate, CancellationToken cancellationToken)
+    private async Task<OtaStatus?> RollBackHoldingGateAsync(
+        OtaStateEntry failed, OtaErrorCode code, string reason, bool activate, CancellationToken cancellationToken, bool evenIfConfirmed = false)
     {
         OtaInstalledModel failedModel;
         OtaInstalledModel? serving;
         lock (_lock)
         {
-            if (!failed.SameVersionAs(_journal.Active) || _journal.ActiveConfirmed)
+            if (!failed.SameVersionAs(_journal.Active) || _journal.ActiveConfirmed && !evenIfConfirmed)
             {
                 return null;
             }
@@ -299,7 +325,7 @@ internal sealed partial class OtaCoordinator : IAsyncDisposable
 
         var status = new OtaStatus(failedModel.Model, failedModel.Version, OtaPhase.RolledBack, 0,
             $"{OtaUpdateException.WireName(code)}: {reason}; rolled back to {target}");
-        await Status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
+        status = await Status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
         PruneHoldingGate();
         return status;
     }

@@ -60,6 +60,9 @@ public enum OtaErrorCode
     /// <summary><c>interrupted</c>: the update was interrupted (crash, power loss) too often and is given up.</summary>
     Interrupted,
 
+    /// <summary><c>rollout_aborted</c>: the operator aborted the rollout of this version; a switched device went back to its previous version.</summary>
+    RolloutAborted,
+
     /// <summary><c>superseded</c>: a newer manifest arrived while this one waited; it never started.</summary>
     Superseded,
 }

@@ -64,4 +64,11 @@ internal static partial class OtaLog
 
     [LoggerMessage(EventId = 7020, Level = LogLevel.Warning, Message = "Duplicate OTA update {Model}@{Version} ignored: it is already {Where}")]
     public static partial void DuplicateIgnored(ILogger logger, string model, string version, string where);
+
+    [LoggerMessage(EventId = 7021, Level = LogLevel.Warning, Message = "OTA rollout of {Model}@{Version} aborted by the operator (signed abort notice)")]
+    public static partial void RolloutAborted(ILogger logger, string model, string version);
+
+    [LoggerMessage(EventId = 7022, Level = LogLevel.Information,
+        Message = "OTA update {Model}@{Version} fetched file by file: downloaded {DownloadedFiles} file(s), {DownloadedBytes} bytes; reused {ReusedFiles} file(s), {ReusedBytes} bytes already on the device")]
+    public static partial void FilesFetched(ILogger logger, string model, string version, int downloadedFiles, long downloadedBytes, int reusedFiles, long reusedBytes);
 }

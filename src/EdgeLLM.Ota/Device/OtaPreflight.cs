@@ -9,22 +9,36 @@ namespace EdgeLLM.Ota.Device;
 /// Every reason to refuse a manifest before anything is downloaded, in the order a device should state them:
 /// signature, runtime version, rollout, the version against the active one, an earlier rollback, the bundle size.
 /// </summary>
-internal static class OtaPreflight
+/// <remarks>
+/// Public so that the fleet simulator (<c>edgellm fleet simulate</c>) answers manifests with the device's own rules
+/// rather than a copy of them.
+/// </remarks>
+public static class OtaPreflight
 {
     /// <summary>Checks <paramref name="manifest"/> against this device and its <paramref name="journal"/>; throws nothing.</summary>
-    public static OtaPreflightResult Check(OtaManifest manifest, OtaOptions options, OtaDeviceContext device, OtaJournal journal, ILogger logger)
+    internal static OtaPreflightResult Check(OtaManifest manifest, OtaOptions options, OtaDeviceContext device, OtaJournal journal, ILogger logger)
     {
-        using (var keys = OtaTrustedKeySet.LoadDirectory(options.TrustedKeysDir))
-        {
-            var signature = OtaSignatureVerifier.Verify(manifest, keys);
-            if (!signature.IsValid)
-            {
-                return OtaPreflightResult.Refuse(OtaErrorCode.BadSignature, signature.Reason);
-            }
+        using var keys = OtaTrustedKeySet.LoadDirectory(options.TrustedKeysDir);
+        return Check(manifest, keys, device, journal.Active, journal.WasRolledBack(manifest.Model, manifest.Version, manifest.Sha256), options.MaxBundleBytes, logger);
+    }
 
-            OtaLog.SignatureVerified(logger, manifest.Model, manifest.Version, signature.Reason);
+    /// <summary>
+    /// The checks of a device whose journal says <paramref name="active"/> serves (null or builtin: the device's default
+    /// model) and <paramref name="previouslyRolledBack"/> whether this bundle was rolled back there; throws nothing.
+    /// </summary>
+    public static OtaPreflightResult Check(
+        OtaManifest manifest, OtaTrustedKeySet keys, OtaDeviceContext device, OtaStateEntry? active, bool previouslyRolledBack, long maxBundleBytes, ILogger logger)
+    {
+        ArgumentNullException.ThrowIfNull(manifest);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(device);
+        var signature = OtaSignatureVerifier.Verify(manifest, keys);
+        if (!signature.IsValid)
+        {
+            return OtaPreflightResult.Refuse(OtaErrorCode.BadSignature, signature.Reason);
         }
 
+        OtaLog.SignatureVerified(logger, manifest.Model, manifest.Version, signature.Reason);
         if (manifest.MinRuntime is { } minRuntime && OtaVersion.Compare(device.RuntimeVersion, minRuntime) < 0)
         {
             return OtaPreflightResult.Refuse(OtaErrorCode.RuntimeTooOld, $"needs EdgeLLM {minRuntime} or newer, this is {device.RuntimeVersion}");
@@ -36,22 +50,22 @@ internal static class OtaPreflight
                 $"device '{device.DeviceId}' is in bucket {RolloutSelector.Bucket(device.DeviceId, manifest.Rollout.Seed)}, not below the rollout's {manifest.Rollout.Percent}% (seed '{manifest.Rollout.Seed}'); nothing was downloaded");
         }
 
-        var versionCheck = CheckVersion(manifest, device, journal.Active);
+        var versionCheck = CheckVersion(manifest, device, active);
         if (versionCheck is not null)
         {
             return versionCheck;
         }
 
-        if (journal.WasRolledBack(manifest.Model, manifest.Version, manifest.Sha256))
+        if (previouslyRolledBack)
         {
             return OtaPreflightResult.Refuse(OtaErrorCode.PreviouslyRolledBack,
                 $"{manifest} with this bundle was rolled back on this device before; publish a fixed bundle as a new version");
         }
 
-        if (manifest.Size > options.MaxBundleBytes)
+        if (manifest.Size > maxBundleBytes)
         {
             return OtaPreflightResult.Refuse(OtaErrorCode.BundleTooLarge,
-                $"the bundle is {manifest.Size} bytes, more than Ota:MaxBundleBytes = {options.MaxBundleBytes}");
+                $"the bundle is {manifest.Size} bytes, more than Ota:MaxBundleBytes = {maxBundleBytes}");
         }
 
         return OtaPreflightResult.Proceed;

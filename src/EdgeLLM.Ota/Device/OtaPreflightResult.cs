@@ -4,7 +4,7 @@ namespace EdgeLLM.Ota.Device;
 /// <param name="Refusal">Why the manifest is refused, or null when it may proceed.</param>
 /// <param name="Reason">The refusal's explanation (the status error after the code).</param>
 /// <param name="AlreadyActive">The manifest's version and bundle already serve: nothing to do.</param>
-internal sealed record OtaPreflightResult(OtaErrorCode? Refusal, string? Reason, bool AlreadyActive)
+public sealed record OtaPreflightResult(OtaErrorCode? Refusal, string? Reason, bool AlreadyActive)
 {
     /// <summary>The manifest may be downloaded and installed.</summary>
     public static OtaPreflightResult Proceed { get; } = new(null, null, false);

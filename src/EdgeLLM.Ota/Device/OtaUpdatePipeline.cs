@@ -14,14 +14,21 @@ namespace EdgeLLM.Ota.Device;
 /// </summary>
 internal sealed class OtaUpdatePipeline(
     OtaOptions options, OtaDeviceContext device, OtaCoordinator coordinator, IOtaModelValidator validator,
-    OtaBundleDownloader downloader, IOtaStepObserver? steps, ILogger logger)
+    OtaBundleDownloader downloader, OtaFileFetcher fileFetcher, IOtaStepObserver? steps, ILogger logger)
 {
     private OtaModelStore Store => coordinator.Store;
 
     private OtaStatusReporter Status => coordinator.Status;
 
-    public async Task<OtaResult> RunAsync(OtaManifest manifest, string manifestJson, CancellationToken cancellationToken)
+    /// <param name="manifest">The update.</param>
+    /// <param name="manifestJson">Its JSON, journaled while it is pending.</param>
+    /// <param name="cancellationToken">Stops everything: the updater is being disposed.</param>
+    /// <param name="aborted">Stops the update before its switch (an operator's abort); the switch itself is never cut short.</param>
+    public async Task<OtaResult> RunAsync(OtaManifest manifest, string manifestJson, CancellationToken cancellationToken, CancellationToken aborted = default)
     {
+        using var beforeSwitch = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, aborted);
+        var switchToken = cancellationToken;
+        cancellationToken = beforeSwitch.Token;
         OtaLog.ManifestReceived(logger, manifest.Model, manifest.Version);
         var downloaded = false;
         try
@@ -35,7 +42,7 @@ internal sealed class OtaUpdatePipeline(
             if (check.AlreadyActive)
             {
                 var active = new OtaStatus(manifest.Model, manifest.Version, OtaPhase.Active, 1, null);
-                await Status.ReportAsync(active, cancellationToken).ConfigureAwait(false);
+                active = await Status.ReportAsync(active, cancellationToken).ConfigureAwait(false);
                 coordinator.ClearPending(manifest);
                 return new OtaResult(active, null, false);
             }
@@ -48,14 +55,26 @@ internal sealed class OtaUpdatePipeline(
             }
 
             Step(OtaStep.Accepted, manifest);
-            var bundle = await DownloadAndVerifyAsync(manifest, cancellationToken).ConfigureAwait(false);
-            downloaded = true;
-            var (stagingRoot, stagedModel) = await StageAsync(manifest, bundle, cancellationToken).ConfigureAwait(false);
+            string bundle, stagingRoot, stagedModel;
+            if (manifest.Files is not null)
+            {
+                // File by file: only what the device does not hold is downloaded. No bundle: SwitchAsync's clean-up of one finds nothing.
+                bundle = Store.DownloadPath(manifest);
+                (stagingRoot, stagedModel, downloaded) = await FetchFilesAsync(manifest, cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                bundle = await DownloadAndVerifyAsync(manifest, cancellationToken).ConfigureAwait(false);
+                downloaded = true;
+                (stagingRoot, stagedModel) = await StageAsync(manifest, bundle, cancellationToken).ConfigureAwait(false);
+            }
+
             try
             {
                 CheckModelInfo(manifest, stagedModel);
                 await TestAsync(manifest, stagedModel, cancellationToken).ConfigureAwait(false);
-                return await coordinator.SwitchAsync(manifest, stagedModel, bundle, step => Step(step, manifest), cancellationToken).ConfigureAwait(false);
+                aborted.ThrowIfCancellationRequested();
+                return await coordinator.SwitchAsync(manifest, stagedModel, bundle, step => Step(step, manifest), switchToken).ConfigureAwait(false);
             }
             finally
             {
@@ -68,7 +87,7 @@ internal sealed class OtaUpdatePipeline(
             coordinator.ClearPending(manifest);
             OtaModelStore.DeleteDownload(Store.DownloadPath(manifest));
             var status = new OtaStatus(manifest.Model, manifest.Version, OtaPhase.Rejected, 0, e.ToStatusError());
-            await Status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
+            status = await Status.ReportAsync(status, cancellationToken).ConfigureAwait(false);
             return new OtaResult(status, e.Code, downloaded);
         }
     }
@@ -141,6 +160,7 @@ internal sealed class OtaUpdatePipeline(
                 throw new OtaUpdateException(OtaErrorCode.Sha256Mismatch, $"the bundle's SHA-256 is {sha256}, the manifest says {manifest.Sha256}");
             }
 
+            Status.RecordTransfer(manifest, manifest.Size - download.ResumedFromBytes, 0);
             DurableFileSystem.Rename(partPath, bundlePath);
             DurableFileSystem.TryDelete(partPath + ".json");
             DurableFileSystem.FsyncDirectory(Store.DownloadsDirectory);
@@ -176,6 +196,38 @@ internal sealed class OtaUpdatePipeline(
                 InvalidDataException => new OtaUpdateException(OtaErrorCode.UnsafeBundle, $"not a gzip-compressed tar archive: {e.Message}", e),
                 _ => new OtaUpdateException(OtaErrorCode.StorageError, $"extracting into {Store.StagingDirectory}: {e.Message}", e),
             };
+        }
+    }
+
+    /// <summary>Builds the staged model from the manifest's <c>files</c>, reusing files of the versions on the device.</summary>
+    private async Task<(string StagingRoot, string ModelDirectory, bool Downloaded)> FetchFilesAsync(OtaManifest manifest, CancellationToken cancellationToken)
+    {
+        await Status.ReportAsync(new OtaStatus(manifest.Model, manifest.Version, OtaPhase.Downloading, 0, null), cancellationToken).ConfigureAwait(false);
+        var stagingRoot = Store.NewStagingPath(manifest);
+        var modelDirectory = Path.Combine(stagingRoot, "model");
+        var journal = coordinator.Journal;
+        List<string> sources = [.. new[] { coordinator.Active?.Directory, journal.Previous is { Builtin: false, Directory: { } previous } ? Store.FullPath(previous) : null,
+            device.DefaultModel?.Directory }.OfType<string>()];
+        try
+        {
+            var result = await fileFetcher.FetchAsync(manifest, modelDirectory, Store.FilesDownloadDirectory(manifest), sources,
+                (fraction, ct) =>
+                {
+                    Step(OtaStep.Downloading, manifest);
+                    return Status.ReportProgressAsync(manifest, OtaPhase.Downloading, fraction, ct);
+                },
+                cancellationToken).ConfigureAwait(false);
+            Status.RecordTransfer(manifest, result.DownloadedBytes, result.ReusedBytes);
+            Step(OtaStep.Downloaded, manifest);
+            Step(OtaStep.Staged, manifest);
+            await Status.ReportAsync(new OtaStatus(manifest.Model, manifest.Version, OtaPhase.Verifying, 1, null), cancellationToken).ConfigureAwait(false);
+            DeleteQuietly(Store.FilesDownloadDirectory(manifest));
+            return (stagingRoot, modelDirectory, result.DownloadedFiles > 0);
+        }
+        catch (Exception e) when (e is OtaUpdateException or IOException or UnauthorizedAccessException)
+        {
+            DeleteQuietly(stagingRoot);
+            throw e as OtaUpdateException ?? new OtaUpdateException(OtaErrorCode.StorageError, $"staging into {stagingRoot}: {e.Message}", e);
         }
     }
 

@@ -25,6 +25,7 @@ namespace EdgeLLM.Ota.Device;
 public sealed class OtaUpdater : IAsyncDisposable
 {
     private readonly ILogger _logger;
+    private readonly OtaOptions _options;
     private readonly OtaCoordinator _coordinator;
     private readonly OtaUpdatePipeline _pipeline;
     private readonly CancellationTokenSource _stopping = new();
@@ -52,11 +53,12 @@ public sealed class OtaUpdater : IAsyncDisposable
         ArgumentNullException.ThrowIfNull(httpClient);
         _logger = logger ?? throw new ArgumentNullException(nameof(logger));
         var settings = options.Value;
+        _options = settings;
         var time = timeProvider ?? TimeProvider.System;
         var status = new OtaStatusReporter(host.Status, _logger, settings.ProgressStepPercent);
         _coordinator = new OtaCoordinator(device, settings, host.Activator, status, _logger, time);
         var downloader = new OtaBundleDownloader(httpClient, settings.DownloadSettings, _logger, time);
-        _pipeline = new OtaUpdatePipeline(settings, device, _coordinator, host.Validator, downloader, stepObserver, _logger);
+        _pipeline = new OtaUpdatePipeline(settings, device, _coordinator, host.Validator, downloader, new OtaFileFetcher(downloader, _logger), stepObserver, _logger);
     }
 
     /// <summary>The last status reported (for <c>/metrics</c>), or null before the first.</summary>
@@ -135,8 +137,84 @@ public sealed class OtaUpdater : IAsyncDisposable
             return new OtaResult(status, OtaErrorCode.InvalidManifest, false);
         }
 
+        if (manifest.Abort)
+        {
+            return await AbortAsync(manifest, cancellationToken).ConfigureAwait(false);
+        }
+
         return await Enqueue(manifest, Encoding.UTF8.GetString(manifestJson.Span)).WaitAsync(cancellationToken).ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// True when <paramref name="manifestJson"/> is an abort notice (<c>"abort": true</c>), which a host must hand to
+    /// <see cref="SubmitAsync"/> at once rather than behind the update it stops. Throws nothing.
+    /// </summary>
+    public static bool IsAbortNotice(ReadOnlySpan<byte> manifestJson)
+    {
+        try
+        {
+            var reader = new Utf8JsonReader(manifestJson);
+            using var document = JsonDocument.ParseValue(ref reader);
+            return document.RootElement.ValueKind == JsonValueKind.Object
+                   && document.RootElement.TryGetProperty("abort", out var abort) && abort.ValueKind == JsonValueKind.True;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>
+    /// A signed abort notice: a waiting or running update to its version stops before its switch (reported
+    /// <c>rejected</c>, <c>rollout_aborted</c>), and when the version serves here the device rolls back to its previous
+    /// version. A device that has nothing of that version reports nothing: its last status stays what it was.
+    /// </summary>
+    private async Task<OtaResult> AbortAsync(OtaManifest abort, CancellationToken cancellationToken)
+    {
+        using (var keys = Signing.OtaTrustedKeySet.LoadDirectory(_options.TrustedKeysDir))
+        {
+            var signature = Signing.OtaSignatureVerifier.Verify(abort, keys);
+            if (!signature.IsValid)
+            {
+                // Anyone who can publish may send an abort; only a signed one may roll a device back.
+                var refused = new OtaStatus(abort.Model, abort.Version, OtaPhase.Rejected, 0, $"{OtaUpdateException.WireName(OtaErrorCode.BadSignature)}: abort notice: {signature.Reason}");
+                OtaLog.UpdateRejected(_logger, abort.Model, abort.Version, refused.Error!);
+                await _coordinator.Status.ReportAsync(refused, cancellationToken).ConfigureAwait(false);
+                return new OtaResult(refused, OtaErrorCode.BadSignature, false);
+            }
+        }
+
+        Task? stopping = null;
+        lock (_queueLock)
+        {
+            if (_waiting is { } waiting && IsSameVersion(waiting.Manifest, abort))
+            {
+                _waiting = null;
+                waiting.Completion.TrySetResult(new OtaResult(Aborted(waiting.Manifest), OtaErrorCode.RolloutAborted, false));
+            }
+
+            if (_running is { } running && IsSameVersion(running.Manifest, abort))
+            {
+                running.Abort.Cancel();
+                stopping = running.Completion.Task;
+            }
+        }
+
+        if (stopping is not null)
+        {
+            // A switch already under way is not cut short: it ends first, and is then rolled back below.
+            await stopping.WaitAsync(cancellationToken).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
+
+        OtaLog.RolloutAborted(_logger, abort.Model, abort.Version);
+        var rolledBack = await _coordinator.RollBackAbortedAsync(abort, cancellationToken).ConfigureAwait(false);
+        return new OtaResult(rolledBack ?? Aborted(abort), OtaErrorCode.RolloutAborted, false);
+
+        static bool IsSameVersion(OtaManifest update, OtaManifest abort) => update.Model == abort.Model && update.Version == abort.Version;
+    }
+
+    private static OtaStatus Aborted(OtaManifest manifest) => new(manifest.Model, manifest.Version, OtaPhase.Rejected, 0,
+        $"{OtaUpdateException.WireName(OtaErrorCode.RolloutAborted)}: the operator aborted the rollout before this device switched; nothing changed");
 
     /// <summary>Stops a running update (its partial download stays for the next start) and the confirmation deadline.</summary>
     public async ValueTask DisposeAsync()
@@ -199,17 +277,28 @@ public sealed class OtaUpdater : IAsyncDisposable
         {
             try
             {
-                update.Completion.TrySetResult(await _pipeline.RunAsync(update.Manifest, update.Json, _stopping.Token).ConfigureAwait(false));
+                update.Completion.TrySetResult(await _pipeline.RunAsync(update.Manifest, update.Json, _stopping.Token, update.Abort.Token).ConfigureAwait(false));
             }
             catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
             {
                 update.Completion.TrySetCanceled(_stopping.Token);
+            }
+            catch (OperationCanceledException) when (update.Abort.IsCancellationRequested)
+            {
+                // Stopped before its switch: the serving model is untouched; forget the pending update and its download.
+                _coordinator.ClearPending(update.Manifest);
+                OtaModelStore.DeleteDownload(_coordinator.Store.DownloadPath(update.Manifest));
+                OtaModelStore.DeleteDownload(_coordinator.Store.DownloadPath(update.Manifest) + ".part");
+                var status = Aborted(update.Manifest);
+                await _coordinator.Status.ReportAsync(status, CancellationToken.None).ConfigureAwait(false);
+                update.Completion.TrySetResult(new OtaResult(status, OtaErrorCode.RolloutAborted, false));
             }
             catch (Exception e)
             {
                 update.Completion.TrySetException(e);
             }
 
+            update.Abort.Dispose();
             lock (_queueLock)
             {
                 update = _waiting;
@@ -245,5 +334,8 @@ public sealed class OtaUpdater : IAsyncDisposable
         public string Json { get; } = json;
 
         public TaskCompletionSource<OtaResult> Completion { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+        /// <summary>Cancelled by an abort notice of this version: stops the update before its switch.</summary>
+        public CancellationTokenSource Abort { get; } = new();
     }
 }

@@ -49,6 +49,20 @@ public sealed partial class OtaManifest
     /// <summary>True when the manifest may replace a newer active version of the same model.</summary>
     public bool AllowDowngrade { get; private init; }
 
+    /// <summary>
+    /// The model directory's files with size, SHA-256 and own URL (<c>files</c>), or null when the manifest has none: a
+    /// device then downloads only the files it does not hold already, instead of the whole bundle.
+    /// </summary>
+    public IReadOnlyList<OtaManifestFile>? Files { get; private init; }
+
+    /// <summary>
+    /// True for an abort notice (<c>"abort": true</c>, an extension documented in docs/OTA.md): the rollout of this model
+    /// version is stopped. Devices that switched to it roll back, devices updating to it stop, others do nothing. An abort
+    /// is signed like any manifest and carries <c>rollout.percent</c> 0, so a device that does not know the field refuses
+    /// it as <c>not_in_rollout</c> and never installs it.
+    /// </summary>
+    public bool Abort { get; private init; }
+
     /// <summary>The base64 signature, or null for an unsigned manifest.</summary>
     public string? Signature { get; private init; }
 
@@ -120,6 +134,23 @@ public sealed partial class OtaManifest
             };
         }
 
+        var files = ParseFiles(root, requirePublishableUrl);
+        var abort = false;
+        if (root.TryGetProperty("abort", out var abortElement) && abortElement.ValueKind != JsonValueKind.Null)
+        {
+            abort = abortElement.ValueKind switch
+            {
+                JsonValueKind.True => true,
+                JsonValueKind.False => false,
+                _ => throw new OtaManifestException("abort", "must be true or false"),
+            };
+        }
+
+        if (abort && rollout.Percent != 0)
+        {
+            throw new OtaManifestException("rollout.percent", "must be 0 in an abort notice (so that devices that do not know \"abort\" never install it)");
+        }
+
         string? signature = null;
         if (root.TryGetProperty(SignatureField, out var signatureElement) && signatureElement.ValueKind != JsonValueKind.Null)
         {
@@ -142,6 +173,8 @@ public sealed partial class OtaManifest
             MinRuntime = minRuntime,
             Rollout = rollout,
             AllowDowngrade = allowDowngrade,
+            Abort = abort,
+            Files = files,
             Signature = signature,
             CanonicalBytes = canonical,
         };
@@ -189,6 +222,74 @@ public sealed partial class OtaManifest
         }
 
         return new OtaRollout(percent, seed);
+    }
+
+    /// <summary>The most files a manifest may list (as <c>Ota:MaxEntries</c>'s default for a bundle).</summary>
+    public const int MaxFiles = 10_000;
+
+    private static List<OtaManifestFile>? ParseFiles(JsonElement root, bool requirePublishableUrl)
+    {
+        if (!root.TryGetProperty("files", out var list) || list.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+
+        if (list.ValueKind != JsonValueKind.Array || list.GetArrayLength() is 0 or > MaxFiles)
+        {
+            throw new OtaManifestException("files", $"must be an array of 1 to {MaxFiles} objects {{\"path\", \"size\", \"sha256\", \"url\"}}");
+        }
+
+        var files = new List<OtaManifestFile>();
+        var paths = new HashSet<string>(StringComparer.Ordinal);
+        var index = 0;
+        foreach (var file in list.EnumerateArray())
+        {
+            var name = $"files[{index++}]";
+            if (file.ValueKind != JsonValueKind.Object)
+            {
+                throw new OtaManifestException(name, "must be an object");
+            }
+
+            var path = RequiredString(file, "path");
+            var segments = path.Split('/');
+            if (path.Length > 1024 || path.StartsWith('/') || path.Contains('\\', StringComparison.Ordinal) || path.Contains('\0', StringComparison.Ordinal)
+                || segments.Any(s => s is "" or "." or ".."))
+            {
+                throw new OtaManifestException($"{name}.path", $"'{path}' must be a relative path inside the model directory ('/'-separated, no '.' or '..')");
+            }
+
+            if (!paths.Add(path))
+            {
+                throw new OtaManifestException($"{name}.path", $"'{path}' is listed twice");
+            }
+
+            if (!file.TryGetProperty("size", out var sizeElement) || sizeElement.ValueKind != JsonValueKind.Number || !sizeElement.TryGetInt64(out var size) || size < 0)
+            {
+                throw new OtaManifestException($"{name}.size", "must be an integer, 0 or more");
+            }
+
+            var sha256 = RequiredString(file, "sha256");
+            if (!Sha256Pattern().IsMatch(sha256))
+            {
+                throw new OtaManifestException($"{name}.sha256", "must be 64 hexadecimal digits");
+            }
+
+            var urlText = RequiredString(file, "url");
+            var url = Uri.TryCreate(urlText, UriKind.Absolute, out var parsed) && (parsed.Scheme == Uri.UriSchemeHttp || parsed.Scheme == Uri.UriSchemeHttps) ? parsed : null;
+            if (url is null && requirePublishableUrl)
+            {
+                throw new OtaManifestException($"{name}.url", $"'{urlText}' is not an absolute http or https address");
+            }
+
+            files.Add(new OtaManifestFile(path, size, sha256.ToLowerInvariant(), url));
+        }
+
+        if (!paths.Contains("genai_config.json"))
+        {
+            throw new OtaManifestException("files", "must list genai_config.json (the files are a whole model directory)");
+        }
+
+        return files;
     }
 
     private static string RequiredString(JsonElement root, string name)

@@ -69,6 +69,9 @@ internal sealed class OtaModelStore
 
     public string DownloadPath(OtaManifest manifest) => Path.Combine(DownloadsDirectory, DownloadName(manifest.Model, manifest.Version));
 
+    /// <summary>Where the files of a manifest with <c>files</c> are downloaded one by one (<c>&lt;bundle name&gt;.files/</c>).</summary>
+    public string FilesDownloadDirectory(OtaManifest manifest) => DownloadPath(manifest) + ".files";
+
     /// <summary>The file name of a version's bundle in <c>ota/downloads</c> (the partial file adds <c>.part</c>).</summary>
     public static string DownloadName(string model, string version) => $"{model}-{version}.tar.gz";
 
@@ -219,6 +222,16 @@ internal sealed class OtaModelStore
                 {
                     File.Delete(file);
                     removed.Add(file);
+                }
+            }
+
+            // The per-file downloads of a manifest with "files" (<bundle name>.files/).
+            foreach (var directory in Directory.EnumerateDirectories(DownloadsDirectory))
+            {
+                if (keepDownloadsOf is null || !Path.GetFileName(directory).StartsWith(keepDownloadsOf, StringComparison.Ordinal))
+                {
+                    Directory.Delete(directory, recursive: true);
+                    removed.Add(directory);
                 }
             }
         }

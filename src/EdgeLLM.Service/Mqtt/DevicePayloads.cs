@@ -14,8 +14,11 @@ public static class DevicePayloads
     /// <summary>The Last Will: what the broker publishes, retained, when the service vanishes.</summary>
     public static byte[] Offline() => ResponseWriter.Write(w => w.WriteString("state", "offline"));
 
-    /// <summary><c>{"state","model","model_version","runtime_version","execution_provider","device_profile","since"}</c></summary>
-    public static byte[] Status(string state, LoadedModel? serving, string deviceProfile, DateTimeOffset since) => ResponseWriter.Write(w =>
+    /// <summary>
+    /// <c>{"state","model","model_version","runtime_version","execution_provider","device_profile","since","ota_group"}</c>;
+    /// <c>ota_group</c> (an extension, docs/OTA.md) tells <c>fleet rollout</c> which devices a group's rollout must reach.
+    /// </summary>
+    public static byte[] Status(string state, LoadedModel? serving, string deviceProfile, DateTimeOffset since, string? otaGroup = null) => ResponseWriter.Write(w =>
     {
         w.WriteString("state", state);
         WriteOrNull(w, "model", serving?.Model.Identity.Id);
@@ -24,6 +27,10 @@ public static class DevicePayloads
         WriteOrNull(w, "execution_provider", serving?.Model.ExecutionProvider);
         w.WriteString("device_profile", deviceProfile);
         w.WriteString("since", since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        if (otaGroup is not null)
+        {
+            w.WriteString("ota_group", otaGroup);
+        }
     });
 
     /// <summary><c>{"tokens_per_s","in_flight","queued","memory_bytes","energy_j_total","power_w","temperature_c","energy_budget_remaining_j"}</c> and a few more.</summary>

@@ -132,7 +132,17 @@ public sealed partial class MqttFrontService(
             {
                 if (message.Topic == Topics.Ota || message.Topic == Topics.FleetOta(ota.Group))
                 {
-                    if (!message.Payload.IsEmpty)
+                    if (message.Payload.IsEmpty)
+                    {
+                        continue;
+                    }
+
+                    if (EdgeLLM.Ota.Device.OtaUpdater.IsAbortNotice(message.Payload.Span))
+                    {
+                        // Not behind the update it stops, which the queue's reader is waiting on.
+                        ota.SubmitAbort(message.Payload.ToArray(), stoppingToken);
+                    }
+                    else
                     {
                         otaQueue.Writer.TryWrite(message.Payload.ToArray());
                     }
@@ -245,7 +255,7 @@ public sealed partial class MqttFrontService(
             return;
         }
         var state = host.IsReady ? _state : "degraded";
-        Publish(Topics.Status, DevicePayloads.Status(state, host.Current, host.Plan.DeviceProfile, _since), retain: true);
+        Publish(Topics.Status, DevicePayloads.Status(state, host.Current, host.Plan.DeviceProfile, _since, ota.Group), retain: true);
     }
 
     /// <summary>Fire-and-forget publishes (status, telemetry) never wait for the broker; a failure is only logged.</summary>

@@ -36,6 +36,22 @@ public sealed partial class MqttOtaFeed(OtaUpdater ota, OtaStatusFanout status, 
         }
     }
 
+    /// <summary>Hands an abort notice to the updater at once (it stops the update the feed may be waiting on); the outcome is logged.</summary>
+    public void SubmitAbort(byte[] notice, CancellationToken stoppingToken) => _ = AbortAsync(notice, stoppingToken);
+
+    private async Task AbortAsync(byte[] notice, CancellationToken stoppingToken)
+    {
+        try
+        {
+            var result = await ota.SubmitAsync(notice, stoppingToken).ConfigureAwait(false);
+            LogOtaFinished(logger, result.Status.ToString());
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Stopping: the abort stays retained at the broker and is applied at the next start.
+        }
+    }
+
     [LoggerMessage(EventId = 6116, Level = LogLevel.Information, Message = "OTA manifest from MQTT finished: {Status}")]
     private static partial void LogOtaFinished(ILogger logger, string status);
 }

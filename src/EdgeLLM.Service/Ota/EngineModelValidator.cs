@@ -28,6 +28,21 @@ public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extension
         {
             return OtaValidationResult.Fail($"the bundle has no {SmokeSuite.FileName} with cases; a model is only switched to after its smoke test passes");
         }
+        try
+        {
+            // A draft outside the version's directory would not be switched with it (and "../iot-assist" names nothing in
+            // the versions store): the model would serve without drafting. The pair is tested and switched together or not at all.
+            if (EdgeLLM.Runtime.Speculative.DraftPairing.DraftDirectory(directory) is { } draft
+                && !draft.StartsWith(Path.TrimEndingDirectorySeparator(directory) + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+            {
+                return OtaValidationResult.Fail($"the model names its draft outside the bundle ({draft}); pack the draft with it (edgellm ota pack --with-draft)");
+            }
+        }
+        catch (ModelLoadException e)
+        {
+            return OtaValidationResult.Fail($"the model's draft: {e.Message}; pack the draft with it (edgellm ota pack --with-draft)");
+        }
+
         var single = new ModelLoader(loader.Plan with { MaxBatchSize = 1, PrefixCacheBytes = 0, Admission = null, EnergyMeter = null }, loggerFactory);
         LoadedModel candidate;
         try

@@ -106,7 +106,7 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Status_json_has_exactly_the_contract_fields_and_the_code_extension()
+    public async Task Status_json_has_exactly_the_contract_fields_and_the_code_and_transfer_extensions()
     {
         var bundle = await _rig.PublishAsync("1.1.0");
         var updater = _rig.CreateUpdater();
@@ -115,7 +115,8 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
 
         using var json = System.Text.Json.JsonDocument.Parse(_rig.Status.All[^1].ToJson());
         var names = json.RootElement.EnumerateObject().Select(p => p.Name).ToList();
-        Assert.Equal(["model", "version", "phase", "progress", "error", "code"], names);
+        Assert.Equal(["model", "version", "phase", "progress", "error", "code", "downloaded_bytes", "reused_bytes"], names);
+        Assert.Equal(new FileInfo(bundle.BundlePath).Length, json.RootElement.GetProperty("downloaded_bytes").GetInt64());
         Assert.Equal("active", json.RootElement.GetProperty("phase").GetString());
         Assert.Equal(1, json.RootElement.GetProperty("progress").GetDouble());
         Assert.Equal(System.Text.Json.JsonValueKind.Null, json.RootElement.GetProperty("error").ValueKind);

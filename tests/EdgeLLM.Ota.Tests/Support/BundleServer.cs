@@ -55,7 +55,7 @@ internal sealed class BundleServer : IAsyncDisposable
         builder.WebHost.UseShutdownTimeout(TimeSpan.FromSeconds(1));
         var app = builder.Build();
         var server = new BundleServer(app);
-        app.MapGet("/bundles/{name}", server.ServeAsync);
+        app.MapGet("/bundles/{**name}", server.ServeAsync);
         await app.StartAsync();
         server.BaseAddress = new Uri(app.Urls.First().TrimEnd('/') + "/bundles/");
         return server;

@@ -101,7 +101,7 @@ internal sealed class OtaTestRig : IAsyncDisposable
     /// <summary>Makes model version <paramref name="version"/>, packs it with the pack code, serves it and signs its manifest.</summary>
     public async Task<PublishedBundle> PublishAsync(
         string version, Action<JsonObject>? editManifest = null, OtaKeyPair? signer = null, int weightBytes = 48 * 1024,
-        bool allowRealModel = true, Func<OtaPackRequest, OtaPackRequest>? editPack = null)
+        bool allowRealModel = true, Func<OtaPackRequest, OtaPackRequest>? editPack = null, Action<OtaPackResult>? onPacked = null)
     {
         var source = Path.Combine(SourcesDirectory, version);
         if (!Directory.Exists(source))
@@ -112,6 +112,7 @@ internal sealed class OtaTestRig : IAsyncDisposable
         Validator.RegisterSource(version, source);
         var request = new OtaPackRequest(source, BundlesDirectory) { Url = Server.BaseAddress.AbsoluteUri };
         var packed = await OtaBundlePacker.PackAsync(editPack?.Invoke(request) ?? request, CancellationToken.None);
+        onPacked?.Invoke(packed);
         var url = Server.Add(packed.BundlePath);
         var manifest = JsonNode.Parse(File.ReadAllBytes(packed.ManifestPath))!.AsObject();
         editManifest?.Invoke(manifest);

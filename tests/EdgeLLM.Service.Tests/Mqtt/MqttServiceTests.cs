@@ -78,7 +78,7 @@ public sealed class MqttServiceTests : IAsyncLifetime
             Assert.Equal("iot-assist", status.GetProperty("model").GetString());
             Assert.Equal("2026.11.22", status.GetProperty("model_version").GetString());
             Assert.Equal("CPUExecutionProvider", status.GetProperty("execution_provider").GetString());
-            foreach (var field in new[] { "runtime_version", "device_profile", "since" })
+            foreach (var field in new[] { "runtime_version", "device_profile", "since", "ota_group" })
             {
                 Assert.False(string.IsNullOrEmpty(status.GetProperty(field).GetString()));
             }
