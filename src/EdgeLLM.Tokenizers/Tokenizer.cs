@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Collections;
 using System.Text;
 using System.Text.Json;
 using EdgeLLM.Tokenizers.AddedTokens;
@@ -27,24 +29,21 @@ public sealed class Tokenizer
     private readonly IDecoder? _decoder;
     private readonly AddedTokenMatcher _rawAdded;
     private readonly AddedTokenMatcher _normalizedAdded;
-    private readonly string[] _idToToken;
-    private readonly bool[] _special;
     private readonly Dictionary<string, int> _addedIds = new(StringComparer.Ordinal);
-    private static readonly byte[] AddedTokenMarker = new byte[1];
-    private byte[]?[]? _byteLevelBytes;
+    private readonly Dictionary<int, string> _addedById = [];
+    // Ids flagged special (dropped when decoding skips special tokens).
+    private readonly BitArray _special;
+    // Ids whose text is an added token's: the byte-level decoder passes that text through instead of mapping it to bytes.
+    private readonly BitArray _addedText;
+    // Each vocabulary token's bytes, for byte-level decoders (null otherwise).
+    private readonly TokenBytes? _bytes;
 
-    private Tokenizer(JsonElement root, TokenizerConfig config, bool allowPackage)
+    private Tokenizer(TokenizerSections file, TokenizerConfig config, bool allowPackage)
     {
         Config = config;
-        var model = JsonNodeReader.Get(root, "model", "(top level)");
-        var modelType = model.TryGetProperty("type", out var t) ? t.GetString() : "BPE";
-        if (modelType != "BPE")
-        {
-            throw new TokenizerLoadException($"tokenizer.json: model type '{modelType}' is not supported (EdgeLLM supports BPE)");
-        }
-        _model = new BpeModel(model);
+        _model = file.Model;
         var added = new List<AddedToken>();
-        if (root.TryGetProperty("added_tokens", out var list) && list.ValueKind == JsonValueKind.Array)
+        if (file["added_tokens"] is { ValueKind: JsonValueKind.Array } list)
         {
             foreach (var a in list.EnumerateArray())
             {
@@ -53,36 +52,42 @@ public sealed class Tokenizer
                     JsonNodeReader.Bool(a, "single_word", false), JsonNodeReader.Bool(a, "normalized", !JsonNodeReader.Bool(a, "special", false)));
                 added.Add(token);
                 _addedIds[token.Content] = token.Id;
+                _addedById[token.Id] = token.Content;
             }
         }
-        _normalizer = NormalizerFactory.Create(Section(root, "normalizer"));
-        _preTokenizer = PreTokenizerFactory.Create(Section(root, "pre_tokenizer"));
-        _postProcessor = PostProcessorFactory.Create(Section(root, "post_processor"), s => _addedIds.TryGetValue(s, out var id) ? id : null);
-        _decoder = DecoderFactory.Create(Section(root, "decoder"), new HashSet<string>(added.Select(a => a.Content), StringComparer.Ordinal));
+        _normalizer = NormalizerFactory.Create(file["normalizer"]);
+        _preTokenizer = PreTokenizerFactory.Create(file["pre_tokenizer"]);
+        _postProcessor = PostProcessorFactory.Create(file["post_processor"], s => _addedIds.TryGetValue(s, out var id) ? id : null);
+        _decoder = DecoderFactory.Create(file["decoder"], new HashSet<string>(added.Select(a => a.Content), StringComparer.Ordinal));
         // Normalized added tokens are matched in normalized text; when there is no normalizer that is the raw text.
         _rawAdded = new AddedTokenMatcher(added.Where(a => !a.Normalized || _normalizer is null));
         _normalizedAdded = new AddedTokenMatcher(_normalizer is null ? [] : added.Where(a => a.Normalized));
 
-        var size = Math.Max(_model.Vocab.Count == 0 ? 0 : _model.Vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
-        _idToToken = new string[size];
-        _special = new bool[size];
-        foreach (var (token, id) in _model.Vocab)
-        {
-            _idToToken[id] = token;
-        }
+        VocabSize = Math.Max(_model.Vocab.Count, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
+        _special = new BitArray(VocabSize);
+        _addedText = new BitArray(VocabSize);
         foreach (var a in added)
         {
-            _idToToken[a.Id] = a.Content;
             _special[a.Id] = a.Special;
+            _addedText[a.Id] = true;
+            // A vocabulary token spelled like an added token decodes as that text too.
+            if (_model.TryGetId(a.Content, out var same) && !_addedById.ContainsKey(same))
+            {
+                _addedText[same] = true;
+            }
         }
         foreach (var extra in config.AdditionalSpecialTokens)
         {
-            if (TokenToId(extra) is { } id && id < _special.Length)
+            if (TokenToId(extra) is { } id && id < VocabSize)
             {
                 _special[id] = true;
             }
         }
-        _tiktoken = allowPackage ? TiktokenBackend.TryCreate(root, _model, added) : null;
+        if (IsByteLevel)
+        {
+            _bytes = new TokenBytes(_model.Vocab);
+        }
+        _tiktoken = allowPackage ? TiktokenBackend.TryCreate(file, _model, added) : null;
     }
 
     /// <summary>True when Microsoft.ML.Tokenizers encodes and decodes for this file (see <c>TiktokenBackend</c>).</summary>
@@ -91,45 +96,52 @@ public sealed class Tokenizer
     public TokenizerConfig Config { get; }
 
     /// <summary>One more than the largest token id.</summary>
-    public int VocabSize => _idToToken.Length;
+    public int VocabSize { get; }
 
-    private static JsonElement Section(JsonElement root, string name) => root.TryGetProperty(name, out var v) ? v : default;
+    /// <summary>Bytes of EdgeLLM's own vocabulary, merge and token-bytes tables (the word cache and the package's
+    /// tables, when it is used, come on top).</summary>
+    internal long TableBytes => _model.TableBytes + (_bytes?.Bytes ?? 0) + 2L * VocabSize / 8;
 
     /// <summary>Loads <c>tokenizer.json</c> with <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
     /// <c>chat_template.jinja</c> from a model directory.</summary>
-    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, allowPackage: true);
+    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, allowPackage: false);
 
-    /// <summary>Loads a model directory; <paramref name="allowPackage"/> false keeps every file on EdgeLLM's own BPE
-    /// (the conformance tests and the benchmark hold both paths to the references).</summary>
+    /// <summary>Loads a model directory; <paramref name="allowPackage"/> true hands byte-level files of the measured
+    /// shape to Microsoft.ML.Tokenizers (the conformance tests and the benchmark compare both paths; production keeps
+    /// EdgeLLM's compact tables, see docs/ARCHITECTURE.md, "Tokenizers").</summary>
     internal static Tokenizer FromDirectory(string directory, bool allowPackage) => FromFile(
         Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
         Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), allowPackage);
 
     public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null) =>
-        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, allowPackage: true);
+        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, allowPackage: false);
 
     private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, bool allowPackage)
     {
-        string json;
+        byte[] json;
         try
         {
-            json = File.ReadAllText(tokenizerJsonPath);
+            json = File.ReadAllBytes(tokenizerJsonPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new TokenizerLoadException($"{tokenizerJsonPath}: cannot be read: {e.Message}", e);
         }
-        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
+        return FromUtf8(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
     }
 
-    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: true);
+    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: false);
 
-    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, bool allowPackage)
+    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, bool allowPackage) =>
+        FromUtf8(Encoding.UTF8.GetBytes(tokenizerJson), config, allowPackage);
+
+    private static Tokenizer FromUtf8(ReadOnlySpan<byte> tokenizerJson, TokenizerConfig? config, bool allowPackage)
     {
         try
         {
-            using var doc = JsonDocument.Parse(tokenizerJson);
-            return new Tokenizer(doc.RootElement, config ?? TokenizerConfig.Empty, allowPackage);
+            // A UTF-8 byte order mark is allowed before the JSON, as JsonDocument allows it.
+            using var file = TokenizerSections.Read(tokenizerJson.StartsWith(Utf8Bom) ? tokenizerJson[Utf8Bom.Length..] : tokenizerJson);
+            return new Tokenizer(file, config ?? TokenizerConfig.Empty, allowPackage);
         }
         catch (JsonException e)
         {
@@ -140,6 +152,8 @@ public sealed class Tokenizer
             throw new TokenizerLoadException($"tokenizer.json: malformed: {e.Message}", e);
         }
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public int[] Encode(string text, bool addSpecialTokens = true)
     {
@@ -218,13 +232,16 @@ public sealed class Tokenizer
         return Config.CleanUpTokenizationSpaces ? CleanUp(text) : text;
     }
 
+    /// <summary>False for ids decoding drops: those with no token always, special ones when asked.</summary>
+    private bool Kept(int id, bool skipSpecialTokens) =>
+        (uint)id < (uint)VocabSize && (_model.Vocab.Contains(id) || _addedById.ContainsKey(id)) && !(skipSpecialTokens && _special[id]);
+
     private string DecodePackage(ReadOnlySpan<int> ids, bool skipSpecialTokens)
     {
-        // The same ids are dropped as on the own path: unknown ones always, special ones when asked.
         var kept = new List<int>(ids.Length);
         foreach (var id in ids)
         {
-            if ((uint)id < (uint)_idToToken.Length && _idToToken[id] is not null && !(skipSpecialTokens && _special[id]))
+            if (Kept(id, skipSpecialTokens))
             {
                 kept.Add(id);
             }
@@ -234,18 +251,17 @@ public sealed class Tokenizer
 
     private string DecodeOwn(ReadOnlySpan<int> ids, bool skipSpecialTokens)
     {
+        if (_bytes is not null)
+        {
+            return DecodeBytes(ids, skipSpecialTokens);
+        }
         var tokens = new List<string>(ids.Length);
         foreach (var id in ids)
         {
-            if ((uint)id >= (uint)_idToToken.Length || _idToToken[id] is null)
+            if (Kept(id, skipSpecialTokens))
             {
-                continue;
+                tokens.Add(IdToToken(id)!);
             }
-            if (skipSpecialTokens && _special[id])
-            {
-                continue;
-            }
-            tokens.Add(_idToToken[id]);
         }
         if (_decoder is null)
         {
@@ -255,15 +271,59 @@ public sealed class Tokenizer
         return string.Concat(tokens);
     }
 
+    /// <summary>
+    /// The byte-level decoder over the token-bytes table: every kept token's bytes (an added token's text as UTF-8)
+    /// in one buffer, read as UTF-8 once. The same text as decoding each run of byte tokens apart: an added token's
+    /// text never starts with a continuation byte, so it ends an unfinished character exactly as a run's end does.
+    /// </summary>
+    private string DecodeBytes(ReadOnlySpan<int> ids, bool skipSpecialTokens)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(256, ids.Length * 8));
+        try
+        {
+            var length = 0;
+            foreach (var id in ids)
+            {
+                if (!Kept(id, skipSpecialTokens))
+                {
+                    continue;
+                }
+                var text = _addedText[id] ? (_addedById.TryGetValue(id, out var content) ? content : IdToToken(id)) : null;
+                var needed = text is null ? _bytes![id].Length : Encoding.UTF8.GetMaxByteCount(text.Length);
+                if (length + needed > buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + needed));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                length += text is null ? Copy(_bytes![id], buffer.AsSpan(length)) : Encoding.UTF8.GetBytes(text, buffer.AsSpan(length));
+            }
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        source.CopyTo(destination);
+        return source.Length;
+    }
+
     /// <summary>A decoder for tokens as they are generated; see <see cref="TokenizerStream"/>.</summary>
     public TokenizerStream CreateStream(bool skipSpecialTokens = true) => new(this, skipSpecialTokens);
 
     public int? TokenToId(string token) => _addedIds.TryGetValue(token, out var a) ? a : _model.TryGetId(token, out var id) ? id : null;
 
-    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
+    /// <summary>The token's text as the vocabulary spells it (an added token's content); a new string per call.</summary>
+    public string? IdToToken(int id) =>
+        _addedById.TryGetValue(id, out var added) ? added : _model.Vocab.Contains(id) ? new string(_model.Vocab.Token(id)) : null;
 
     /// <summary>True for added tokens flagged special (dropped by decoding with skipSpecialTokens).</summary>
-    public bool IsSpecial(int id) => (uint)id < (uint)_special.Length && _special[id];
+    public bool IsSpecial(int id) => (uint)id < (uint)VocabSize && _special[id];
 
     /// <summary>True when the decoder is plain byte-level, so text can be decoded byte by byte.</summary>
     internal bool IsByteLevel => _decoder is ByteLevelDecoder;
@@ -271,35 +331,15 @@ public sealed class Tokenizer
     /// <summary>
     /// The UTF-8 bytes a token stands for under a byte-level decoder (empty for an id with no token, which
     /// decoding skips). False for added tokens: the byte-level decoder passes their text through unmapped.
-    /// Filled on first use, so a 150k-token vocabulary costs only the tokens a model actually generates.
     /// </summary>
-    internal bool TryGetByteLevelBytes(int id, out byte[] bytes)
+    internal bool TryGetByteLevelBytes(int id, out ReadOnlySpan<byte> bytes)
     {
-        var cache = _byteLevelBytes ??= new byte[]?[_idToToken.Length];
-        if ((uint)id >= (uint)cache.Length)
+        if ((uint)id < (uint)VocabSize && _addedText[id])
         {
-            bytes = [];
-            return true;
-        }
-        if (cache[id] is { } known)
-        {
-            bytes = known;
-            return !ReferenceEquals(known, AddedTokenMarker);
-        }
-        var token = _idToToken[id];
-        if (token is not null && _addedIds.ContainsKey(token))
-        {
-            cache[id] = AddedTokenMarker;
-            bytes = [];
+            bytes = default;
             return false;
         }
-        var list = new List<byte>(token?.Length ?? 0);
-        if (token is not null)
-        {
-            ByteLevelAlphabet.AppendBytes(token, list);
-        }
-        // A reference write: threads racing to fill the same entry store equal arrays.
-        bytes = cache[id] = [.. list];
+        bytes = _bytes is null ? default : _bytes[id];
         return true;
     }
 
@@ -311,21 +351,23 @@ public sealed class Tokenizer
     public bool TryGetTokenBytes(int id, out byte[] bytes)
     {
         bytes = [];
-        if ((uint)id >= (uint)_idToToken.Length || _idToToken[id] is not { } token || _addedIds.ContainsKey(token))
+        var token = _model.Vocab.Token(id);
+        if (token.IsEmpty || _addedText[id])
         {
             return false;
         }
-        if (IsByteLevel)
+        if (_bytes is not null)
         {
-            return TryGetByteLevelBytes(id, out bytes);
+            bytes = _bytes[id].ToArray();
+            return true;
         }
         if (token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>'
-            && byte.TryParse(token.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var b))
+            && byte.TryParse(token.Slice(3, 2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var b))
         {
             bytes = [b];
             return true;
         }
-        bytes = Encoding.UTF8.GetBytes(token.Replace('\u2581', ' '));
+        bytes = Encoding.UTF8.GetBytes(token.ToString().Replace('\u2581', ' '));
         return true;
     }
 

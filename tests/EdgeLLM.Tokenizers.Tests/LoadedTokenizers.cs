@@ -13,6 +13,6 @@ internal static class LoadedTokenizers
 
     private static readonly ConcurrentDictionary<(string Name, bool AllowPackage), Lazy<Tokenizer>> Loaded = new();
 
-    public static Tokenizer Get(string name, bool allowPackage = true) =>
+    public static Tokenizer Get(string name, bool allowPackage = false) =>
         Loaded.GetOrAdd((name, allowPackage), k => new Lazy<Tokenizer>(() => Tokenizer.FromDirectory(TokenizerAssets.Directory(k.Name), k.AllowPackage))).Value;
 }
