@@ -2,6 +2,7 @@ using System.Buffers;
 using System.Collections;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EdgeLLM.Tokenizers.AddedTokens;
 using EdgeLLM.Tokenizers.Decoders;
 using EdgeLLM.Tokenizers.Json;
@@ -37,6 +38,11 @@ public sealed class Tokenizer
     private readonly BitArray _addedText;
     // Each vocabulary token's bytes, for byte-level decoders (null otherwise).
     private readonly TokenBytes? _bytes;
+    // The regex whose matches are the words, for the byte-level pre-tokenizers of popular files (see ByteLevelSplit).
+    private readonly Regex? _byteLevelSplit;
+    // Scratch lists of one encode, per thread: a Tokenizer is shared by every request.
+    [ThreadStatic]
+    private static EncodeScratch? t_scratch;
 
     private Tokenizer(TokenizerSections file, TokenizerConfig config, bool allowPackage)
     {
@@ -57,6 +63,7 @@ public sealed class Tokenizer
         }
         _normalizer = NormalizerFactory.Create(file["normalizer"]);
         _preTokenizer = PreTokenizerFactory.Create(file["pre_tokenizer"]);
+        _byteLevelSplit = ByteLevelSplit.PatternOf(_preTokenizer);
         _postProcessor = PostProcessorFactory.Create(file["post_processor"], s => _addedIds.TryGetValue(s, out var id) ? id : null);
         _decoder = DecoderFactory.Create(file["decoder"], new HashSet<string>(added.Select(a => a.Content), StringComparer.Ordinal));
         // Normalized added tokens are matched in normalized text; when there is no normalizer that is the raw text.
@@ -185,11 +192,11 @@ public sealed class Tokenizer
 
     private void EncodeOwn(string text, List<int> ids)
     {
-        var segments = new List<Segment>();
+        var scratch = t_scratch ??= new EncodeScratch();
+        var segments = scratch.Segments;
+        var normalizedSegments = scratch.NormalizedSegments;
+        segments.Clear();
         _rawAdded.Split(text, atStart: true, segments);
-        var normalizedSegments = new List<Segment>();
-        var pieces = new List<Piece>();
-        var words = new List<Piece>();
         foreach (var segment in segments)
         {
             if (segment.TokenId is { } id)
@@ -205,24 +212,89 @@ public sealed class Tokenizer
                 if (s.TokenId is { } nid)
                 {
                     ids.Add(nid);
-                    continue;
                 }
-                pieces.Clear();
-                words.Clear();
-                pieces.Add(new Piece(s.Text, s.AtStart));
-                if (_preTokenizer is null)
+                else if (_byteLevelSplit is not null)
                 {
-                    words.AddRange(pieces);
+                    EncodeByteLevelWords(s.Text, ids);
                 }
                 else
                 {
-                    _preTokenizer.PreTokenize(pieces, words);
-                }
-                foreach (var w in words)
-                {
-                    _model.Tokenize(w.Text, ids);
+                    EncodePieces(s, scratch, ids);
                 }
             }
+        }
+    }
+
+    private void EncodePieces(Segment segment, EncodeScratch scratch, List<int> ids)
+    {
+        var pieces = scratch.Pieces;
+        var words = scratch.Words;
+        pieces.Clear();
+        words.Clear();
+        pieces.Add(new Piece(segment.Text, segment.AtStart));
+        if (_preTokenizer is null)
+        {
+            words.AddRange(pieces);
+        }
+        else
+        {
+            _preTokenizer.PreTokenize(pieces, words);
+        }
+        foreach (var w in words)
+        {
+            _model.Tokenize(w.Text, ids);
+        }
+    }
+
+    /// <summary>
+    /// The byte-level pre-tokenizer and the model in one pass: each regex match (and any text between matches) is
+    /// written in the byte alphabet into a buffer and looked up in the word cache by its characters, so a cached
+    /// word costs no allocation. Gives the words the pre-tokenizer objects give (Isolated split, zero-length
+    /// matches skipped).
+    /// </summary>
+    private void EncodeByteLevelWords(string text, List<int> ids)
+    {
+        var last = 0;
+        foreach (var m in _byteLevelSplit!.EnumerateMatches(text))
+        {
+            if (m.Length == 0)
+            {
+                continue;
+            }
+            if (m.Index > last)
+            {
+                EncodeByteLevelWord(text.AsSpan(last, m.Index - last), ids);
+            }
+            EncodeByteLevelWord(text.AsSpan(m.Index, m.Length), ids);
+            last = m.Index + m.Length;
+        }
+        if (last < text.Length)
+        {
+            EncodeByteLevelWord(text.AsSpan(last), ids);
+        }
+    }
+
+    private void EncodeByteLevelWord(ReadOnlySpan<char> word, List<int> ids)
+    {
+        const int StackBytes = 256;
+        var max = Encoding.UTF8.GetMaxByteCount(word.Length);
+        byte[]? rentedBytes = null;
+        char[]? rentedChars = null;
+        var bytes = max <= StackBytes ? stackalloc byte[StackBytes] : (rentedBytes = ArrayPool<byte>.Shared.Rent(max));
+        var count = Encoding.UTF8.GetBytes(word, bytes);
+        var chars = count <= StackBytes ? stackalloc char[StackBytes] : (rentedChars = ArrayPool<char>.Shared.Rent(count));
+        for (var i = 0; i < count; i++)
+        {
+            chars[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
+        }
+        _model.Tokenize(chars[..count], ids);
+        if (rentedBytes is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rentedBytes);
+        }
+        if (rentedChars is not null)
+        {
+            ArrayPool<char>.Shared.Return(rentedChars);
         }
     }
 

@@ -22,6 +22,7 @@ internal sealed class BpeModel
     private readonly int? _unkId;
     private readonly int[] _byteTokens = new int[256];
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
 
     public BpeModel(BpeOptions options, TokenTable vocab, MergeTable merges, bool ranksFollowIds, BitArray formed)
     {
@@ -34,6 +35,7 @@ internal sealed class BpeModel
         _merges = merges;
         _formed = formed;
         RanksFollowIds = ranksFollowIds;
+        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
         _unkId = options.UnkToken is { } unk && vocab.TryGetId(unk, out var u) ? u : null;
         Span<char> name = stackalloc char[6];
         for (var b = 0; b < 256; b++)
@@ -94,6 +96,21 @@ internal sealed class BpeModel
         }
         _cache[word] = ids;
         output.AddRange(ids);
+    }
+
+    /// <summary>Appends the ids of one pre-tokenized word given as characters: a cached word costs no allocation.</summary>
+    public void Tokenize(ReadOnlySpan<char> word, List<int> output)
+    {
+        if (word.IsEmpty)
+        {
+            return;
+        }
+        if (_cacheBySpan.TryGetValue(word, out var cached))
+        {
+            output.AddRange(cached);
+            return;
+        }
+        Tokenize(new string(word), output);
     }
 
     private int[] Compute(string word)
