@@ -125,16 +125,19 @@ public sealed class Tokenizer
 
     private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, bool allowPackage)
     {
-        byte[] json;
+        MappedFile json;
         try
         {
-            json = File.ReadAllBytes(tokenizerJsonPath);
+            json = new MappedFile(tokenizerJsonPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new TokenizerLoadException($"{tokenizerJsonPath}: cannot be read: {e.Message}", e);
         }
-        return FromUtf8(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
+        using (json)
+        {
+            return FromUtf8(json.Bytes, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
+        }
     }
 
     public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: false);
