@@ -17,8 +17,9 @@ namespace EdgeLLM.Tokenizers;
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> tokenizer (BPE, byte-level or SentencePiece-style): added tokens are
 /// matched first, the rest is normalized, pre-tokenized and encoded by the model, and the post-processor adds
-/// BOS/EOS when asked. Byte-level files of the measured shape are encoded and decoded by Microsoft.ML.Tokenizers
-/// (see <c>TiktokenBackend</c>); everything else by EdgeLLM's own BPE. Safe to use from several threads.
+/// BOS/EOS when asked. EdgeLLM's own BPE over compact tables encodes and decodes every file (Microsoft.ML.Tokenizers,
+/// <c>TiktokenBackend</c>, is only the measured comparison: docs/ARCHITECTURE.md, "Tokenizers"). Safe to use from
+/// several threads.
 /// </summary>
 public sealed class Tokenizer
 {

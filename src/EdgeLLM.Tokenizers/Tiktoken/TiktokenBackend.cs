@@ -11,9 +11,10 @@ namespace EdgeLLM.Tokenizers.Tiktoken;
 
 /// <summary>
 /// Byte-level BPE encoded and decoded by Microsoft.ML.Tokenizers' <c>TiktokenTokenizer</c>, built from the
-/// file's own vocabulary (each token's bytes ranked by its id), Split regex and added tokens. It is used only
-/// for files shaped like the ones it was measured on (docs/ARCHITECTURE.md, "Tokenizers"): there it gives the
-/// reference's ids on the whole conformance corpus and is faster; anything else stays on EdgeLLM's own BPE.
+/// file's own vocabulary (each token's bytes ranked by its id), Split regex and added tokens, for files shaped like
+/// the ones it was measured on. It is the comparison side of the measurement in docs/ARCHITECTURE.md ("Tokenizers"),
+/// taken only when a load asks for it (<c>allowPackage</c>): there it gives the reference's ids on the whole
+/// conformance corpus, but its tables cost about four times EdgeLLM's compact ones, so production loads never use it.
 /// </summary>
 internal sealed class TiktokenBackend
 {
