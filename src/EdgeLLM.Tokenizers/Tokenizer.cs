@@ -4,29 +4,29 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeLLM.Tokenizers.AddedTokens;
+using EdgeLLM.Tokenizers.Backends;
 using EdgeLLM.Tokenizers.Decoders;
 using EdgeLLM.Tokenizers.Json;
 using EdgeLLM.Tokenizers.Models;
 using EdgeLLM.Tokenizers.Normalizers;
 using EdgeLLM.Tokenizers.PostProcessors;
 using EdgeLLM.Tokenizers.PreTokenizers;
-using EdgeLLM.Tokenizers.Tiktoken;
 
 namespace EdgeLLM.Tokenizers;
 
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> tokenizer (BPE, byte-level or SentencePiece-style): added tokens are
 /// matched first, the rest is normalized, pre-tokenized and encoded by the model, and the post-processor adds
-/// BOS/EOS when asked. EdgeLLM's own BPE over compact tables encodes and decodes every file (Microsoft.ML.Tokenizers,
-/// <c>TiktokenBackend</c>, is only the measured comparison: docs/ARCHITECTURE.md, "Tokenizers"). Safe to use from
-/// several threads.
+/// BOS/EOS when asked. EdgeLLM's own BPE over compact tables encodes and decodes every file (Microsoft.ML.Tokenizers
+/// is only the measured comparison, plugged in by the tests and the benchmark as an <see cref="IExternalBackend"/>:
+/// docs/ARCHITECTURE.md, "Tokenizers"). Safe to use from several threads.
 /// </summary>
 public sealed class Tokenizer
 {
     private readonly INormalizer? _normalizer;
     private readonly IPreTokenizer? _preTokenizer;
     private readonly BpeModel _model;
-    private readonly TiktokenBackend? _tiktoken;
+    private readonly IExternalBackend? _external;
     private readonly IPostProcessor? _postProcessor;
     private readonly IDecoder? _decoder;
     private readonly AddedTokenMatcher _rawAdded;
@@ -45,7 +45,7 @@ public sealed class Tokenizer
     [ThreadStatic]
     private static EncodeScratch? t_scratch;
 
-    private Tokenizer(TokenizerSections file, TokenizerConfig config, bool allowPackage)
+    private Tokenizer(TokenizerSections file, TokenizerConfig config, ExternalBackendFactory? external)
     {
         Config = config;
         _model = file.Model;
@@ -95,11 +95,11 @@ public sealed class Tokenizer
         {
             _bytes = new TokenBytes(_model.Vocab);
         }
-        _tiktoken = allowPackage ? TiktokenBackend.TryCreate(file, _model, added) : null;
+        _external = external?.Invoke(file, _model, added);
     }
 
-    /// <summary>True when Microsoft.ML.Tokenizers encodes and decodes for this file (see <c>TiktokenBackend</c>).</summary>
-    internal bool UsesPackage => _tiktoken is not null;
+    /// <summary>True when an external backend (the measured comparison) encodes and decodes for this file.</summary>
+    internal bool UsesExternalBackend => _external is not null;
 
     public TokenizerConfig Config { get; }
 
@@ -112,19 +112,18 @@ public sealed class Tokenizer
 
     /// <summary>Loads <c>tokenizer.json</c> with <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
     /// <c>chat_template.jinja</c> from a model directory.</summary>
-    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, allowPackage: false);
+    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, external: null);
 
-    /// <summary>Loads a model directory; <paramref name="allowPackage"/> true hands byte-level files of the measured
-    /// shape to Microsoft.ML.Tokenizers (the conformance tests and the benchmark compare both paths; production keeps
-    /// EdgeLLM's compact tables, see docs/ARCHITECTURE.md, "Tokenizers").</summary>
-    internal static Tokenizer FromDirectory(string directory, bool allowPackage) => FromFile(
+    /// <summary>Loads a model directory; <paramref name="external"/> may hand the file to another implementation
+    /// (the conformance tests and the benchmark compare Microsoft.ML.Tokenizers this way; production passes none).</summary>
+    internal static Tokenizer FromDirectory(string directory, ExternalBackendFactory? external) => FromFile(
         Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
-        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), allowPackage);
+        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), external);
 
     public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null) =>
-        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, allowPackage: false);
+        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, external: null);
 
-    private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, bool allowPackage)
+    private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, ExternalBackendFactory? external)
     {
         MappedFile json;
         try
@@ -137,22 +136,22 @@ public sealed class Tokenizer
         }
         using (json)
         {
-            return FromUtf8(json.Bytes, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
+            return FromUtf8(json.Bytes, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), external);
         }
     }
 
-    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: false);
+    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, external: null);
 
-    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, bool allowPackage) =>
-        FromUtf8(Encoding.UTF8.GetBytes(tokenizerJson), config, allowPackage);
+    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, ExternalBackendFactory? external) =>
+        FromUtf8(Encoding.UTF8.GetBytes(tokenizerJson), config, external);
 
-    private static Tokenizer FromUtf8(ReadOnlySpan<byte> tokenizerJson, TokenizerConfig? config, bool allowPackage)
+    private static Tokenizer FromUtf8(ReadOnlySpan<byte> tokenizerJson, TokenizerConfig? config, ExternalBackendFactory? external)
     {
         try
         {
             // A UTF-8 byte order mark is allowed before the JSON, as JsonDocument allows it.
             using var file = TokenizerSections.Read(tokenizerJson.StartsWith(Utf8Bom) ? tokenizerJson[Utf8Bom.Length..] : tokenizerJson);
-            return new Tokenizer(file, config ?? TokenizerConfig.Empty, allowPackage);
+            return new Tokenizer(file, config ?? TokenizerConfig.Empty, external);
         }
         catch (JsonException e)
         {
@@ -177,9 +176,9 @@ public sealed class Tokenizer
     public void Encode(string text, List<int> ids, bool addSpecialTokens = true)
     {
         var start = ids.Count;
-        if (_tiktoken is not null)
+        if (_external is not null)
         {
-            _tiktoken.Encode(text, ids);
+            _external.Encode(text, ids);
         }
         else
         {
@@ -304,7 +303,7 @@ public sealed class Tokenizer
 
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true)
     {
-        var text = _tiktoken is not null ? DecodePackage(ids, skipSpecialTokens) : DecodeOwn(ids, skipSpecialTokens);
+        var text = _external is not null ? DecodeExternal(ids, skipSpecialTokens) : DecodeOwn(ids, skipSpecialTokens);
         return Config.CleanUpTokenizationSpaces ? CleanUp(text) : text;
     }
 
@@ -312,7 +311,7 @@ public sealed class Tokenizer
     private bool Kept(int id, bool skipSpecialTokens) =>
         (uint)id < (uint)VocabSize && (_model.Vocab.Contains(id) || _addedById.ContainsKey(id)) && !(skipSpecialTokens && _special[id]);
 
-    private string DecodePackage(ReadOnlySpan<int> ids, bool skipSpecialTokens)
+    private string DecodeExternal(ReadOnlySpan<int> ids, bool skipSpecialTokens)
     {
         var kept = new List<int>(ids.Length);
         foreach (var id in ids)
@@ -322,7 +321,7 @@ public sealed class Tokenizer
                 kept.Add(id);
             }
         }
-        return _tiktoken!.Decode(kept);
+        return _external!.Decode(kept);
     }
 
     private string DecodeOwn(ReadOnlySpan<int> ids, bool skipSpecialTokens)

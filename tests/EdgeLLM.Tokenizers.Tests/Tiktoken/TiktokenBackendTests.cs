@@ -1,3 +1,4 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
@@ -25,7 +26,7 @@ public class TiktokenBackendTests
     [InlineData("gemma3", false)]
     public void The_measured_byte_level_families_can_use_the_package_and_sentencepiece_ones_cannot(string name, bool expected)
     {
-        Assert.Equal(expected, LoadedTokenizers.Get(name, allowPackage: true).UsesPackage);
+        Assert.Equal(expected, LoadedTokenizers.Get(name, allowPackage: true).UsesExternalBackend);
     }
 
     [Theory]
@@ -33,7 +34,7 @@ public class TiktokenBackendTests
     [InlineData("iot-assist")]
     public void A_production_load_keeps_a_file_the_package_could_take_on_the_own_tables(string name)
     {
-        Assert.False(Tokenizer.FromDirectory(TokenizerAssets.Directory(name)).UsesPackage);
+        Assert.False(Tokenizer.FromDirectory(TokenizerAssets.Directory(name)).UsesExternalBackend);
     }
 
     public static TheoryData<string> Changes() =>
@@ -73,9 +74,9 @@ public class TiktokenBackendTests
                 merges.Add(new JsonArray("Ġ", "Ġ"));
                 break;
         }
-        var tokenizer = Tokenizer.FromJson(root.ToJsonString(), null, allowPackage: true);
-        Assert.False(tokenizer.UsesPackage, change);
-        var own = Tokenizer.FromJson(root.ToJsonString(), null, allowPackage: false);
+        var tokenizer = PackageLoading.FromJson(root.ToJsonString(), allowPackage: true);
+        Assert.False(tokenizer.UsesExternalBackend, change);
+        var own = PackageLoading.FromJson(root.ToJsonString(), allowPackage: false);
         const string text = "Turn on the kitchen lights at 7pm, then report the greenhouse humidity.";
         var ids = tokenizer.Encode(text);
         Assert.Equal(own.Encode(text), ids);
@@ -89,7 +90,7 @@ public class TiktokenBackendTests
         var package = LoadedTokenizers.Get("qwen3", allowPackage: true);
         var own = LoadedTokenizers.Get("qwen3", allowPackage: false);
         const string text = "<|im_start|>user\nLights on<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nDone.<|im_end|>";
-        Assert.True(package.UsesPackage);
+        Assert.True(package.UsesExternalBackend);
         Assert.Equal(own.Encode(text), package.Encode(text));
         var ids = package.Encode(text);
         Assert.Equal(own.Decode(ids, skipSpecialTokens: true), package.Decode(ids, skipSpecialTokens: true));
@@ -111,7 +112,7 @@ public class TiktokenBackendTests
         using var references = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Templates", "Data", "references.json")));
         var package = LoadedTokenizers.Get(family, allowPackage: true);
         var own = LoadedTokenizers.Get(family, allowPackage: false);
-        Assert.True(package.UsesPackage);
+        Assert.True(package.UsesExternalBackend);
         var texts = 0;
         foreach (var c in references.RootElement.GetProperty("templates").GetProperty(family).GetProperty("cases").EnumerateArray())
         {

@@ -1,3 +1,4 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using EdgeLLM.Tokenizers;
 
 namespace EdgeLLM.Benchmarks;
@@ -18,11 +19,11 @@ internal static class TokenizerMemory
         var heapBefore = Settle();
         var rssBefore = Rss();
         var allocatedBefore = GC.GetTotalAllocatedBytes(precise: true);
-        var tokenizer = Tokenizer.FromDirectory(directory, allowPackage: package);
+        var tokenizer = PackageLoading.FromDirectory(directory, allowPackage: package);
         var allocated = GC.GetTotalAllocatedBytes(precise: true) - allocatedBefore;
         var heapAfter = Settle();
         var rssAfter = Rss();
-        Console.WriteLine($"{name} ({(tokenizer.UsesPackage ? "Microsoft.ML.Tokenizers" : "own tables")}): live heap +{Mib(heapAfter - heapBefore)} MiB, "
+        Console.WriteLine($"{name} ({(tokenizer.UsesExternalBackend ? "Microsoft.ML.Tokenizers" : "own tables")}): live heap +{Mib(heapAfter - heapBefore)} MiB, "
             + $"RSS {Mib(rssBefore)} -> {Mib(rssAfter)} MiB (+{Mib(rssAfter - rssBefore)}), allocated while loading {Mib(allocated)} MiB, "
             + $"GC committed {Mib(GC.GetGCMemoryInfo().TotalCommittedBytes)} MiB");
         GC.KeepAlive(tokenizer);

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeLLM.Tokenizers.AddedTokens;
+using EdgeLLM.Tokenizers.Backends;
 using EdgeLLM.Tokenizers.Json;
 using EdgeLLM.Tokenizers.Models;
 using EdgeLLM.Tokenizers.PreTokenizers;
@@ -13,10 +14,11 @@ namespace EdgeLLM.Tokenizers.Tiktoken;
 /// Byte-level BPE encoded and decoded by Microsoft.ML.Tokenizers' <c>TiktokenTokenizer</c>, built from the
 /// file's own vocabulary (each token's bytes ranked by its id), Split regex and added tokens, for files shaped like
 /// the ones it was measured on. It is the comparison side of the measurement in docs/ARCHITECTURE.md ("Tokenizers"),
-/// taken only when a load asks for it (<c>allowPackage</c>): there it gives the reference's ids on the whole
-/// conformance corpus, but its tables cost about four times EdgeLLM's compact ones, so production loads never use it.
+/// plugged into a load as an <see cref="IExternalBackend"/> by the tests and the benchmark (which compiles this file
+/// too): there it gives the reference's ids on the whole conformance corpus, but its tables cost about four times
+/// EdgeLLM's compact ones, so production loads never use it and the shipped assembly does not reference the package.
 /// </summary>
-internal sealed class TiktokenBackend
+internal sealed class TiktokenBackend : IExternalBackend
 {
     private readonly TiktokenTokenizer _tiktoken;
 
