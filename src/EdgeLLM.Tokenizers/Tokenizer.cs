@@ -1,50 +1,56 @@
+using System.Buffers;
+using System.Collections;
 using System.Text;
 using System.Text.Json;
+using System.Text.RegularExpressions;
 using EdgeLLM.Tokenizers.AddedTokens;
+using EdgeLLM.Tokenizers.Backends;
 using EdgeLLM.Tokenizers.Decoders;
 using EdgeLLM.Tokenizers.Json;
 using EdgeLLM.Tokenizers.Models;
 using EdgeLLM.Tokenizers.Normalizers;
 using EdgeLLM.Tokenizers.PostProcessors;
 using EdgeLLM.Tokenizers.PreTokenizers;
-using EdgeLLM.Tokenizers.Tiktoken;
 
 namespace EdgeLLM.Tokenizers;
 
 /// <summary>
 /// A Hugging Face <c>tokenizer.json</c> tokenizer (BPE, byte-level or SentencePiece-style): added tokens are
 /// matched first, the rest is normalized, pre-tokenized and encoded by the model, and the post-processor adds
-/// BOS/EOS when asked. Byte-level files of the measured shape are encoded and decoded by Microsoft.ML.Tokenizers
-/// (see <c>TiktokenBackend</c>); everything else by EdgeLLM's own BPE. Safe to use from several threads.
+/// BOS/EOS when asked. EdgeLLM's own BPE over compact tables encodes and decodes every file (Microsoft.ML.Tokenizers
+/// is only the measured comparison, plugged in by the tests and the benchmark as an <see cref="IExternalBackend"/>:
+/// docs/ARCHITECTURE.md, "Tokenizers"). Safe to use from several threads.
 /// </summary>
 public sealed class Tokenizer
 {
     private readonly INormalizer? _normalizer;
     private readonly IPreTokenizer? _preTokenizer;
     private readonly BpeModel _model;
-    private readonly TiktokenBackend? _tiktoken;
+    private readonly IExternalBackend? _external;
     private readonly IPostProcessor? _postProcessor;
     private readonly IDecoder? _decoder;
     private readonly AddedTokenMatcher _rawAdded;
     private readonly AddedTokenMatcher _normalizedAdded;
-    private readonly string[] _idToToken;
-    private readonly bool[] _special;
     private readonly Dictionary<string, int> _addedIds = new(StringComparer.Ordinal);
-    private static readonly byte[] AddedTokenMarker = new byte[1];
-    private byte[]?[]? _byteLevelBytes;
+    private readonly Dictionary<int, string> _addedById = [];
+    // Ids flagged special (dropped when decoding skips special tokens).
+    private readonly BitArray _special;
+    // Ids whose text is an added token's: the byte-level decoder passes that text through instead of mapping it to bytes.
+    private readonly BitArray _addedText;
+    // Each vocabulary token's bytes, for byte-level decoders (null otherwise).
+    private readonly TokenBytes? _bytes;
+    // The regex whose matches are the words, for the byte-level pre-tokenizers of popular files (see ByteLevelSplit).
+    private readonly Regex? _byteLevelSplit;
+    // Scratch lists of one encode, per thread: a Tokenizer is shared by every request.
+    [ThreadStatic]
+    private static EncodeScratch? t_scratch;
 
-    private Tokenizer(JsonElement root, TokenizerConfig config, bool allowPackage)
+    private Tokenizer(TokenizerSections file, TokenizerConfig config, ExternalBackendFactory? external)
     {
         Config = config;
-        var model = JsonNodeReader.Get(root, "model", "(top level)");
-        var modelType = model.TryGetProperty("type", out var t) ? t.GetString() : "BPE";
-        if (modelType != "BPE")
-        {
-            throw new TokenizerLoadException($"tokenizer.json: model type '{modelType}' is not supported (EdgeLLM supports BPE)");
-        }
-        _model = new BpeModel(model);
+        _model = file.Model;
         var added = new List<AddedToken>();
-        if (root.TryGetProperty("added_tokens", out var list) && list.ValueKind == JsonValueKind.Array)
+        if (file["added_tokens"] is { ValueKind: JsonValueKind.Array } list)
         {
             foreach (var a in list.EnumerateArray())
             {
@@ -53,83 +59,99 @@ public sealed class Tokenizer
                     JsonNodeReader.Bool(a, "single_word", false), JsonNodeReader.Bool(a, "normalized", !JsonNodeReader.Bool(a, "special", false)));
                 added.Add(token);
                 _addedIds[token.Content] = token.Id;
+                _addedById[token.Id] = token.Content;
             }
         }
-        _normalizer = NormalizerFactory.Create(Section(root, "normalizer"));
-        _preTokenizer = PreTokenizerFactory.Create(Section(root, "pre_tokenizer"));
-        _postProcessor = PostProcessorFactory.Create(Section(root, "post_processor"), s => _addedIds.TryGetValue(s, out var id) ? id : null);
-        _decoder = DecoderFactory.Create(Section(root, "decoder"), new HashSet<string>(added.Select(a => a.Content), StringComparer.Ordinal));
+        _normalizer = NormalizerFactory.Create(file["normalizer"]);
+        _preTokenizer = PreTokenizerFactory.Create(file["pre_tokenizer"]);
+        _byteLevelSplit = ByteLevelSplit.PatternOf(_preTokenizer);
+        _postProcessor = PostProcessorFactory.Create(file["post_processor"], s => _addedIds.TryGetValue(s, out var id) ? id : null);
+        _decoder = DecoderFactory.Create(file["decoder"], new HashSet<string>(added.Select(a => a.Content), StringComparer.Ordinal));
         // Normalized added tokens are matched in normalized text; when there is no normalizer that is the raw text.
         _rawAdded = new AddedTokenMatcher(added.Where(a => !a.Normalized || _normalizer is null));
         _normalizedAdded = new AddedTokenMatcher(_normalizer is null ? [] : added.Where(a => a.Normalized));
 
-        var size = Math.Max(_model.Vocab.Count == 0 ? 0 : _model.Vocab.Values.Max() + 1, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
-        _idToToken = new string[size];
-        _special = new bool[size];
-        foreach (var (token, id) in _model.Vocab)
-        {
-            _idToToken[id] = token;
-        }
+        VocabSize = Math.Max(_model.Vocab.Count, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
+        _special = new BitArray(VocabSize);
+        _addedText = new BitArray(VocabSize);
         foreach (var a in added)
         {
-            _idToToken[a.Id] = a.Content;
             _special[a.Id] = a.Special;
+            _addedText[a.Id] = true;
+            // A vocabulary token spelled like an added token decodes as that text too.
+            if (_model.TryGetId(a.Content, out var same) && !_addedById.ContainsKey(same))
+            {
+                _addedText[same] = true;
+            }
         }
         foreach (var extra in config.AdditionalSpecialTokens)
         {
-            if (TokenToId(extra) is { } id && id < _special.Length)
+            if (TokenToId(extra) is { } id && id < VocabSize)
             {
                 _special[id] = true;
             }
         }
-        _tiktoken = allowPackage ? TiktokenBackend.TryCreate(root, _model, added) : null;
+        if (IsByteLevel)
+        {
+            _bytes = new TokenBytes(_model.Vocab);
+        }
+        _external = external?.Invoke(file, _model, added);
     }
 
-    /// <summary>True when Microsoft.ML.Tokenizers encodes and decodes for this file (see <c>TiktokenBackend</c>).</summary>
-    internal bool UsesPackage => _tiktoken is not null;
+    /// <summary>True when an external backend (the measured comparison) encodes and decodes for this file.</summary>
+    internal bool UsesExternalBackend => _external is not null;
 
     public TokenizerConfig Config { get; }
 
     /// <summary>One more than the largest token id.</summary>
-    public int VocabSize => _idToToken.Length;
+    public int VocabSize { get; }
 
-    private static JsonElement Section(JsonElement root, string name) => root.TryGetProperty(name, out var v) ? v : default;
+    /// <summary>Bytes of EdgeLLM's own vocabulary, merge and token-bytes tables (the word cache and the package's
+    /// tables, when it is used, come on top).</summary>
+    internal long TableBytes => _model.TableBytes + (_bytes?.Bytes ?? 0) + 2L * VocabSize / 8;
 
     /// <summary>Loads <c>tokenizer.json</c> with <c>tokenizer_config.json</c>, <c>special_tokens_map.json</c> and
     /// <c>chat_template.jinja</c> from a model directory.</summary>
-    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, allowPackage: true);
+    public static Tokenizer FromDirectory(string directory) => FromDirectory(directory, external: null);
 
-    /// <summary>Loads a model directory; <paramref name="allowPackage"/> false keeps every file on EdgeLLM's own BPE
-    /// (the conformance tests and the benchmark hold both paths to the references).</summary>
-    internal static Tokenizer FromDirectory(string directory, bool allowPackage) => FromFile(
+    /// <summary>Loads a model directory; <paramref name="external"/> may hand the file to another implementation
+    /// (the conformance tests and the benchmark compare Microsoft.ML.Tokenizers this way; production passes none).</summary>
+    internal static Tokenizer FromDirectory(string directory, ExternalBackendFactory? external) => FromFile(
         Path.Combine(directory, "tokenizer.json"), Path.Combine(directory, "tokenizer_config.json"),
-        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), allowPackage);
+        Path.Combine(directory, "special_tokens_map.json"), Path.Combine(directory, "chat_template.jinja"), external);
 
     public static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath = null, string? specialTokensMapPath = null, string? chatTemplatePath = null) =>
-        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, allowPackage: true);
+        FromFile(tokenizerJsonPath, tokenizerConfigPath, specialTokensMapPath, chatTemplatePath, external: null);
 
-    private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, bool allowPackage)
+    private static Tokenizer FromFile(string tokenizerJsonPath, string? tokenizerConfigPath, string? specialTokensMapPath, string? chatTemplatePath, ExternalBackendFactory? external)
     {
-        string json;
+        MappedFile json;
         try
         {
-            json = File.ReadAllText(tokenizerJsonPath);
+            json = new MappedFile(tokenizerJsonPath);
         }
         catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             throw new TokenizerLoadException($"{tokenizerJsonPath}: cannot be read: {e.Message}", e);
         }
-        return FromJson(json, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), allowPackage);
+        using (json)
+        {
+            return FromUtf8(json.Bytes, TokenizerConfig.Load(tokenizerConfigPath, specialTokensMapPath, chatTemplatePath), external);
+        }
     }
 
-    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, allowPackage: true);
+    public static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config = null) => FromJson(tokenizerJson, config, external: null);
 
-    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, bool allowPackage)
+    internal static Tokenizer FromJson(string tokenizerJson, TokenizerConfig? config, ExternalBackendFactory? external) =>
+        FromUtf8(Encoding.UTF8.GetBytes(tokenizerJson), config, external);
+
+    private static Tokenizer FromUtf8(ReadOnlySpan<byte> tokenizerJson, TokenizerConfig? config, ExternalBackendFactory? external)
     {
         try
         {
-            using var doc = JsonDocument.Parse(tokenizerJson);
-            return new Tokenizer(doc.RootElement, config ?? TokenizerConfig.Empty, allowPackage);
+            // A UTF-8 byte order mark is allowed before the JSON, as JsonDocument allows it.
+            using var file = TokenizerSections.Read(tokenizerJson.StartsWith(Utf8Bom) ? tokenizerJson[Utf8Bom.Length..] : tokenizerJson);
+            return new Tokenizer(file, config ?? TokenizerConfig.Empty, external);
         }
         catch (JsonException e)
         {
@@ -140,6 +162,8 @@ public sealed class Tokenizer
             throw new TokenizerLoadException($"tokenizer.json: malformed: {e.Message}", e);
         }
     }
+
+    private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
     public int[] Encode(string text, bool addSpecialTokens = true)
     {
@@ -152,9 +176,9 @@ public sealed class Tokenizer
     public void Encode(string text, List<int> ids, bool addSpecialTokens = true)
     {
         var start = ids.Count;
-        if (_tiktoken is not null)
+        if (_external is not null)
         {
-            _tiktoken.Encode(text, ids);
+            _external.Encode(text, ids);
         }
         else
         {
@@ -171,11 +195,11 @@ public sealed class Tokenizer
 
     private void EncodeOwn(string text, List<int> ids)
     {
-        var segments = new List<Segment>();
+        var scratch = t_scratch ??= new EncodeScratch();
+        var segments = scratch.Segments;
+        var normalizedSegments = scratch.NormalizedSegments;
+        segments.Clear();
         _rawAdded.Split(text, atStart: true, segments);
-        var normalizedSegments = new List<Segment>();
-        var pieces = new List<Piece>();
-        var words = new List<Piece>();
         foreach (var segment in segments)
         {
             if (segment.TokenId is { } id)
@@ -191,61 +215,128 @@ public sealed class Tokenizer
                 if (s.TokenId is { } nid)
                 {
                     ids.Add(nid);
-                    continue;
                 }
-                pieces.Clear();
-                words.Clear();
-                pieces.Add(new Piece(s.Text, s.AtStart));
-                if (_preTokenizer is null)
+                else if (_byteLevelSplit is not null)
                 {
-                    words.AddRange(pieces);
+                    EncodeByteLevelWords(s.Text, ids);
                 }
                 else
                 {
-                    _preTokenizer.PreTokenize(pieces, words);
-                }
-                foreach (var w in words)
-                {
-                    _model.Tokenize(w.Text, ids);
+                    EncodePieces(s, scratch, ids);
                 }
             }
+        }
+    }
+
+    private void EncodePieces(Segment segment, EncodeScratch scratch, List<int> ids)
+    {
+        var pieces = scratch.Pieces;
+        var words = scratch.Words;
+        pieces.Clear();
+        words.Clear();
+        pieces.Add(new Piece(segment.Text, segment.AtStart));
+        if (_preTokenizer is null)
+        {
+            words.AddRange(pieces);
+        }
+        else
+        {
+            _preTokenizer.PreTokenize(pieces, words);
+        }
+        foreach (var w in words)
+        {
+            _model.Tokenize(w.Text, ids);
+        }
+    }
+
+    /// <summary>
+    /// The byte-level pre-tokenizer and the model in one pass: each regex match (and any text between matches) is
+    /// written in the byte alphabet into a buffer and looked up in the word cache by its characters, so a cached
+    /// word costs no allocation. Gives the words the pre-tokenizer objects give (Isolated split, zero-length
+    /// matches skipped).
+    /// </summary>
+    private void EncodeByteLevelWords(string text, List<int> ids)
+    {
+        var last = 0;
+        foreach (var m in _byteLevelSplit!.EnumerateMatches(text))
+        {
+            if (m.Length == 0)
+            {
+                continue;
+            }
+            if (m.Index > last)
+            {
+                EncodeByteLevelWord(text.AsSpan(last, m.Index - last), ids);
+            }
+            EncodeByteLevelWord(text.AsSpan(m.Index, m.Length), ids);
+            last = m.Index + m.Length;
+        }
+        if (last < text.Length)
+        {
+            EncodeByteLevelWord(text.AsSpan(last), ids);
+        }
+    }
+
+    private void EncodeByteLevelWord(ReadOnlySpan<char> word, List<int> ids)
+    {
+        const int StackBytes = 256;
+        var max = Encoding.UTF8.GetMaxByteCount(word.Length);
+        byte[]? rentedBytes = null;
+        char[]? rentedChars = null;
+        var bytes = max <= StackBytes ? stackalloc byte[StackBytes] : (rentedBytes = ArrayPool<byte>.Shared.Rent(max));
+        var count = Encoding.UTF8.GetBytes(word, bytes);
+        var chars = count <= StackBytes ? stackalloc char[StackBytes] : (rentedChars = ArrayPool<char>.Shared.Rent(count));
+        for (var i = 0; i < count; i++)
+        {
+            chars[i] = ByteLevelAlphabet.ByteToChar[bytes[i]];
+        }
+        _model.Tokenize(chars[..count], ids);
+        if (rentedBytes is not null)
+        {
+            ArrayPool<byte>.Shared.Return(rentedBytes);
+        }
+        if (rentedChars is not null)
+        {
+            ArrayPool<char>.Shared.Return(rentedChars);
         }
     }
 
     public string Decode(ReadOnlySpan<int> ids, bool skipSpecialTokens = true)
     {
-        var text = _tiktoken is not null ? DecodePackage(ids, skipSpecialTokens) : DecodeOwn(ids, skipSpecialTokens);
+        var text = _external is not null ? DecodeExternal(ids, skipSpecialTokens) : DecodeOwn(ids, skipSpecialTokens);
         return Config.CleanUpTokenizationSpaces ? CleanUp(text) : text;
     }
 
-    private string DecodePackage(ReadOnlySpan<int> ids, bool skipSpecialTokens)
+    /// <summary>False for ids decoding drops: those with no token always, special ones when asked.</summary>
+    private bool Kept(int id, bool skipSpecialTokens) =>
+        (uint)id < (uint)VocabSize && (_model.Vocab.Contains(id) || _addedById.ContainsKey(id)) && !(skipSpecialTokens && _special[id]);
+
+    private string DecodeExternal(ReadOnlySpan<int> ids, bool skipSpecialTokens)
     {
-        // The same ids are dropped as on the own path: unknown ones always, special ones when asked.
         var kept = new List<int>(ids.Length);
         foreach (var id in ids)
         {
-            if ((uint)id < (uint)_idToToken.Length && _idToToken[id] is not null && !(skipSpecialTokens && _special[id]))
+            if (Kept(id, skipSpecialTokens))
             {
                 kept.Add(id);
             }
         }
-        return _tiktoken!.Decode(kept);
+        return _external!.Decode(kept);
     }
 
     private string DecodeOwn(ReadOnlySpan<int> ids, bool skipSpecialTokens)
     {
+        if (_bytes is not null)
+        {
+            return DecodeBytes(ids, skipSpecialTokens);
+        }
         var tokens = new List<string>(ids.Length);
         foreach (var id in ids)
         {
-            if ((uint)id >= (uint)_idToToken.Length || _idToToken[id] is null)
+            if (Kept(id, skipSpecialTokens))
             {
-                continue;
+                tokens.Add(IdToToken(id)!);
             }
-            if (skipSpecialTokens && _special[id])
-            {
-                continue;
-            }
-            tokens.Add(_idToToken[id]);
         }
         if (_decoder is null)
         {
@@ -255,15 +346,59 @@ public sealed class Tokenizer
         return string.Concat(tokens);
     }
 
+    /// <summary>
+    /// The byte-level decoder over the token-bytes table: every kept token's bytes (an added token's text as UTF-8)
+    /// in one buffer, read as UTF-8 once. The same text as decoding each run of byte tokens apart: an added token's
+    /// text never starts with a continuation byte, so it ends an unfinished character exactly as a run's end does.
+    /// </summary>
+    private string DecodeBytes(ReadOnlySpan<int> ids, bool skipSpecialTokens)
+    {
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(256, ids.Length * 8));
+        try
+        {
+            var length = 0;
+            foreach (var id in ids)
+            {
+                if (!Kept(id, skipSpecialTokens))
+                {
+                    continue;
+                }
+                var text = _addedText[id] ? (_addedById.TryGetValue(id, out var content) ? content : IdToToken(id)) : null;
+                var needed = text is null ? _bytes![id].Length : Encoding.UTF8.GetMaxByteCount(text.Length);
+                if (length + needed > buffer.Length)
+                {
+                    var larger = ArrayPool<byte>.Shared.Rent(Math.Max(buffer.Length * 2, length + needed));
+                    buffer.AsSpan(0, length).CopyTo(larger);
+                    ArrayPool<byte>.Shared.Return(buffer);
+                    buffer = larger;
+                }
+                length += text is null ? Copy(_bytes![id], buffer.AsSpan(length)) : Encoding.UTF8.GetBytes(text, buffer.AsSpan(length));
+            }
+            return Encoding.UTF8.GetString(buffer, 0, length);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    private static int Copy(ReadOnlySpan<byte> source, Span<byte> destination)
+    {
+        source.CopyTo(destination);
+        return source.Length;
+    }
+
     /// <summary>A decoder for tokens as they are generated; see <see cref="TokenizerStream"/>.</summary>
     public TokenizerStream CreateStream(bool skipSpecialTokens = true) => new(this, skipSpecialTokens);
 
     public int? TokenToId(string token) => _addedIds.TryGetValue(token, out var a) ? a : _model.TryGetId(token, out var id) ? id : null;
 
-    public string? IdToToken(int id) => (uint)id < (uint)_idToToken.Length ? _idToToken[id] : null;
+    /// <summary>The token's text as the vocabulary spells it (an added token's content); a new string per call.</summary>
+    public string? IdToToken(int id) =>
+        _addedById.TryGetValue(id, out var added) ? added : _model.Vocab.Contains(id) ? new string(_model.Vocab.Token(id)) : null;
 
     /// <summary>True for added tokens flagged special (dropped by decoding with skipSpecialTokens).</summary>
-    public bool IsSpecial(int id) => (uint)id < (uint)_special.Length && _special[id];
+    public bool IsSpecial(int id) => (uint)id < (uint)VocabSize && _special[id];
 
     /// <summary>True when the decoder is plain byte-level, so text can be decoded byte by byte.</summary>
     internal bool IsByteLevel => _decoder is ByteLevelDecoder;
@@ -271,35 +406,15 @@ public sealed class Tokenizer
     /// <summary>
     /// The UTF-8 bytes a token stands for under a byte-level decoder (empty for an id with no token, which
     /// decoding skips). False for added tokens: the byte-level decoder passes their text through unmapped.
-    /// Filled on first use, so a 150k-token vocabulary costs only the tokens a model actually generates.
     /// </summary>
-    internal bool TryGetByteLevelBytes(int id, out byte[] bytes)
+    internal bool TryGetByteLevelBytes(int id, out ReadOnlySpan<byte> bytes)
     {
-        var cache = _byteLevelBytes ??= new byte[]?[_idToToken.Length];
-        if ((uint)id >= (uint)cache.Length)
+        if ((uint)id < (uint)VocabSize && _addedText[id])
         {
-            bytes = [];
-            return true;
-        }
-        if (cache[id] is { } known)
-        {
-            bytes = known;
-            return !ReferenceEquals(known, AddedTokenMarker);
-        }
-        var token = _idToToken[id];
-        if (token is not null && _addedIds.ContainsKey(token))
-        {
-            cache[id] = AddedTokenMarker;
-            bytes = [];
+            bytes = default;
             return false;
         }
-        var list = new List<byte>(token?.Length ?? 0);
-        if (token is not null)
-        {
-            ByteLevelAlphabet.AppendBytes(token, list);
-        }
-        // A reference write: threads racing to fill the same entry store equal arrays.
-        bytes = cache[id] = [.. list];
+        bytes = _bytes is null ? default : _bytes[id];
         return true;
     }
 
@@ -311,21 +426,23 @@ public sealed class Tokenizer
     public bool TryGetTokenBytes(int id, out byte[] bytes)
     {
         bytes = [];
-        if ((uint)id >= (uint)_idToToken.Length || _idToToken[id] is not { } token || _addedIds.ContainsKey(token))
+        var token = _model.Vocab.Token(id);
+        if (token.IsEmpty || _addedText[id])
         {
             return false;
         }
-        if (IsByteLevel)
+        if (_bytes is not null)
         {
-            return TryGetByteLevelBytes(id, out bytes);
+            bytes = _bytes[id].ToArray();
+            return true;
         }
         if (token.Length == 6 && token.StartsWith("<0x", StringComparison.Ordinal) && token[5] == '>'
-            && byte.TryParse(token.AsSpan(3, 2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var b))
+            && byte.TryParse(token.Slice(3, 2), System.Globalization.NumberStyles.HexNumber, System.Globalization.CultureInfo.InvariantCulture, out var b))
         {
             bytes = [b];
             return true;
         }
-        bytes = Encoding.UTF8.GetBytes(token.Replace('\u2581', ' '));
+        bytes = Encoding.UTF8.GetBytes(token.ToString().Replace('\u2581', ' '));
         return true;
     }
 

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using EdgeLLM.Tokenizers.Tiktoken;
 
 namespace EdgeLLM.Tokenizers.Tests;
 
@@ -13,6 +14,6 @@ internal static class LoadedTokenizers
 
     private static readonly ConcurrentDictionary<(string Name, bool AllowPackage), Lazy<Tokenizer>> Loaded = new();
 
-    public static Tokenizer Get(string name, bool allowPackage = true) =>
-        Loaded.GetOrAdd((name, allowPackage), k => new Lazy<Tokenizer>(() => Tokenizer.FromDirectory(TokenizerAssets.Directory(k.Name), k.AllowPackage))).Value;
+    public static Tokenizer Get(string name, bool allowPackage = false) =>
+        Loaded.GetOrAdd((name, allowPackage), k => new Lazy<Tokenizer>(() => PackageLoading.FromDirectory(TokenizerAssets.Directory(k.Name), k.AllowPackage))).Value;
 }

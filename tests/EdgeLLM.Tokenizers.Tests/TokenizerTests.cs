@@ -95,4 +95,21 @@ public class TokenizerTests
             Assert.Equal(expected[i], results[i]);
         }
     }
+
+    [Fact]
+    public void Tokens_and_merges_longer_than_the_read_buffer_load_like_short_ones()
+    {
+        // \u00e9 escapes make each merge of two 64-character tokens 774 bytes of JSON: the reader's buffers must grow.
+        static string T(int n) => string.Concat(Enumerable.Repeat("\\u00e9", n));
+        var vocab = string.Join(", ", Enumerable.Range(0, 8).Select(k => $"\"{T(1 << k)}\": {k}"));
+        var strings = string.Join(", ", Enumerable.Range(0, 7).Select(k => $"\"{T(1 << k)} {T(1 << k)}\""));
+        var arrays = string.Join(", ", Enumerable.Range(0, 7).Select(k => $"[\"{T(1 << k)}\", \"{T(1 << k)}\"]"));
+        foreach (var merges in new[] { strings, arrays })
+        {
+            var t = Tokenizer.FromJson("{\"model\": {\"type\": \"BPE\", \"vocab\": {" + vocab + "}, \"merges\": [" + merges + "]}}");
+            Assert.Equal([7], t.Encode(new string('\u00e9', 128)));
+            Assert.Equal([7, 6, 0], t.Encode(new string('\u00e9', 128 + 64 + 1)));
+            Assert.Equal(new string('\u00e9', 128), t.IdToToken(7));
+        }
+    }
 }

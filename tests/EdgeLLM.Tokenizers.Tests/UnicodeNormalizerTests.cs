@@ -25,7 +25,7 @@ public class PackagePathNormalizationTests
     {
         var package = LoadedTokenizers.Get("qwen2_5", allowPackage: true);
         var own = LoadedTokenizers.Get("qwen2_5", allowPackage: false);
-        Assert.True(package.UsesPackage);
+        Assert.True(package.UsesExternalBackend);
 
         Assert.Equal(own.Encode(text), package.Encode(text));
     }

@@ -4,6 +4,15 @@ namespace EdgeLLM.Runtime.Engine;
 /// Sequences decoded together by one model. Slots 0..n-1 of a batch of n are active; each slot has a length
 /// (tokens whose KV is cached) and, after a prefill or a step, the logits of its last position.
 /// </summary>
+/// <remarks>
+/// Memory policy: a batch costs resident memory for the sequences it holds, not for its <see cref="Capacity"/>.
+/// Buffers whose address a step binds (KV cache, attention mask, logits rows) are reserved for every slot up front,
+/// so a step's bindings never move and a decode step stays allocation-free; their pages become resident as a
+/// sequence writes positions (a prefill or a step: KV grows with the admitted sequence's length) and
+/// <see cref="Reset"/> (and the source of <see cref="Move"/>) returns an emptied slot's pages to the system, so an
+/// idle batch holds almost nothing. Implementations that cannot reserve without committing (a platform without
+/// lazily committed mappings) hold the whole reservation. Per-run buffers of a prefill are sized to that run.
+/// </remarks>
 internal interface IDecodeBatch : IDisposable
 {
     /// <summary>How many sequences can decode together.</summary>
@@ -14,7 +23,7 @@ internal interface IDecodeBatch : IDisposable
 
     int VocabSize { get; }
 
-    /// <summary>Bytes of KV cache this batch holds.</summary>
+    /// <summary>Bytes of KV cache this batch reserves at most (resident only for what its sequences hold).</summary>
     long KvBytes { get; }
 
     /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run by <see cref="Decode"/> since the batch was made
@@ -45,10 +54,11 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>Logits of a slot's last position, valid until the next run; callers may modify them.</summary>
     Span<float> Logits(int slot);
 
-    /// <summary>Empties a slot.</summary>
+    /// <summary>Empties a slot and returns the memory it held (see the memory policy above).</summary>
     void Reset(int slot);
 
-    /// <summary>Moves a slot's state to another, emptying the source (keeps active slots contiguous).</summary>
+    /// <summary>Moves a slot's state to another, emptying the source and returning its memory (keeps active slots
+    /// contiguous).</summary>
     void Move(int from, int to);
 
     long PrefixBytes(int length);

@@ -1,4 +1,5 @@
 using System.Runtime.InteropServices;
+using EdgeLLM.Runtime.Memory;
 using EdgeLLM.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -7,10 +8,14 @@ namespace EdgeLLM.Runtime.Engine;
 
 /// <summary>
 /// One row of logits per slot, as float. Float16 models write into a half-precision twin that is widened
-/// row by row; float models write into the rows directly.
+/// row by row; float models write into the rows directly. The rows are <see cref="PagedBuffer"/>s: a slot's row is
+/// resident once a run has written it and goes back to the system when the slot is discarded, so a 152k-token
+/// vocabulary costs its 0.6 MiB per row for the slots running, not for every slot of the batch.
 /// </summary>
 internal sealed unsafe class LogitsRows : IDisposable
 {
+    private readonly PagedBuffer _rowBuffer;
+    private readonly PagedBuffer? _halfBuffer;
     private readonly float* _rows;
     private readonly Half* _halfRows;
     private readonly OrtValue?[] _batchViews;
@@ -20,10 +25,20 @@ internal sealed unsafe class LogitsRows : IDisposable
         Slots = slots;
         Vocab = vocab;
         Type = type;
-        _rows = (float*)NativeMemory.AlignedAlloc((nuint)(slots * (long)vocab * sizeof(float)), 64);
+        _rowBuffer = new PagedBuffer(slots * (long)vocab * sizeof(float));
+        _rows = (float*)_rowBuffer.Pointer;
         if (type == TensorElementType.Float16)
         {
-            _halfRows = (Half*)NativeMemory.AlignedAlloc((nuint)(slots * (long)vocab * sizeof(Half)), 64);
+            try
+            {
+                _halfBuffer = new PagedBuffer(slots * (long)vocab * sizeof(Half));
+            }
+            catch
+            {
+                _rowBuffer.Dispose();
+                throw;
+            }
+            _halfRows = (Half*)_halfBuffer.Pointer;
         }
         _batchViews = new OrtValue?[slots];
     }
@@ -79,6 +94,16 @@ internal sealed unsafe class LogitsRows : IDisposable
 
     public void CopyRow(int from, int to) => Row(from).CopyTo(Row(to));
 
+    /// <summary>Bytes of logits rows in resident pages (measured; not for the hot path).</summary>
+    public long ResidentBytes() => _rowBuffer.ResidentBytes() + (_halfBuffer?.ResidentBytes() ?? 0);
+
+    /// <summary>Returns a slot's row (and its half-precision twin) to the system; for a slot whose sequence ended.</summary>
+    public void Discard(int slot)
+    {
+        _rowBuffer.Discard((long)slot * Vocab * sizeof(float), (long)Vocab * sizeof(float));
+        _halfBuffer?.Discard((long)slot * Vocab * sizeof(Half), (long)Vocab * sizeof(Half));
+    }
+
     private static void Widen(ReadOnlySpan<Half> source, Span<float> destination)
     {
         for (var i = 0; i < source.Length; i++)
@@ -93,10 +118,7 @@ internal sealed unsafe class LogitsRows : IDisposable
         {
             v?.Dispose();
         }
-        NativeMemory.AlignedFree(_rows);
-        if (_halfRows != null)
-        {
-            NativeMemory.AlignedFree(_halfRows);
-        }
+        _rowBuffer.Dispose();
+        _halfBuffer?.Dispose();
     }
 }

@@ -2,6 +2,7 @@ using System.Runtime.CompilerServices;
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using EdgeLLM.Runtime.KvCache;
+using EdgeLLM.Runtime.Memory;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
@@ -16,6 +17,9 @@ namespace EdgeLLM.Runtime.Engine;
 /// EdgeLLM's native buffers and one <see cref="OrtIoBinding"/> for each n are made once, and a step (a
 /// <c>RunWithBinding</c> with the session's reused <see cref="RunOptions"/>) allocates nothing. GroupQueryAttention reads each
 /// row's length from the mask, which is how sequences of different lengths share one batched run.
+/// Memory follows the slots in use (see <see cref="IDecodeBatch"/>): the KV cache, mask and logits rows reserve
+/// address space for every slot so those views never move, the pages become resident as sequences write them, and
+/// <see cref="Reset"/> hands an emptied slot's pages back.
 /// </summary>
 internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
 {
@@ -24,6 +28,7 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
     private readonly SharedKvCache _cache;
     private readonly LogitsRows _logits;
     private readonly long* _ids;
+    private readonly PagedBuffer _maskBuffer;
     private readonly long* _mask;
     private readonly long* _positions;
     private readonly int[] _lengths;
@@ -39,11 +44,25 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         _model = model;
         _io = new ModelIo(model);
         var d = model.Decoder;
-        _cache = new SharedKvCache(new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, model.KvType), capacity, maxLength);
-        _logits = new LogitsRows(capacity, model.Config.Model.VocabSize, model.LogitsType);
+        var cache = new SharedKvCache(new KvCacheLayout(d.NumHiddenLayers, d.NumKeyValueHeads, d.HeadSize, model.KvType), capacity, maxLength);
+        LogitsRows? logits = null;
+        try
+        {
+            logits = new LogitsRows(capacity, model.Config.Model.VocabSize, model.LogitsType);
+            _maskBuffer = new PagedBuffer((long)capacity * maxLength * sizeof(long));
+        }
+        catch
+        {
+            // Whoever allocates frees, also when a later allocation fails.
+            logits?.Dispose();
+            cache.Dispose();
+            throw;
+        }
+        _cache = cache;
+        _logits = logits;
+        _mask = (long*)_maskBuffer.Pointer;
         _ids = (long*)NativeMemory.AllocZeroed((nuint)capacity, sizeof(long));
         _positions = (long*)NativeMemory.AllocZeroed((nuint)capacity, sizeof(long));
-        _mask = (long*)NativeMemory.AllocZeroed((nuint)((long)capacity * maxLength), sizeof(long));
         _lengths = new int[capacity];
         _idsViews = new OrtValue?[capacity];
         _maskViews = new OrtValue?[capacity];
@@ -61,6 +80,13 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
     public long KvBytes => _cache.Bytes;
 
     public bool SupportsPrefixReuse => true;
+
+    /// <summary>Resident bytes of the KV cache, measured page by page (the tests and memory reports; a system call per
+    /// buffer, so not for the decode loop).</summary>
+    internal long KvResidentBytes() => _cache.ResidentBytes();
+
+    /// <summary>Resident bytes of the mask and logits rows, measured as <see cref="KvResidentBytes"/>.</summary>
+    internal long ActivationResidentBytes() => _maskBuffer.ResidentBytes() + _logits.ResidentBytes();
 
     public long DecodeRunTicks => Volatile.Read(ref _decodeRunTicks);
 
@@ -218,9 +244,12 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         _logits.CompleteBatch(n);
     }
 
+    /// <summary>Empties a slot and returns its KV, mask and logits pages to the system.</summary>
     public void Reset(int slot)
     {
-        new Span<long>(MaskRow(slot), MaxLength).Clear();
+        _maskBuffer.Discard((long)slot * MaxLength * sizeof(long), (long)MaxLength * sizeof(long));
+        _cache.Discard(slot);
+        _logits.Discard(slot);
         _lengths[slot] = 0;
     }
 
@@ -322,6 +351,6 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         _cache.Dispose();
         NativeMemory.Free(_ids);
         NativeMemory.Free(_positions);
-        NativeMemory.Free(_mask);
+        _maskBuffer.Dispose();
     }
 }

@@ -1,4 +1,4 @@
-using System.Runtime.InteropServices;
+using EdgeLLM.Runtime.Memory;
 using EdgeLLM.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
@@ -9,9 +9,14 @@ namespace EdgeLLM.Runtime.KvCache;
 /// [slots, kv_heads, max_length, head_size], bound as both past and present so GroupQueryAttention appends in
 /// place. A batch of n sequences occupies slots 0..n-1, so the tensor for a batch is the first n slots of each
 /// buffer: those views are created once per n and reused, and a decode step allocates nothing.
+/// The buffers are <see cref="PagedBuffer"/>s: the address space for every slot is reserved up front (so views and
+/// bindings never move), but resident memory grows only with the positions sequences write, and
+/// <see cref="Discard"/> returns a finished slot's pages: KV memory follows the slots actually in use.
 /// </summary>
 internal sealed unsafe class SharedKvCache : IDisposable
 {
+    private readonly PagedBuffer[] _keyBuffers;
+    private readonly PagedBuffer[] _valueBuffers;
     private readonly byte*[] _keys;
     private readonly byte*[] _values;
     private readonly OrtValue?[] _batchKeys;
@@ -32,12 +37,24 @@ internal sealed unsafe class SharedKvCache : IDisposable
         _rowBytes = (long)layout.HeadSize * layout.ElementSize;
         _headBytes = _rowBytes * maxLength;
         _slotBytes = _headBytes * layout.KvHeads;
+        _keyBuffers = new PagedBuffer[layout.Layers];
+        _valueBuffers = new PagedBuffer[layout.Layers];
         _keys = new byte*[layout.Layers];
         _values = new byte*[layout.Layers];
-        for (var l = 0; l < layout.Layers; l++)
+        try
         {
-            _keys[l] = Allocate(_slotBytes * slots);
-            _values[l] = Allocate(_slotBytes * slots);
+            for (var l = 0; l < layout.Layers; l++)
+            {
+                _keyBuffers[l] = new PagedBuffer(_slotBytes * slots);
+                _keys[l] = _keyBuffers[l].Pointer;
+                _valueBuffers[l] = new PagedBuffer(_slotBytes * slots);
+                _values[l] = _valueBuffers[l].Pointer;
+            }
+        }
+        catch
+        {
+            FreeBuffers();
+            throw;
         }
         _batchKeys = new OrtValue?[layout.Layers * slots];
         _batchValues = new OrtValue?[layout.Layers * slots];
@@ -51,14 +68,30 @@ internal sealed unsafe class SharedKvCache : IDisposable
 
     public int MaxLength { get; }
 
-    /// <summary>Bytes held for keys and values of every slot.</summary>
+    /// <summary>Bytes reserved for keys and values of every slot (resident only where sequences have written).</summary>
     public long Bytes => 2 * _slotBytes * Slots * Layout.Layers;
 
-    private static byte* Allocate(long bytes)
+    /// <summary>Bytes of keys and values in resident pages (measured; not for the hot path).</summary>
+    public long ResidentBytes()
     {
-        var p = (byte*)NativeMemory.AlignedAlloc((nuint)bytes, 64);
-        NativeMemory.Clear(p, (nuint)bytes);
-        return p;
+        var total = 0L;
+        for (var l = 0; l < Layout.Layers; l++)
+        {
+            total += _keyBuffers[l].ResidentBytes() + _valueBuffers[l].ResidentBytes();
+        }
+        return total;
+    }
+
+    /// <summary>Returns a slot's memory to the system (it reads as zeros after); for a slot whose sequence ended.</summary>
+    public void Discard(int slot)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(slot, Slots);
+        for (var l = 0; l < Layout.Layers; l++)
+        {
+            _keyBuffers[l].Discard(slot * _slotBytes, _slotBytes);
+            _valueBuffers[l].Discard(slot * _slotBytes, _slotBytes);
+        }
     }
 
     /// <summary>Keys of <paramref name="layer"/> for a batch of the first <paramref name="count"/> slots.</summary>
@@ -145,10 +178,15 @@ internal sealed unsafe class SharedKvCache : IDisposable
                 v?.Dispose();
             }
         }
+        FreeBuffers();
+    }
+
+    private void FreeBuffers()
+    {
         for (var l = 0; l < Layout.Layers; l++)
         {
-            NativeMemory.AlignedFree(_keys[l]);
-            NativeMemory.AlignedFree(_values[l]);
+            _keyBuffers[l]?.Dispose();
+            _valueBuffers[l]?.Dispose();
             _keys[l] = _values[l] = null;
         }
     }

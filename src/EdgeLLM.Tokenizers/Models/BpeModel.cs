@@ -1,98 +1,48 @@
+using System.Collections;
 using System.Collections.Concurrent;
 using System.Text;
-using System.Text.Json;
-using EdgeLLM.Tokenizers.Json;
 
 namespace EdgeLLM.Tokenizers.Models;
 
 /// <summary>
 /// Byte-pair encoding as Hugging Face's BPE model does it: start from single characters (or, with
 /// <c>byte_fallback</c>, their <c>&lt;0xNN&gt;</c> byte tokens), then repeatedly merge the adjacent pair with the
-/// lowest merge rank, leftmost first. Merges are looked up by the pair of token ids packed into one long, and
-/// finished words are cached, so common words cost one dictionary lookup.
+/// lowest merge rank, leftmost first. The vocabulary and merges live in compact tables (<see cref="TokenTable"/>,
+/// <see cref="MergeTable"/>), and finished words are cached, so common words cost one dictionary lookup.
 /// </summary>
 internal sealed class BpeModel
 {
-    private const int CacheLimit = 200_000;
-    private readonly Dictionary<string, int> _vocab;
-    private readonly Dictionary<long, (int Rank, int Merged)> _merges;
+    // Bounded so a long-running service's cache stays around a megabyte whatever text it sees.
+    private const int CacheLimit = 16_384;
+    private const int StackChars = 64;
+    private readonly BpeOptions _options;
+    private readonly TokenTable _vocab;
+    private readonly MergeTable _merges;
+    private readonly BitArray _formed;
     private readonly int? _unkId;
-    private readonly bool _fuseUnk;
-    private readonly bool _byteFallback;
-    private readonly bool _ignoreMerges;
-    private readonly string? _prefix;
-    private readonly string? _suffix;
     private readonly int[] _byteTokens = new int[256];
     private readonly ConcurrentDictionary<string, int[]> _cache = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, int>.AlternateLookup<ReadOnlySpan<char>> _vocabBySpan;
+    private readonly ConcurrentDictionary<string, int[]>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
 
-    public BpeModel(JsonElement model)
+    public BpeModel(BpeOptions options, TokenTable vocab, MergeTable merges, bool ranksFollowIds, BitArray formed)
     {
-        _vocab = new Dictionary<string, int>(StringComparer.Ordinal);
-        foreach (var p in JsonNodeReader.Get(model, "vocab", "model").EnumerateObject())
-        {
-            _vocab[p.Name] = p.Value.GetInt32();
-        }
-        _vocabBySpan = _vocab.GetAlternateLookup<ReadOnlySpan<char>>();
-        var unk = JsonNodeReader.String(model, "unk_token");
-        _unkId = unk is not null && _vocab.TryGetValue(unk, out var u) ? u : null;
-        _fuseUnk = JsonNodeReader.Bool(model, "fuse_unk", false);
-        _byteFallback = JsonNodeReader.Bool(model, "byte_fallback", false);
-        _ignoreMerges = JsonNodeReader.Bool(model, "ignore_merges", false);
-        _prefix = JsonNodeReader.String(model, "continuing_subword_prefix");
-        _suffix = JsonNodeReader.String(model, "end_of_word_suffix");
-        if (JsonNodeReader.IsPresent(model, "dropout") && model.GetProperty("dropout").ValueKind == JsonValueKind.Number && model.GetProperty("dropout").GetDouble() > 0)
-        {
-            throw new TokenizerLoadException("tokenizer.json: model.dropout is not supported (it makes encoding random)");
-        }
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(vocab);
+        ArgumentNullException.ThrowIfNull(merges);
+        ArgumentNullException.ThrowIfNull(formed);
+        _options = options;
+        _vocab = vocab;
+        _merges = merges;
+        _formed = formed;
+        RanksFollowIds = ranksFollowIds;
+        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+        _unkId = options.UnkToken is { } unk && vocab.TryGetId(unk, out var u) ? u : null;
+        Span<char> name = stackalloc char[6];
         for (var b = 0; b < 256; b++)
         {
-            _byteTokens[b] = _vocab.TryGetValue($"<0x{b:X2}>", out var id) ? id : -1;
+            $"<0x{b:X2}>".AsSpan().CopyTo(name);
+            _byteTokens[b] = vocab.TryGetId(name, out var id) ? id : -1;
         }
-        _merges = new Dictionary<long, (int, int)>();
-        var formed = new HashSet<int>();
-        var lastFormed = -1;
-        var ranksFollowIds = true;
-        var rank = 0;
-        foreach (var m in JsonNodeReader.Get(model, "merges", "model").EnumerateArray())
-        {
-            string left, right;
-            if (m.ValueKind == JsonValueKind.String)
-            {
-                var s = m.GetString()!;
-                var space = s.IndexOf(' ', 1);
-                if (space < 0)
-                {
-                    throw new TokenizerLoadException($"tokenizer.json: model.merges[{rank}] \"{s}\" is not two tokens separated by a space");
-                }
-                left = s[..space];
-                right = s[(space + 1)..];
-            }
-            else if (m.ValueKind == JsonValueKind.Array && m.GetArrayLength() == 2)
-            {
-                left = m[0].GetString()!;
-                right = m[1].GetString()!;
-            }
-            else
-            {
-                throw new TokenizerLoadException($"tokenizer.json: model.merges[{rank}] must be \"a b\" or [\"a\", \"b\"]");
-            }
-            var merged = left + (_prefix is not null && right.StartsWith(_prefix, StringComparison.Ordinal) ? right[_prefix.Length..] : right);
-            if (_vocab.TryGetValue(left, out var l) && _vocab.TryGetValue(right, out var r) && _vocab.TryGetValue(merged, out var id))
-            {
-                _merges.TryAdd(Pack(l, r), (rank, id));
-                ranksFollowIds &= id >= lastFormed;
-                lastFormed = id;
-                formed.Add(id);
-            }
-            else
-            {
-                ranksFollowIds = false;
-            }
-            rank++;
-        }
-        RanksFollowIds = ranksFollowIds;
-        UnmergedTokens = [.. _vocab.Where(p => p.Key.Length > 1 && !formed.Contains(p.Value)).Select(p => p.Key)];
     }
 
     /// <summary>
@@ -101,18 +51,31 @@ internal sealed class BpeModel
     /// </summary>
     public bool RanksFollowIds { get; }
 
-    /// <summary>Tokens of more than one character that no merge forms (BPE can only reach them whole).</summary>
-    public IReadOnlyList<string> UnmergedTokens { get; }
-
     /// <summary>No byte fallback, unknown token, subword prefix or word suffix: plain byte-level BPE.</summary>
-    public bool IsPlain => !_byteFallback && _unkId is null && string.IsNullOrEmpty(_prefix) && string.IsNullOrEmpty(_suffix);
+    public bool IsPlain => !_options.ByteFallback && _unkId is null && string.IsNullOrEmpty(_options.ContinuingSubwordPrefix) && string.IsNullOrEmpty(_options.EndOfWordSuffix);
 
     /// <summary>A word found whole in the vocabulary is one token, whatever the merges say.</summary>
-    public bool IgnoresMerges => _ignoreMerges;
+    public bool IgnoresMerges => _options.IgnoreMerges;
 
-    public IReadOnlyDictionary<string, int> Vocab => _vocab;
+    /// <summary>The token strings by id.</summary>
+    public TokenTable Vocab => _vocab;
 
-    private static long Pack(int left, int right) => ((long)left << 32) | (uint)right;
+    /// <summary>Bytes of the vocabulary and merge tables.</summary>
+    public long TableBytes => _vocab.Bytes + _merges.Bytes + _formed.Length / 8;
+
+    /// <summary>Tokens of more than one character that no merge forms (BPE can only reach them whole).</summary>
+    public List<string> UnmergedTokens()
+    {
+        var list = new List<string>();
+        for (var id = 0; id < _vocab.Count; id++)
+        {
+            if (_vocab.Token(id).Length > 1 && !_formed[id])
+            {
+                list.Add(new string(_vocab.Token(id)));
+            }
+        }
+        return list;
+    }
 
     /// <summary>Appends the ids of one pre-tokenized word.</summary>
     public void Tokenize(string word, List<int> output)
@@ -135,9 +98,24 @@ internal sealed class BpeModel
         output.AddRange(ids);
     }
 
+    /// <summary>Appends the ids of one pre-tokenized word given as characters: a cached word costs no allocation.</summary>
+    public void Tokenize(ReadOnlySpan<char> word, List<int> output)
+    {
+        if (word.IsEmpty)
+        {
+            return;
+        }
+        if (_cacheBySpan.TryGetValue(word, out var cached))
+        {
+            output.AddRange(cached);
+            return;
+        }
+        Tokenize(new string(word), output);
+    }
+
     private int[] Compute(string word)
     {
-        if (_ignoreMerges && _suffix is null && _vocab.TryGetValue(word, out var whole))
+        if (_options.IgnoreMerges && _options.EndOfWordSuffix is null && _vocab.TryGetId(word, out var whole))
         {
             return [whole];
         }
@@ -150,29 +128,36 @@ internal sealed class BpeModel
     {
         var symbols = new List<int>(word.Length);
         var unkRun = false;
-        var sb = new StringBuilder();
+        var prefix = _options.ContinuingSubwordPrefix.AsSpan();
+        var suffix = _options.EndOfWordSuffix.AsSpan();
+        Span<char> piece = stackalloc char[StackChars];
         for (var i = 0; i < word.Length; i++)
         {
             var width = char.IsHighSurrogate(word[i]) && i + 1 < word.Length && char.IsLowSurrogate(word[i + 1]) ? 2 : 1;
             var ch = word.AsSpan(i, width);
-            sb.Clear();
-            if (_prefix is not null && i > 0)
-            {
-                sb.Append(_prefix);
-            }
-            sb.Append(ch);
-            if (_suffix is not null && i + width == word.Length)
-            {
-                sb.Append(_suffix);
-            }
+            var withPrefix = !prefix.IsEmpty && i > 0;
+            var withSuffix = !suffix.IsEmpty && i + width == word.Length;
             i += width - 1;
-            if (_vocab.TryGetValue(sb.ToString(), out var id))
+            var length = (withPrefix ? prefix.Length : 0) + width + (withSuffix ? suffix.Length : 0);
+            var text = length <= StackChars ? piece[..length] : new char[length];
+            var at = 0;
+            if (withPrefix)
+            {
+                prefix.CopyTo(text);
+                at = prefix.Length;
+            }
+            ch.CopyTo(text[at..]);
+            if (withSuffix)
+            {
+                suffix.CopyTo(text[(at + width)..]);
+            }
+            if (_vocab.TryGetId(text, out var id))
             {
                 symbols.Add(id);
                 unkRun = false;
                 continue;
             }
-            if (_byteFallback && TryBytes(ch, symbols))
+            if (_options.ByteFallback && TryBytes(ch, symbols))
             {
                 unkRun = false;
                 continue;
@@ -181,7 +166,7 @@ internal sealed class BpeModel
             {
                 throw new InvalidOperationException($"'{ch.ToString()}' is not in the vocabulary and the tokenizer has no unk_token");
             }
-            if (!(_fuseUnk && unkRun))
+            if (!(_options.FuseUnk && unkRun))
             {
                 symbols.Add(unk);
             }
@@ -218,11 +203,11 @@ internal sealed class BpeModel
             var bestId = 0;
             for (var i = 0; i < symbols.Count - 1; i++)
             {
-                if (_merges.TryGetValue(Pack(symbols[i], symbols[i + 1]), out var m) && m.Rank < bestRank)
+                if (_merges.TryGet(symbols[i], symbols[i + 1], out var rank, out var formed) && rank < bestRank)
                 {
-                    bestRank = m.Rank;
+                    bestRank = rank;
                     bestAt = i;
-                    bestId = m.Merged;
+                    bestId = formed;
                 }
             }
             if (bestAt < 0)
@@ -234,5 +219,5 @@ internal sealed class BpeModel
         }
     }
 
-    public bool TryGetId(ReadOnlySpan<char> token, out int id) => _vocabBySpan.TryGetValue(token, out id);
+    public bool TryGetId(ReadOnlySpan<char> token, out int id) => _vocab.TryGetId(token, out id);
 }

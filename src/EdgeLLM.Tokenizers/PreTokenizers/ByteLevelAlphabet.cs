@@ -9,7 +9,8 @@ namespace EdgeLLM.Tokenizers.PreTokenizers;
 internal static class ByteLevelAlphabet
 {
     public static readonly char[] ByteToChar = BuildTable();
-    private static readonly Dictionary<char, byte> CharToByte = Invert();
+    // Every alphabet character is below U+0144; -1 marks characters outside the alphabet.
+    private static readonly short[] CharToByte = Invert();
 
     private static char[] BuildTable()
     {
@@ -23,14 +24,46 @@ internal static class ByteLevelAlphabet
         return table;
     }
 
-    private static Dictionary<char, byte> Invert()
+    private static short[] Invert()
     {
-        var map = new Dictionary<char, byte>(256);
+        var map = new short[0x144];
+        Array.Fill(map, (short)-1);
         for (var b = 0; b < 256; b++)
         {
-            map[ByteToChar[b]] = (byte)b;
+            map[ByteToChar[b]] = (short)b;
         }
         return map;
+    }
+
+    /// <summary>The byte an alphabet character stands for; false for characters outside the alphabet.</summary>
+    private static bool TryGetByte(char c, out byte b)
+    {
+        var v = c < CharToByte.Length ? CharToByte[c] : (short)-1;
+        b = (byte)v;
+        return v >= 0;
+    }
+
+    /// <summary>Most bytes <see cref="GetBytes"/> writes for <paramref name="chars"/> characters.</summary>
+    public static int MaxByteCount(int chars) => 3 * chars;
+
+    /// <summary>Back from alphabet characters to bytes, as <see cref="AppendBytes"/>, into a span; returns the count.</summary>
+    public static int GetBytes(ReadOnlySpan<char> chars, Span<byte> bytes)
+    {
+        var n = 0;
+        for (var i = 0; i < chars.Length; i++)
+        {
+            if (TryGetByte(chars[i], out var b))
+            {
+                bytes[n++] = b;
+            }
+            else
+            {
+                var width = char.IsHighSurrogate(chars[i]) && i + 1 < chars.Length ? 2 : 1;
+                n += Encoding.UTF8.GetBytes(chars.Slice(i, width), bytes[n..]);
+                i += width - 1;
+            }
+        }
+        return n;
     }
 
     /// <summary>The UTF-8 bytes of <paramref name="text"/>, each written as its alphabet character.</summary>
@@ -54,7 +87,7 @@ internal static class ByteLevelAlphabet
         Span<byte> utf8 = stackalloc byte[4];
         for (var i = 0; i < chars.Length; i++)
         {
-            if (CharToByte.TryGetValue(chars[i], out var b))
+            if (TryGetByte(chars[i], out var b))
             {
                 bytes.Add(b);
             }

@@ -12,6 +12,10 @@ internal sealed class ByteLevelPreTokenizer(bool addPrefixSpace, bool useRegex) 
     [ThreadStatic]
     private static List<Piece>? t_scratch;
 
+    public bool AddPrefixSpace => addPrefixSpace;
+
+    public bool UseRegex => useRegex;
+
     public void PreTokenize(List<Piece> input, List<Piece> output)
     {
         foreach (var piece in input)

@@ -2,6 +2,8 @@ namespace EdgeLLM.Tokenizers.PreTokenizers;
 
 internal sealed class SequencePreTokenizer(IReadOnlyList<IPreTokenizer> steps) : IPreTokenizer
 {
+    public IReadOnlyList<IPreTokenizer> Steps => steps;
+
     public void PreTokenize(List<Piece> input, List<Piece> output)
     {
         var current = input;

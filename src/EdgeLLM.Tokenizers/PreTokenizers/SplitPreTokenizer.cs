@@ -9,6 +9,10 @@ namespace EdgeLLM.Tokenizers.PreTokenizers;
 /// </summary>
 internal sealed class SplitPreTokenizer(Regex pattern, SplitBehavior effective) : IPreTokenizer
 {
+    public Regex Pattern => pattern;
+
+    public SplitBehavior Behavior => effective;
+
     public void PreTokenize(List<Piece> input, List<Piece> output)
     {
         foreach (var piece in input)

@@ -59,7 +59,7 @@ public sealed class TokenizerStream
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private string NextBytes(byte[] bytes)
+    private string NextBytes(ReadOnlySpan<byte> bytes)
     {
         if (_pendingLength + bytes.Length > _pending.Length)
         {

@@ -1,13 +1,15 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
 namespace EdgeLLM.Tokenizers.Tests.Tiktoken;
 
 /// <summary>
-/// Which files EdgeLLM hands to Microsoft.ML.Tokenizers: the byte-level families measured conformant and faster
-/// (docs/ARCHITECTURE.md, "Tokenizers") go to its TiktokenTokenizer; SentencePiece-style files, which the package
+/// Which files Microsoft.ML.Tokenizers can take when asked (the benchmark's and these tests' comparison side): the
+/// byte-level families measured conformant go to its TiktokenTokenizer; SentencePiece-style files, which the package
 /// can only read as a tokenizer.model protobuf, and byte-level files outside the measured shape stay on EdgeLLM's
-/// own BPE, which still encodes them as before.
+/// own BPE. Production loads never take it: its tables cost several times EdgeLLM's compact ones
+/// (docs/ARCHITECTURE.md, "Tokenizers").
 /// </summary>
 [Collection(LoadedTokenizers.Collection)]
 public class TiktokenBackendTests
@@ -22,15 +24,17 @@ public class TiktokenBackendTests
     [InlineData("llama2", false)]
     [InlineData("gemma2", false)]
     [InlineData("gemma3", false)]
-    public void The_measured_byte_level_families_use_the_package_and_sentencepiece_ones_do_not(string name, bool expected)
+    public void The_measured_byte_level_families_can_use_the_package_and_sentencepiece_ones_cannot(string name, bool expected)
     {
-        Assert.Equal(expected, LoadedTokenizers.Get(name).UsesPackage);
+        Assert.Equal(expected, LoadedTokenizers.Get(name, allowPackage: true).UsesExternalBackend);
     }
 
-    [Fact]
-    public void The_package_can_be_turned_off_for_a_file_it_would_take()
+    [Theory]
+    [InlineData("qwen2_5")]
+    [InlineData("iot-assist")]
+    public void A_production_load_keeps_a_file_the_package_could_take_on_the_own_tables(string name)
     {
-        Assert.False(LoadedTokenizers.Get("iot-assist", allowPackage: false).UsesPackage);
+        Assert.False(Tokenizer.FromDirectory(TokenizerAssets.Directory(name)).UsesExternalBackend);
     }
 
     public static TheoryData<string> Changes() =>
@@ -70,9 +74,9 @@ public class TiktokenBackendTests
                 merges.Add(new JsonArray("Ġ", "Ġ"));
                 break;
         }
-        var tokenizer = Tokenizer.FromJson(root.ToJsonString());
-        Assert.False(tokenizer.UsesPackage, change);
-        var own = Tokenizer.FromJson(root.ToJsonString(), null, allowPackage: false);
+        var tokenizer = PackageLoading.FromJson(root.ToJsonString(), allowPackage: true);
+        Assert.False(tokenizer.UsesExternalBackend, change);
+        var own = PackageLoading.FromJson(root.ToJsonString(), allowPackage: false);
         const string text = "Turn on the kitchen lights at 7pm, then report the greenhouse humidity.";
         var ids = tokenizer.Encode(text);
         Assert.Equal(own.Encode(text), ids);
@@ -83,10 +87,10 @@ public class TiktokenBackendTests
     [Fact]
     public void Both_paths_give_the_same_ids_and_text_for_added_tokens_inside_text()
     {
-        var package = LoadedTokenizers.Get("qwen3");
+        var package = LoadedTokenizers.Get("qwen3", allowPackage: true);
         var own = LoadedTokenizers.Get("qwen3", allowPackage: false);
         const string text = "<|im_start|>user\nLights on<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\nDone.<|im_end|>";
-        Assert.True(package.UsesPackage);
+        Assert.True(package.UsesExternalBackend);
         Assert.Equal(own.Encode(text), package.Encode(text));
         var ids = package.Encode(text);
         Assert.Equal(own.Decode(ids, skipSpecialTokens: true), package.Decode(ids, skipSpecialTokens: true));
@@ -106,9 +110,9 @@ public class TiktokenBackendTests
         // The texts apply_chat_template produced in transformers.js (Templates/Data/references.json): special
         // tokens between turns, the template's own whitespace, BOS written into the text.
         using var references = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Templates", "Data", "references.json")));
-        var package = LoadedTokenizers.Get(family);
+        var package = LoadedTokenizers.Get(family, allowPackage: true);
         var own = LoadedTokenizers.Get(family, allowPackage: false);
-        Assert.True(package.UsesPackage);
+        Assert.True(package.UsesExternalBackend);
         var texts = 0;
         foreach (var c in references.RootElement.GetProperty("templates").GetProperty(family).GetProperty("cases").EnumerateArray())
         {

@@ -1,3 +1,4 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using System.Diagnostics;
 using EdgeLLM.Benchmarks.Package;
 
@@ -20,7 +21,7 @@ internal static class PackageComparison
         {
             var dir = Paths.TokenizerDirectory(name);
             var ownWatch = Stopwatch.StartNew();
-            EdgeLLM.Tokenizers.Tokenizer.FromDirectory(dir, allowPackage: false);
+            PackageLoading.FromDirectory(dir, allowPackage: false);
             Console.WriteLine($"{name}: EdgeLLM's own BPE loads in {ownWatch.Elapsed.TotalMilliseconds:F0} ms");
             var candidates = PackageTokenizer.Candidates(dir);
             if (candidates.Count == 0)

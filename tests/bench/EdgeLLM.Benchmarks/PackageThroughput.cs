@@ -1,3 +1,4 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using System.Diagnostics;
 using System.Text;
 using EdgeLLM.Benchmarks.Package;
@@ -24,13 +25,13 @@ internal static class PackageThroughput
         foreach (var name in names)
         {
             var dir = Paths.TokenizerDirectory(name);
-            var own = Tokenizer.FromDirectory(dir, allowPackage: false);
-            var package = Tokenizer.FromDirectory(dir, allowPackage: true);
+            var own = PackageLoading.FromDirectory(dir, allowPackage: false);
+            var package = PackageLoading.FromDirectory(dir, allowPackage: true);
             var ids = corpus.Select(s => own.Encode(s, addSpecialTokens: false)).ToArray();
             var encode = Alternate(rounds, () => Encode(own, corpus), () => Encode(package, corpus));
             var decode = Alternate(rounds, () => Decode(own, ids), () => Decode(package, ids));
             Console.WriteLine($"{name,-11} encode {megabytes / encode.Own,7:F2} | {megabytes / encode.Package,7:F2} | {encode.Ratio,5:F2}x   "
-                + $"decode {megabytes / decode.Own,7:F2} | {megabytes / decode.Package,7:F2} | {decode.Ratio,5:F2}x   package used: {package.UsesPackage}");
+                + $"decode {megabytes / decode.Own,7:F2} | {megabytes / decode.Package,7:F2} | {decode.Ratio,5:F2}x   package used: {package.UsesExternalBackend}");
         }
         return 0;
     }

@@ -1,3 +1,4 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using BenchmarkDotNet.Attributes;
 using BenchmarkDotNet.Configs;
 using EdgeLLM.Tokenizers;
@@ -29,9 +30,9 @@ public class PackageTokenizerBenchmarks
     {
         var dir = Paths.TokenizerDirectory(Name);
         _corpus = PackageConformance.LoadCorpus(Path.Combine(Paths.RepoRoot, "tests", "EdgeLLM.Tokenizers.Tests", "Conformance"));
-        _edge = Tokenizer.FromDirectory(dir, allowPackage: false);
-        _package = Tokenizer.FromDirectory(dir, allowPackage: true);
-        if (!_package.UsesPackage)
+        _edge = PackageLoading.FromDirectory(dir, allowPackage: false);
+        _package = PackageLoading.FromDirectory(dir, allowPackage: true);
+        if (!_package.UsesExternalBackend)
         {
             throw new InvalidOperationException($"{Name}: EdgeLLM does not hand this file to the package");
         }

@@ -3,7 +3,8 @@ using EdgeLLM.Benchmarks;
 
 // `tokenizer` runs the side-by-side comparison with transformers.js, `binding` the ONNX Runtime binding comparison;
 // `package-conformance`, `package-vocabulary` and `package-throughput` measure Microsoft.ML.Tokenizers against
-// EdgeLLM's own BPE (docs/ARCHITECTURE.md); anything else goes to BenchmarkDotNet.
+// EdgeLLM's own BPE (docs/ARCHITECTURE.md), `tokenizer-memory` what loading one costs; anything else goes to
+// BenchmarkDotNet.
 if (args.Length > 0 && args[0] == "tokenizer")
 {
     return TokenizerThroughput.Run(args[1..]);
@@ -19,6 +20,10 @@ if (args.Length > 0 && args[0] == "package-conformance")
 if (args.Length > 0 && args[0] == "package-throughput")
 {
     return PackageThroughput.Run(args[1..]);
+}
+if (args.Length > 0 && args[0] == "tokenizer-memory")
+{
+    return TokenizerMemory.Run(args[1..]);
 }
 if (args.Length > 0 && args[0] == "package-vocabulary")
 {

@@ -1,3 +1,4 @@
+using EdgeLLM.Tokenizers.Tiktoken;
 using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
@@ -85,8 +86,8 @@ internal sealed class PackageTokenizer
             case PackageApi.Tiktoken:
             {
                 // EdgeLLM's production path: Tokenizer hands the file to TiktokenTokenizer (TiktokenBackend).
-                var production = EdgeLLM.Tokenizers.Tokenizer.FromDirectory(directory, allowPackage: true);
-                if (!production.UsesPackage)
+                var production = PackageLoading.FromDirectory(directory, allowPackage: true);
+                if (!production.UsesExternalBackend)
                 {
                     throw new NotSupportedException("the file is outside what EdgeLLM maps onto TiktokenTokenizer");
                 }

@@ -2,6 +2,7 @@ using System.Text;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using EdgeLLM.Tokenizers.AddedTokens;
+using EdgeLLM.Tokenizers.Backends;
 using EdgeLLM.Tokenizers.Json;
 using EdgeLLM.Tokenizers.Models;
 using EdgeLLM.Tokenizers.PreTokenizers;
@@ -11,40 +12,42 @@ namespace EdgeLLM.Tokenizers.Tiktoken;
 
 /// <summary>
 /// Byte-level BPE encoded and decoded by Microsoft.ML.Tokenizers' <c>TiktokenTokenizer</c>, built from the
-/// file's own vocabulary (each token's bytes ranked by its id), Split regex and added tokens. It is used only
-/// for files shaped like the ones it was measured on (docs/ARCHITECTURE.md, "Tokenizers"): there it gives the
-/// reference's ids on the whole conformance corpus and is faster; anything else stays on EdgeLLM's own BPE.
+/// file's own vocabulary (each token's bytes ranked by its id), Split regex and added tokens, for files shaped like
+/// the ones it was measured on. It is the comparison side of the measurement in docs/ARCHITECTURE.md ("Tokenizers"),
+/// plugged into a load as an <see cref="IExternalBackend"/> by the tests and the benchmark (which compiles this file
+/// too): there it gives the reference's ids on the whole conformance corpus, but its tables cost about four times
+/// EdgeLLM's compact ones, so production loads never use it and the shipped assembly does not reference the package.
 /// </summary>
-internal sealed class TiktokenBackend
+internal sealed class TiktokenBackend : IExternalBackend
 {
     private readonly TiktokenTokenizer _tiktoken;
 
     private TiktokenBackend(TiktokenTokenizer tiktoken) => _tiktoken = tiktoken;
 
     /// <summary>
-    /// The package's tokenizer for <paramref name="root"/>, or null when the file needs something tiktoken does
+    /// The package's tokenizer for <paramref name="file"/>, or null when the file needs something tiktoken does
     /// not do the Hugging Face way (a normalizer other than NFC, a pre-tokenizer other than one Split regex
     /// plus the byte alphabet, added tokens that strip spaces, merges out of id order).
     /// </summary>
-    public static TiktokenBackend? TryCreate(JsonElement root, BpeModel model, IReadOnlyList<AddedToken> added)
+    public static TiktokenBackend? TryCreate(TokenizerSections file, BpeModel model, IReadOnlyList<AddedToken> added)
     {
-        if (!model.IsPlain || !model.RanksFollowIds || Type(root, "decoder") != "ByteLevel"
+        if (!model.IsPlain || !model.RanksFollowIds || Type(file["decoder"]) != "ByteLevel"
             || added.Any(a => a.LStrip || a.RStrip || a.SingleWord))
         {
             return null;
         }
         // Tiktoken takes a whole piece found in the vocabulary as one token; BPE without ignore_merges agrees
         // only if every such token is one merges can form (added tokens never reach the model).
-        if (!model.IgnoresMerges && model.UnmergedTokens.Any(t => !added.Any(a => a.Content == t)))
+        if (!model.IgnoresMerges && model.UnmergedTokens().Any(t => !added.Any(a => a.Content == t)))
         {
             return null;
         }
-        var normalizerType = Type(root, "normalizer");
+        var normalizerType = Type(file["normalizer"]);
         if (normalizerType is not (null or "NFC"))
         {
             return null;
         }
-        if (SplitRegex(root.GetProperty("pre_tokenizer")) is not { } regex)
+        if (SplitRegex(file["pre_tokenizer"]) is not { } regex)
         {
             return null;
         }
@@ -72,8 +75,8 @@ internal sealed class TiktokenBackend
     /// <summary>The text of ids that are all in the vocabulary or added tokens.</summary>
     public string Decode(IEnumerable<int> ids) => _tiktoken.Decode(ids);
 
-    private static string? Type(JsonElement root, string section) =>
-        root.TryGetProperty(section, out var e) && e.ValueKind == JsonValueKind.Object ? JsonNodeReader.String(e, "type") : null;
+    private static string? Type(JsonElement section) =>
+        section.ValueKind == JsonValueKind.Object ? JsonNodeReader.String(section, "type") : null;
 
     /// <summary>GPT-2's regex for a splitting ByteLevel step, the pattern of a Split followed by a plain ByteLevel step.</summary>
     private static Regex? SplitRegex(JsonElement pre)
@@ -106,10 +109,14 @@ internal sealed class TiktokenBackend
     {
         var text = new StringBuilder(model.Vocab.Count * 16);
         var bytes = new List<byte>(32);
-        foreach (var (token, id) in model.Vocab)
+        for (var id = 0; id < model.Vocab.Count; id++)
         {
+            if (!model.Vocab.Contains(id))
+            {
+                continue;
+            }
             bytes.Clear();
-            ByteLevelAlphabet.AppendBytes(token, bytes);
+            ByteLevelAlphabet.AppendBytes(model.Vocab.Token(id), bytes);
             text.Append(Convert.ToBase64String([.. bytes])).Append(' ').Append(id).Append('\n');
         }
         return Encoding.ASCII.GetBytes(text.ToString());
