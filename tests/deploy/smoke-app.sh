@@ -15,9 +15,10 @@ trap cleanup EXIT
 
 "${EDGE[@]}" --version | head -n 1 | grep -q EdgeLLM || fail "--version"
 note "$("${EDGE[@]}" --version | head -n 1)"
-answer="$("${EDGE[@]}" run --chat "$PROMPT")"
+answer="$(/usr/bin/time -f '%M' -o "$T/peak" "${EDGE[@]}" run --chat "$PROMPT")"
 is_kitchen_answer "$answer" || fail "run --chat answered: $answer"
-note "run --chat: $answer"
+note "run --chat: $answer (peak RSS $(($(cat "$T/peak") / 1024)) MiB)"
+(($(cat "$T/peak") <= 84 * 1024)) || fail "run --chat peaked at $(($(cat "$T/peak") / 1024)) MiB (> 84 MiB; measured 67-68)"
 
 MQTT_PORT="$(free_port)"; REST_PORT="$(free_port)"; HTTP_PORT="$(free_port)"
 mosquitto -p "$MQTT_PORT" >"$T/mosquitto.log" 2>&1 & PIDS+=($!)
@@ -30,6 +31,15 @@ cp "$OTA_PUB" "$T/trusted/"
   --EdgeLLM:Ota:TrustedKeysDir="$T/trusted" >"$T/serve.log" 2>&1 &
 SERVE=$!; PIDS+=($SERVE)
 wait_ready "$REST_PORT" 60 "$SERVE" || { cat "$T/serve.log"; fail "serve did not become ready"; }
+# The idle footprint with MQTT and REST on (issue 25): measured 71-73 MiB and 13-14 threads on x86-64; the bounds
+# keep that from growing back (before the AOT build: 149 MiB and 20 threads).
+sleep 10
+rss_kib="$(awk '/^VmRSS:/ { print $2 }' "/proc/$SERVE/status")"
+threads="$(awk '/^Threads:/ { print $2 }' "/proc/$SERVE/status")"
+[ -n "$rss_kib" ] && [ "$rss_kib" -gt 0 ] || fail "no VmRSS for the service"
+note "idle 10 s after ready: RSS $((rss_kib / 1024)) MiB, $threads threads"
+((rss_kib <= 88 * 1024)) || fail "idle RSS $((rss_kib / 1024)) MiB (> 88 MiB)"
+((threads <= 16)) || fail "$threads threads at idle (> 16)"
 body="$(rest_chat "$REST_PORT")"
 is_kitchen_answer "$body" || fail "REST answered: $body"
 note "REST: $(grep -o '"content":"[^}]*}' <<<"$body" | head -n 1)"
