@@ -158,6 +158,12 @@ public sealed class RequestReader
             f.RefuseUnsupported("best_of", "only 1 completion per request is supported");
         }
         stream = f.OptionalBool("stream") ?? false;
+        // Contract v1.2, "text is text": special tokens written in a raw prompt are plain text unless asked for.
+        var parseSpecial = f.OptionalBool("parse_special_tokens") ?? false;
+        if (parseSpecial && prompt is null)
+        {
+            throw new FieldException("parse_special_tokens: applies to a raw prompt only; message content is always plain text");
+        }
         var constraint = OutputConstraintReader.Read(f.Root, out tools) ?? _bound;
         var maxTokens = f.OptionalInt("max_tokens") ?? (dialect == RequestDialect.OpenAiChat ? f.OptionalInt("max_completion_tokens") : null);
         if (maxTokens is <= 0)
@@ -189,6 +195,7 @@ public sealed class RequestReader
         {
             Id = id,
             Prompt = prompt,
+            PromptIsPlainText = !parseSpecial,
             Messages = messages,
             Model = f.OptionalString("model"),
             MaxTokens = maxTokens,
