@@ -23,6 +23,11 @@ public sealed partial class MqttRequestHandler(
     private readonly MqttReplyPublisher _replies = new(outbox, topics);
     private readonly LogThrottle _refusals = new(TimeSpan.FromSeconds(10));
 
+    /// <summary>
+    /// Answers <paramref name="message"/> with exactly one final, or leaves it untaken: when
+    /// <paramref name="stopping"/> has fired and the engine no longer takes requests, the request is neither
+    /// answered nor acknowledged, so the persistent session delivers it again after the next start.
+    /// </summary>
     public async Task HandleAsync(MqttRequest message, CancellationToken stopping)
     {
         var parsed = reader.Read(message.Payload.Span, RequestDialect.Mqtt);
@@ -36,6 +41,7 @@ public sealed partial class MqttRequestHandler(
                 LogRejected(logger, parsed.Id ?? "(none)", error.WireCode, error.Message, held);
             }
             await _replies.PublishFinalAsync(topic, ResponseWriter.Error(parsed.Id, error.Code, error.Message), parsed.Id, message.CorrelationData).ConfigureAwait(false);
+            await message.Acknowledge().ConfigureAwait(false);
             return;
         }
         var id = parsed.Id!;
@@ -44,15 +50,38 @@ public sealed partial class MqttRequestHandler(
             case DedupDecision.Replay:
                 LogReplayed(logger, id);
                 await _replies.PublishFinalAsync(topic, stored!, id, message.CorrelationData).ConfigureAwait(false);
+                await message.Acknowledge().ConfigureAwait(false);
                 return;
             case DedupDecision.AlreadyRunning:
                 LogDuplicateRunning(logger, id);
+                await message.Acknowledge().ConfigureAwait(false);
                 return;
         }
+        GenerationStream stream;
+        try
+        {
+            // The engine drains on stop and ends what is left as cancelled, so the request is not cancelled here:
+            // once taken it always reaches its own final answer.
+            stream = gateway.Stream(parsed.Request!, Transport, CancellationToken.None);
+        }
+        catch (GenerationException e) when (e.Code == GenerationErrorCode.ModelUnavailable && stopping.IsCancellationRequested)
+        {
+            // Dispatched just before the stop, refused by the draining engine: not taken, so not answered here.
+            dedup.Abandon(topic, id, message.CorrelationData.Span);
+            LogLeftForNextStart(logger, id);
+            return;
+        }
+        catch (GenerationException e)
+        {
+            await CompleteAsync(message, topic, id, ResponseWriter.Error(id, e.Code, e.Message)).ConfigureAwait(false);
+            return;
+        }
+        // Taken: from here the final is this instance's promise, so the broker may forget the request.
+        await message.Acknowledge().ConfigureAwait(false);
         byte[] final;
         try
         {
-            final = await RunAsync(parsed, topic, message.CorrelationData, stopping).ConfigureAwait(false);
+            final = await RunAsync(parsed, stream, topic, message.CorrelationData).ConfigureAwait(false);
         }
         catch (GenerationException e)
         {
@@ -63,17 +92,21 @@ public sealed partial class MqttRequestHandler(
             LogFailed(logger, id, e);
             final = ResponseWriter.Error(id, GenerationErrorCode.Internal, "the request failed inside the service; see its log");
         }
-        dedup.Complete(topic, id, message.CorrelationData.Span, final);
-        await _replies.PublishFinalAsync(topic, final, id, message.CorrelationData).ConfigureAwait(false);
+        await CompleteAsync(message, topic, id, final).ConfigureAwait(false);
     }
 
-    private async Task<byte[]> RunAsync(ParsedRequest parsed, string topic, ReadOnlyMemory<byte> correlation, CancellationToken stopping)
+    /// <summary>Journals the final (before publishing it, so a re-delivery is answered from the journal), publishes it, acknowledges.</summary>
+    private async Task CompleteAsync(MqttRequest message, string topic, string id, byte[] final)
+    {
+        dedup.Complete(topic, id, message.CorrelationData.Span, final);
+        await _replies.PublishFinalAsync(topic, final, id, message.CorrelationData).ConfigureAwait(false);
+        await message.Acknowledge().ConfigureAwait(false);
+    }
+
+    private async Task<byte[]> RunAsync(ParsedRequest parsed, GenerationStream stream, string topic, ReadOnlyMemory<byte> correlation)
     {
         var seq = 0;
         var chunks = parsed.Stream;
-        // The engine drains on stop and ends what is left as cancelled, so the request is not cancelled here:
-        // it always reaches its own final answer.
-        var stream = gateway.Stream(parsed.Request!, Transport, CancellationToken.None);
         await foreach (var delta in stream.ConfigureAwait(false))
         {
             if (chunks && delta.Text.Length > 0)
@@ -97,4 +130,7 @@ public sealed partial class MqttRequestHandler(
 
     [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "MQTT request {Id} failed")]
     private static partial void LogFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(EventId = 6105, Level = LogLevel.Information, Message = "MQTT request {Id} arrived as the service stops; left unacknowledged for the next start")]
+    private static partial void LogLeftForNextStart(ILogger logger, string id);
 }
