@@ -105,11 +105,15 @@ public sealed class RequestReader
             }
             // Whether reply_to can be published to is the reply routing's question (MqttReplyTarget), not the reader's.
         }
+        var generated = id is null;
         id ??= NewId();
         try
         {
             var request = Build(fields, dialect, id, out var stream, out var tools);
-            return new ParsedRequest { Id = id, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = request.Constraint is not null, Tools = tools };
+            return new ParsedRequest
+            {
+                Id = id, IdGenerated = generated, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = request.Constraint is not null, Tools = tools,
+            };
         }
         catch (FieldException e)
         {

@@ -73,7 +73,9 @@ public sealed partial class MqttFrontService(
         var outbox = new MqttClientOutbox(client);
         // Closed only after ServeAsync has waited for the running requests: each journals its final before publishing it.
         using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds), maxEntries: mqtt.DedupMaxEntries);
-        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
+        using var retained = new RetainedRequestLog(StatePaths.Resolve(settings.StateDir));
+        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics,
+            loggerFactory.CreateLogger<MqttRequestHandler>(), retained);
         EventHandler<MqttConnectionChangedEventArgs> onConnection = (_, e) =>
         {
             if (e.State == MqttConnectionState.Connected)
@@ -245,9 +247,13 @@ public sealed partial class MqttFrontService(
         {
             filters.Add(pool);
         }
+        // Retain As Published (MQTT 5) keeps the retain flag of a request delivered live, so a retained request is
+        // recognised the first time and not only when the broker hands it over again on the next subscribe.
+        var requests = options.Value.Mqtt.ProtocolVersion == MqttFrontOptions.Protocol311 ? MqttSubscriptionOptions.None : MqttSubscriptionOptions.RetainAsPublished;
         foreach (var filter in filters)
         {
-            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, cancellationToken: stoppingToken).ConfigureAwait(false);
+            var subscription = filter == Topics.Request || filter == Topics.PoolRequestSubscription ? requests : MqttSubscriptionOptions.None;
+            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, subscription, stoppingToken).ConfigureAwait(false);
         }
         LogSubscribed(logger, string.Join(", ", filters));
     }

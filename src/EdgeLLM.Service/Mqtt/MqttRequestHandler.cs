@@ -12,11 +12,11 @@ namespace EdgeLLM.Service.Mqtt;
 /// Correlation Data copied back), else <c>reply_to</c>, else <c>{root}/{device}/response/{id}</c>; stream chunks
 /// when asked; exactly one final, an error final for every bad input (<c>id</c> null on
 /// <c>{root}/{device}/response/error</c> when the payload could not be read); re-deliveries answered from the
-/// dedup store instead of running twice.
+/// dedup store instead of running twice; a retained request answered once, ever (<see cref="RetainedRequestLog"/>).
 /// </summary>
 public sealed partial class MqttRequestHandler(
     GenerationGateway gateway, RequestReader reader, DedupStore dedup, IMqttOutbox outbox, TopicNames topics,
-    ILogger<MqttRequestHandler> logger)
+    ILogger<MqttRequestHandler> logger, RetainedRequestLog? retained = null)
 {
     public const string Transport = "mqtt";
 
@@ -32,6 +32,15 @@ public sealed partial class MqttRequestHandler(
     {
         var parsed = reader.Read(message.Payload.Span, RequestDialect.Mqtt);
         var (topic, refusal) = MqttReplyTarget.For(message, parsed, topics);
+        // The broker hands a retained request to every new subscription: it is answered the first time only.
+        var retainedKey = message.Retained && retained is not null
+            ? RetainedRequestLog.Key(topic, parsed.IdGenerated ? null : parsed.Id, message.Payload.Span) : null;
+        if (retainedKey is not null && retained!.WasAnswered(retainedKey))
+        {
+            LogRetainedAnswered(logger, parsed.Id ?? "(none)");
+            await message.Acknowledge().ConfigureAwait(false);
+            return;
+        }
         // A reply topic that cannot be used is why the answer lands on the error topic, so it is the error named.
         if ((refusal is null ? parsed.Error : new GenerationException(GenerationErrorCode.BadRequest, refusal)) is { } error)
         {
@@ -40,6 +49,7 @@ public sealed partial class MqttRequestHandler(
             {
                 LogRejected(logger, parsed.Id ?? "(none)", error.WireCode, error.Message, held);
             }
+            RecordRetained(retainedKey);
             await _replies.PublishFinalAsync(topic, ResponseWriter.Error(parsed.Id, error.Code, error.Message), parsed.Id, message.CorrelationData).ConfigureAwait(false);
             await message.Acknowledge().ConfigureAwait(false);
             return;
@@ -49,6 +59,7 @@ public sealed partial class MqttRequestHandler(
         {
             case DedupDecision.Replay:
                 LogReplayed(logger, id);
+                RecordRetained(retainedKey);
                 await _replies.PublishFinalAsync(topic, stored!, id, message.CorrelationData).ConfigureAwait(false);
                 await message.Acknowledge().ConfigureAwait(false);
                 return;
@@ -73,7 +84,7 @@ public sealed partial class MqttRequestHandler(
         }
         catch (GenerationException e)
         {
-            await CompleteAsync(message, topic, id, ResponseWriter.Error(id, e.Code, e.Message)).ConfigureAwait(false);
+            await CompleteAsync(message, topic, id, ResponseWriter.Error(id, e.Code, e.Message), retainedKey).ConfigureAwait(false);
             return;
         }
         // Taken: from here the final is this instance's promise, so the broker may forget the request.
@@ -92,15 +103,24 @@ public sealed partial class MqttRequestHandler(
             LogFailed(logger, id, e);
             final = ResponseWriter.Error(id, GenerationErrorCode.Internal, "the request failed inside the service; see its log");
         }
-        await CompleteAsync(message, topic, id, final).ConfigureAwait(false);
+        await CompleteAsync(message, topic, id, final, retainedKey).ConfigureAwait(false);
     }
 
     /// <summary>Journals the final (before publishing it, so a re-delivery is answered from the journal), publishes it, acknowledges.</summary>
-    private async Task CompleteAsync(MqttRequest message, string topic, string id, byte[] final)
+    private async Task CompleteAsync(MqttRequest message, string topic, string id, byte[] final, string? retainedKey)
     {
         dedup.Complete(topic, id, message.CorrelationData.Span, final);
+        RecordRetained(retainedKey);
         await _replies.PublishFinalAsync(topic, final, id, message.CorrelationData).ConfigureAwait(false);
         await message.Acknowledge().ConfigureAwait(false);
+    }
+
+    private void RecordRetained(string? key)
+    {
+        if (key is not null)
+        {
+            retained?.Record(key);
+        }
     }
 
     private async Task<byte[]> RunAsync(ParsedRequest parsed, GenerationStream stream, string topic, ReadOnlyMemory<byte> correlation)
@@ -130,6 +150,9 @@ public sealed partial class MqttRequestHandler(
 
     [LoggerMessage(EventId = 6104, Level = LogLevel.Error, Message = "MQTT request {Id} failed")]
     private static partial void LogFailed(ILogger logger, string id, Exception exception);
+
+    [LoggerMessage(EventId = 6106, Level = LogLevel.Information, Message = "Retained MQTT request {Id} was answered before; the broker delivered it again on subscribing, and it is not answered twice")]
+    private static partial void LogRetainedAnswered(ILogger logger, string id);
 
     [LoggerMessage(EventId = 6105, Level = LogLevel.Information, Message = "MQTT request {Id} arrived as the service stops; left unacknowledged for the next start")]
     private static partial void LogLeftForNextStart(ILogger logger, string id);
