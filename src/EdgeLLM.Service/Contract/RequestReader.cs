@@ -17,7 +17,15 @@ public sealed class RequestReader
 {
     public const int MaxIdLength = 128;
     public const int MaxStopStrings = 8;
+    /// <summary>Deepest JSON nesting of a body outside its schemas.</summary>
     public const int MaxJsonDepth = 16;
+
+    /// <summary>
+    /// Deepest JSON nesting a body is parsed to: room for a schema (<c>response_format</c>, tool <c>parameters</c>) of the
+    /// schema compiler's own depth limit, which is checked there with a message about the schema. The rest of the
+    /// body is held to <see cref="MaxJsonDepth"/> by <see cref="CheckDepth"/>.
+    /// </summary>
+    private const int MaxParseDepth = MaxJsonDepth + 2 * 64 + 8;
     public const int MaxMessages = Fields.MaxMessages;
     public const double MaxTemperature = 2.0;
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
@@ -60,7 +68,7 @@ public sealed class RequestReader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = MaxParseDepth });
         }
         catch (JsonException e)
         {
@@ -74,6 +82,10 @@ public sealed class RequestReader
             }
             try
             {
+                if (!CheckDepth(doc.RootElement, 1, schemaAt: null))
+                {
+                    return ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"payload nests deeper than {MaxJsonDepth} levels outside response_format and tool parameters");
+                }
                 return ReadObject(doc.RootElement, dialect);
             }
             catch (InvalidOperationException e)
@@ -194,6 +206,14 @@ public sealed class RequestReader
         {
             throw new FieldException($"top_p: must be more than 0 and at most 1, found {topP}");
         }
+        foreach (var penalty in (ReadOnlySpan<string>)["frequency_penalty", "presence_penalty"])
+        {
+            // Accepted for OpenAI clients and not applied (repetition_penalty is this runtime's), but held to OpenAI's range.
+            if (f.OptionalDouble(penalty) is { } value && value is < -2 or > 2)
+            {
+                throw new FieldException($"{penalty}: must be between -2 and 2, found {value}");
+            }
+        }
         var now = _time.GetUtcNow();
         return new GenerationRequest
         {
@@ -216,6 +236,53 @@ public sealed class RequestReader
             StartDeadline = deadlineMs is { } ms ? now.AddMilliseconds(ms) : null,
             ReceivedAt = now,
         };
+    }
+
+    /// <summary>
+    /// True when <paramref name="e"/> nests at most <see cref="MaxJsonDepth"/> levels, not counting what lies inside a
+    /// schema (<c>response_format.json_schema.schema</c>, <c>tools[].function.parameters</c>): a schema's depth is the
+    /// schema compiler's to judge, so a schema six objects deep is not refused as a body too deep (issue 27).
+    /// <paramref name="schemaAt"/> tracks the path towards a schema: the names still to match.
+    /// </summary>
+    private static bool CheckDepth(JsonElement e, int depth, string[]? schemaAt)
+    {
+        if (schemaAt is { Length: 0 })
+        {
+            return true;
+        }
+        if (depth > MaxJsonDepth)
+        {
+            return false;
+        }
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    var next = depth == 1 ? p.Name switch
+                    {
+                        "response_format" => ["json_schema", "schema"],
+                        "tools" => ["*", "function", "parameters"],
+                        _ => null,
+                    } : schemaAt is { } path && path[0] == p.Name ? path[1..] : null;
+                    if (!CheckDepth(p.Value, depth + 1, next))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (!CheckDepth(item, depth + 1, schemaAt is { } path && path[0] == "*" ? path[1..] : null))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return true;
+        }
     }
 
     /// <summary>A fresh id for requests that came without one.</summary>
