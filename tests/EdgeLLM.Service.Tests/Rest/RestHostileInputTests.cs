@@ -155,4 +155,16 @@ public sealed class RestHostileInputTests : IAsyncLifetime
         Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"bad_request\"} 1", metrics);
         Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"payload_too_large\"} 1", metrics);
     }
+
+    /// <summary>Issue 27: an unknown model was answered <c>model_not_found</c> but counted as <c>model_unavailable</c>.</summary>
+    [Fact]
+    public async Task An_unknown_model_is_counted_under_the_code_it_is_answered_with()
+    {
+        using var response = await Http.PostAsync("/v1/chat/completions", Body("""{"model":"no-such-model","messages":[{"role":"user","content":"x"}]}"""));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("model_not_found", await ErrorCodeAsync(response));
+        var metrics = await Http.GetStringAsync("/metrics");
+        Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"model_not_found\"} 1", metrics);
+        Assert.DoesNotContain("outcome=\"model_unavailable\"", metrics);
+    }
 }
