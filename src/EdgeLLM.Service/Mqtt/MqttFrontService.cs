@@ -143,6 +143,9 @@ public sealed partial class MqttFrontService(
                     {
                         otaQueue.Writer.TryWrite(message.Payload.ToArray());
                     }
+                    // Manifests are retained and the OTA journal resumes an update, so they are taken as they arrive; one
+                    // left unacknowledged would also hold a slot of the broker's in-flight window for good.
+                    await client.AcknowledgeAsync(message, CancellationToken.None).ConfigureAwait(false);
                     continue;
                 }
                 if (stoppingToken.IsCancellationRequested)
