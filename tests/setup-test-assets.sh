@@ -36,10 +36,12 @@ if [ ! -f "$CONFORMANCE/node_modules/@huggingface/transformers/package.json" ]; 
   (cd "$CONFORMANCE" && npm ci --ignore-scripts --no-audit --no-fund --silent) \
     || echo "==> transformers.js could not be installed; the compare-peer test will say so and skip"
 fi
-# The official openai npm client, for the REST tool-call tests (RestToolCallTests); pinned by package-lock.json.
+# The official openai npm client and the Vercel AI SDK (ai, @ai-sdk/openai-compatible), for the REST tool-call and
+# agent-loop tests (RestToolCallTests); pinned by package-lock.json.
 OPENAI_CLIENT="$REPO/tests/EdgeLLM.Service.Tests/OpenAiClient"
-if [ ! -f "$OPENAI_CLIENT/node_modules/openai/package.json" ]; then
-  echo "==> installing the openai npm client for the REST tool-call tests (npm ci --ignore-scripts)"
+if [ ! -f "$OPENAI_CLIENT/node_modules/openai/package.json" ] || [ ! -f "$OPENAI_CLIENT/node_modules/ai/package.json" ] \
+  || [ ! -f "$OPENAI_CLIENT/node_modules/@ai-sdk/openai-compatible/package.json" ]; then
+  echo "==> installing the openai npm client and the AI SDK for the REST tool-call tests (npm ci --ignore-scripts)"
   (cd "$OPENAI_CLIENT" && npm ci --ignore-scripts --no-audit --no-fund --silent)
 fi
 

@@ -31,6 +31,7 @@ public sealed class Tokenizer
     private readonly IDecoder? _decoder;
     private readonly AddedTokenMatcher _rawAdded;
     private readonly AddedTokenMatcher _normalizedAdded;
+    private readonly AddedTokenMatcher _specialAdded;
     private readonly Dictionary<string, int> _addedIds = new(StringComparer.Ordinal);
     private readonly Dictionary<int, string> _addedById = [];
     // Ids flagged special (dropped when decoding skips special tokens).
@@ -70,6 +71,8 @@ public sealed class Tokenizer
         // Normalized added tokens are matched in normalized text; when there is no normalizer that is the raw text.
         _rawAdded = new AddedTokenMatcher(added.Where(a => !a.Normalized || _normalizer is null));
         _normalizedAdded = new AddedTokenMatcher(_normalizer is null ? [] : added.Where(a => a.Normalized));
+        // Control tokens: those flagged special and those tokenizer_config.json lists as additional special tokens.
+        _specialAdded = new AddedTokenMatcher(added.Where(a => a.Special || config.AdditionalSpecialTokens.Contains(a.Content)));
 
         VocabSize = Math.Max(_model.Vocab.Count, added.Count == 0 ? 0 : added.Max(a => a.Id) + 1);
         _special = new BitArray(VocabSize);
@@ -165,6 +168,22 @@ public sealed class Tokenizer
 
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
 
+    /// <summary>
+    /// The character <see cref="AsPlainText"/> puts before each special token it finds: the encoder matches no added
+    /// token right after it and drops it. A noncharacter (U+FDD0), so no real text needs it.
+    /// </summary>
+    public const char PlainTextMark = AddedTokenMatcher.PlainTextMark;
+
+    /// <summary>
+    /// <paramref name="text"/> made to encode as plain text even where it spells a special token (<c>&lt;|im_end|&gt;</c>,
+    /// <c>&lt;/s&gt;</c>): each is preceded by <see cref="PlainTextMark"/>, so <see cref="Encode(string, bool)"/> gives
+    /// it the ordinary tokens of its characters. Message content, tool results and names go through this before the
+    /// chat template is rendered, so that only the template's own markup makes control tokens (contract v1.2: a sensor
+    /// or a user cannot close its turn and write a forged one). Marks already in the text become U+FFFD. Everything
+    /// else is left as it is, so template filters (trim, split) see the same text.
+    /// </summary>
+    public string AsPlainText(string text) => _specialAdded.MarkPlain(text);
+
     public int[] Encode(string text, bool addSpecialTokens = true)
     {
         var ids = new List<int>(text.Length / 3 + 4);
@@ -176,7 +195,9 @@ public sealed class Tokenizer
     public void Encode(string text, List<int> ids, bool addSpecialTokens = true)
     {
         var start = ids.Count;
-        if (_external is not null)
+        // Text marked plain goes through EdgeLLM's own BPE, which honours the marks (it gives the same ids as the
+        // package on everything else, see the conformance tests).
+        if (_external is not null && !text.Contains(PlainTextMark, StringComparison.Ordinal))
         {
             _external.Encode(text, ids);
         }
@@ -210,13 +231,18 @@ public sealed class Tokenizer
             var normalized = _normalizer?.Normalize(segment.Text) ?? segment.Text;
             normalizedSegments.Clear();
             _normalizedAdded.Split(normalized, segment.AtStart, normalizedSegments);
-            foreach (var s in normalizedSegments)
+            foreach (var part in normalizedSegments)
             {
-                if (s.TokenId is { } nid)
+                if (part.TokenId is { } nid)
                 {
                     ids.Add(nid);
+                    continue;
                 }
-                else if (_byteLevelSplit is not null)
+                // The marks AsPlainText left kept the added-token matchers off this text; they are not part of it.
+                var s = part.Text.Contains(PlainTextMark, StringComparison.Ordinal)
+                    ? part with { Text = part.Text.Replace(PlainTextMark.ToString(), "", StringComparison.Ordinal) }
+                    : part;
+                if (_byteLevelSplit is not null)
                 {
                     EncodeByteLevelWords(s.Text, ids);
                 }

@@ -5,7 +5,10 @@ using EdgeLLM.Mqtt.Tests.Infrastructure;
 
 namespace EdgeLLM.Cli.Tests;
 
-/// <summary><c>edgellm serve</c> as a real process: SIGTERM stops it cleanly; SIGKILL leaves the Last Will behind.</summary>
+/// <summary>
+/// <c>edgellm serve</c> as a real process: SIGTERM stops it cleanly without losing an MQTT final; SIGKILL leaves the
+/// Last Will behind.
+/// </summary>
 public sealed class ServeProcessTests : IAsyncLifetime
 {
     private MosquittoBroker _broker = null!;
@@ -29,6 +32,11 @@ public sealed class ServeProcessTests : IAsyncLifetime
 
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _stderr = new();
     private readonly System.Collections.Concurrent.ConcurrentQueue<string> _stdout = new();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<int, TaskCompletionSource> _shuttingDown = new();
+
+    private string Output => $"stdout:\n{string.Join('\n', _stdout.TakeLast(60))}\nstderr:\n{string.Join('\n', _stderr.TakeLast(60))}";
+
+    private static void Terminate(Process process) => Process.Start("kill", ["-TERM", process.Id.ToString()])!.WaitForExit();
 
     private Process Serve(Dictionary<string, string>? environment = null)
     {
@@ -49,6 +57,8 @@ public sealed class ServeProcessTests : IAsyncLifetime
             psi.Environment[k] = v;
         }
         var process = Process.Start(psi)!;
+        var shuttingDown = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _shuttingDown[process.Id] = shuttingDown;
         process.ErrorDataReceived += (_, e) =>
         {
             if (e.Data is not null)
@@ -61,6 +71,10 @@ public sealed class ServeProcessTests : IAsyncLifetime
             if (e.Data is not null)
             {
                 _stdout.Enqueue(e.Data);
+                if (e.Data.Contains("Application is shutting down", StringComparison.Ordinal))
+                {
+                    shuttingDown.TrySetResult();
+                }
             }
         };
         process.BeginOutputReadLine();
@@ -98,6 +112,88 @@ public sealed class ServeProcessTests : IAsyncLifetime
         stopped.WaitForExit(); // and the output readers have drained
         Assert.True(stopped.ExitCode == 0, $"exit code {stopped.ExitCode}; output:\n{string.Join('\n', _stdout.TakeLast(40))}\n{string.Join('\n', _stderr)}");
         Assert.Equal("{\"state\":\"offline\"}", await NextStatusAsync(s => s.Contains("offline")));
+    }
+
+    /// <summary>
+    /// Contract v1.2, shutdown: 20 requests being generated when SIGTERM lands and 10 more published while the service
+    /// stops all get exactly one final, the first from the stopping instance (finished or cancelled within the drain
+    /// time) and the rest after the next start, delivered again by the persistent session because nobody took them.
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_with_requests_generating_and_arriving_loses_no_final_and_answers_none_twice()
+    {
+        var finals = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var errors = new System.Collections.Concurrent.ConcurrentQueue<string>();
+        var firstChunk = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var allAnswered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var answered = new System.Collections.Concurrent.ConcurrentDictionary<string, bool>();
+        await using var requester = new MqttConnection(new MqttConnectionOptions { Host = _broker.Host, Port = _broker.Port, ClientId = "requester", CleanStart = true });
+        await requester.ConnectAsync();
+        await requester.SubscribeAsync("edgellm/proc1/response/#");
+        var pump = Task.Run(async () =>
+        {
+            await foreach (var m in requester.Messages.ReadAllAsync())
+            {
+                using var doc = System.Text.Json.JsonDocument.Parse(m.Payload);
+                if (!doc.RootElement.TryGetProperty("done", out _))
+                {
+                    firstChunk.TrySetResult();
+                    continue;
+                }
+                var id = doc.RootElement.GetProperty("id").GetString()!;
+                finals.Enqueue(id);
+                if (doc.RootElement.TryGetProperty("error", out var error))
+                {
+                    errors.Enqueue($"{id}: {error}");
+                }
+                if (answered.TryAdd(id, true) && answered.Count == 30)
+                {
+                    allAnswered.TrySetResult();
+                }
+            }
+        });
+        var ids = Enumerable.Range(0, 30).Select(i => $"sig-{i}").ToList();
+        // A schema whose shortest answer is 200 characters keeps each request generating for a while, whatever the model.
+        const string Body = """
+            "messages":[{"role":"user","content":"describe the kitchen"}],"max_tokens":400,"temperature":1.0,"seed":7,"stream":true,
+            "response_format":{"type":"json_schema","json_schema":{"name":"long","schema":{"type":"string","minLength":200}}}}
+            """;
+        Task Send(string id) => requester.PublishAsync("edgellm/proc1/request", Encoding.UTF8.GetBytes($"{{\"id\":\"{id}\",{Body}")).AsTask();
+
+        using (var first = Serve())
+        {
+            await NextStatusAsync(s => s.Contains("\"state\":\"online\""));
+            await Task.WhenAll(ids.Take(20).Select(Send));
+            await firstChunk.Task.WaitAsync(TimeSpan.FromSeconds(60));
+            Terminate(first);
+            await _shuttingDown[first.Id].Task.WaitAsync(TimeSpan.FromSeconds(30));
+            await Task.WhenAll(ids.Skip(20).Select(Send));
+            Assert.True(first.WaitForExit(60_000), Output);
+            first.WaitForExit();
+            Assert.True(first.ExitCode == 0, $"exit code {first.ExitCode}\n{Output}");
+            Assert.DoesNotContain(_stdout.Concat(_stderr), l => l.Contains("ObjectDisposedException", StringComparison.Ordinal));
+            // Published after the stop began (the host logs that line once intake has ended): none was taken here.
+            Assert.DoesNotContain(ids.Skip(20), answered.ContainsKey);
+        }
+        using (var second = Serve())
+        {
+            try
+            {
+                await allAnswered.Task.WaitAsync(TimeSpan.FromSeconds(180));
+            }
+            catch (TimeoutException)
+            {
+                Assert.Fail($"{answered.Count} of 30 answered: missing {string.Join(", ", ids.Except(answered.Keys))}\n{Output}");
+            }
+            // Everything the second instance publishes is out once it has exited: a duplicate would be in by then.
+            Terminate(second);
+            Assert.True(second.WaitForExit(60_000), Output);
+        }
+        await requester.DisposeAsync();
+        await pump;
+        Assert.Equal(ids.Order(), finals.Order());
+        // Answered, not refused: a request that arrived while the service stopped waited for the next start.
+        Assert.Empty(errors);
     }
 
     [Fact]

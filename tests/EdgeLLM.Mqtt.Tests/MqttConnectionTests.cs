@@ -121,6 +121,31 @@ public sealed class MqttConnectionTests : IAsyncLifetime
         Assert.False(watcher.Messages.TryRead(out _));
     }
 
+    /// <summary>
+    /// Manual acknowledgement (issue 27): a message the reader never acknowledged stays in the persistent session and
+    /// comes again after the next connect; one it acknowledged does not.
+    /// </summary>
+    [Fact]
+    public async Task With_manual_acknowledgement_only_unacknowledged_messages_come_again_after_a_reconnect()
+    {
+        var service = Client("service-manual", o => o.ManualAcknowledgement = true);
+        await service.ConnectAsync();
+        await service.SubscribeAsync("edgellm/dev/request");
+        var sensor = Client("sensor-manual");
+        await sensor.ConnectAsync();
+        await sensor.PublishAsync("edgellm/dev/request", "taken"u8.ToArray());
+        await sensor.PublishAsync("edgellm/dev/request", "left"u8.ToArray());
+        var taken = await NextAsync(service);
+        var left = await NextAsync(service);
+        Assert.Equal(("taken", "left"), (taken.PayloadAsString(), left.PayloadAsString()));
+        Assert.True(await service.AcknowledgeAsync(taken));
+        await service.DisconnectAsync();
+        await sensor.PublishAsync("edgellm/dev/request", "after"u8.ToArray());
+        await service.ConnectAsync();
+        Assert.Equal("left", (await NextAsync(service)).PayloadAsString());
+        Assert.Equal("after", (await NextAsync(service)).PayloadAsString());
+    }
+
     [Fact]
     public async Task A_persistent_session_receives_what_was_published_while_it_was_away()
     {

@@ -34,4 +34,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Error, Message = "A ConnectionChanged handler threw")]
     public static partial void ConnectionChangedHandlerFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Information, Message = "The acknowledgement of a message on '{Topic}' was not sent ({Reason}); the broker delivers it again")]
+    public static partial void AcknowledgeFailed(ILogger logger, string topic, string reason);
 }

@@ -135,7 +135,15 @@ public sealed partial class MqttConnection
     /// <summary>MQTTnet's receive loop waits for this handler: copy the message into the channel and return.</summary>
     private Task OnMessageReceivedAsync(MqttApplicationMessageReceivedEventArgs e)
     {
-        _messages.Writer.TryWrite(MqttMessageMapping.FromApplicationMessage(e.ApplicationMessage));
+        Func<CancellationToken, Task>? acknowledgement = null;
+        if (_options.ManualAcknowledgement && e.ApplicationMessage.QualityOfServiceLevel != MQTTnet.Protocol.MqttQualityOfServiceLevel.AtMostOnce)
+        {
+            // MQTTnet sends no PUBACK when the handler returns; the reader decides when, or whether, the broker hears it.
+            e.AutoAcknowledge = false;
+            var sent = 0;
+            acknowledgement = ct => Interlocked.Exchange(ref sent, 1) == 0 ? e.AcknowledgeAsync(ct) : Task.CompletedTask;
+        }
+        _messages.Writer.TryWrite(MqttMessageMapping.FromApplicationMessage(e.ApplicationMessage, acknowledgement));
         return Task.CompletedTask;
     }
 

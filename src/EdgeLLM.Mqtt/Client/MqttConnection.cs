@@ -234,6 +234,31 @@ public sealed partial class MqttConnection : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Acknowledges a message received with <see cref="MqttConnectionOptions.ManualAcknowledgement"/> on; does nothing
+    /// for one that needs no acknowledgement (QoS 0, automatic acknowledgement, already acknowledged). Returns false
+    /// when the acknowledgement could not be sent (the connection it came on is gone): the broker then delivers the
+    /// message again after the reconnect, with its DUP flag set.
+    /// </summary>
+    public async Task<bool> AcknowledgeAsync(MqttMessage message, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (message.Acknowledgement is not { } acknowledge)
+        {
+            return true;
+        }
+        try
+        {
+            await acknowledge(cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+        {
+            Log.AcknowledgeFailed(_logger, message.Topic, e.Message);
+            return false;
+        }
+    }
+
     /// <summary>Disconnects (without the Will), fails what the outbox still holds, completes <see cref="Messages"/>.</summary>
     public async ValueTask DisposeAsync()
     {

@@ -72,6 +72,13 @@ public sealed class MqttConnectionOptions
     /// </summary>
     public int MaxPendingPublishes { get; set; } = 20_000;
 
+    /// <summary>
+    /// Leave received QoS 1/2 messages unacknowledged until <see cref="MqttConnection.AcknowledgeAsync"/> is called for
+    /// them. Default false (acknowledged on receipt). A message never acknowledged stays in the persistent session and
+    /// the broker delivers it again after the next connect: how a service that stops leaves requests it did not take.
+    /// </summary>
+    public bool ManualAcknowledgement { get; set; }
+
     /// <summary>How long disconnecting waits for the DISCONNECT to be sent. Default 5 s.</summary>
     public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(5);
 

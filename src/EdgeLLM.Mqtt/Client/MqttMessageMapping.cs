@@ -43,7 +43,7 @@ internal static class MqttMessageMapping
     }
 
     /// <summary>A copy of <paramref name="received"/>: MQTTnet reuses the payload's buffer once the handler returns.</summary>
-    public static MqttMessage FromApplicationMessage(MqttApplicationMessage received)
+    public static MqttMessage FromApplicationMessage(MqttApplicationMessage received, Func<CancellationToken, Task>? acknowledgement = null)
     {
         IReadOnlyList<MqttUserProperty> properties = [];
         if (received.UserProperties is { Count: > 0 } list)
@@ -66,6 +66,7 @@ internal static class MqttMessageMapping
             ContentType = string.IsNullOrEmpty(received.ContentType) ? null : received.ContentType,
             MessageExpiry = received.MessageExpiryInterval == 0 ? null : TimeSpan.FromSeconds(received.MessageExpiryInterval),
             UserProperties = properties,
+            Acknowledgement = acknowledgement,
         };
     }
 

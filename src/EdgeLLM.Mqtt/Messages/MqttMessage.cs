@@ -40,6 +40,12 @@ public sealed class MqttMessage
     /// <summary>MQTT 5 user properties, in order; empty when none.</summary>
     public IReadOnlyList<MqttUserProperty> UserProperties { get; init; } = [];
 
+    /// <summary>
+    /// For a received QoS 1/2 message on a connection with manual acknowledgement: sends its PUBACK/PUBREC. Null
+    /// otherwise (nothing to acknowledge). Set by the connection only.
+    /// </summary>
+    internal Func<CancellationToken, Task>? Acknowledgement { get; init; }
+
     /// <summary>Decodes the payload as UTF-8.</summary>
     public string PayloadAsString() => Encoding.UTF8.GetString(Payload.Span);
 

@@ -11,9 +11,32 @@ namespace EdgeLLM.Runtime.Constraints;
 /// only keywords passed over. <c>oneOf</c> is compiled as <c>anyOf</c>: exact when its alternatives are disjoint,
 /// which the docs ask of schemas.
 /// </summary>
+/// <remarks>
+/// The cost of a schema is bounded before any work that grows with it (issue 27: a 150-byte schema with
+/// <c>minLength</c> 10^9 once took 2 GB): every count is checked as it is read, so no node is ever built for an
+/// instance longer than <see cref="MaxShortestAnswerBytes"/>, and the schema's size (nodes, enum values, literal
+/// bytes) is capped. The numbers are in docs/LIMITS.md.
+/// </remarks>
 internal sealed class SchemaCompiler
 {
-    private const int MaxDepth = 64;
+    /// <summary>Deepest nesting of schemas inside schemas (properties, items, anyOf).</summary>
+    public const int MaxDepth = 64;
+
+    /// <summary>
+    /// The longest shortest-instance a schema may have: no context window holds more (128 KiB is 32,000 tokens of four
+    /// bytes), and building and tokenizing it stays within milliseconds. Also the largest <c>minLength</c>/<c>minItems</c>.
+    /// </summary>
+    public const int MaxShortestAnswerBytes = 128 * 1024;
+
+    /// <summary>Most grammar nodes a schema compiles to (each property, item schema, alternative and literal is one).</summary>
+    public const int MaxNodes = 10_000;
+
+    /// <summary>Most <c>enum</c> values in one schema, all enums together (OpenAI's limit for structured outputs).</summary>
+    public const int MaxEnumValues = 1_000;
+
+    /// <summary>Most bytes of <c>enum</c> and <c>const</c> values in one schema, all together.</summary>
+    public const int MaxLiteralBytes = 32 * 1024;
+
     private static readonly JsonWriterOptions Compact = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
 
     private static readonly HashSet<string> Annotations = new(StringComparer.Ordinal)
@@ -31,6 +54,8 @@ internal sealed class SchemaCompiler
     private readonly JsonElement _root;
     private readonly Dictionary<string, ReferenceNode> _references = new(StringComparer.Ordinal);
     private readonly List<GrammarNode> _nodes = [];
+    private int _enumValues;
+    private long _literalBytes;
 
     private SchemaCompiler(JsonElement root)
     {
@@ -58,6 +83,11 @@ internal sealed class SchemaCompiler
             {
                 throw new ConstraintException("the schema has no finite instance (an empty range, or a $ref cycle with no way out)", path: "#");
             }
+            if (root.MinBytes > MaxShortestAnswerBytes)
+            {
+                throw new ConstraintException(
+                    $"the schema's shortest instance takes more than {MaxShortestAnswerBytes} bytes (counts multiply through nesting); no answer that long fits a context window", path: "#");
+            }
             return root;
         }
     }
@@ -82,8 +112,23 @@ internal sealed class SchemaCompiler
     private T Track<T>(T node)
         where T : GrammarNode
     {
+        if (_nodes.Count >= MaxNodes)
+        {
+            throw new ConstraintException($"the schema is too large: it compiles to more than {MaxNodes} parts (properties, items, alternatives, values)", path: "#");
+        }
         _nodes.Add(node);
         return node;
+    }
+
+    /// <summary>An enum or const value, counted against the schema's literal budget before it is kept.</summary>
+    private LiteralNode Literal(byte[] bytes, string keyword, string path)
+    {
+        _literalBytes += bytes.Length;
+        if (_literalBytes > MaxLiteralBytes)
+        {
+            throw new ConstraintException($"the schema's enum and const values take more than {MaxLiteralBytes} bytes together", keyword, $"{path}/{keyword}");
+        }
+        return Track(new LiteralNode(bytes));
     }
 
     private GrammarNode Node(JsonElement s, string path, int depth)
@@ -123,7 +168,7 @@ internal sealed class SchemaCompiler
         }
         if (s.TryGetProperty("const", out var constant))
         {
-            return Track(new LiteralNode(Serialize(constant)));
+            return Literal(Serialize(constant), "const", path);
         }
         if (s.TryGetProperty("enum", out var values))
         {
@@ -131,10 +176,16 @@ internal sealed class SchemaCompiler
             {
                 throw new ConstraintException("enum must be a non-empty array", "enum", $"{path}/enum");
             }
+            // Counted before a single value is copied: a 30,000-value enum is refused here, not after its automaton.
+            _enumValues += values.GetArrayLength();
+            if (_enumValues > MaxEnumValues)
+            {
+                throw new ConstraintException($"the schema has more than {MaxEnumValues} enum values in all", "enum", $"{path}/enum");
+            }
             var literals = new List<GrammarNode>();
             foreach (var v in values.EnumerateArray())
             {
-                literals.Add(Track(new LiteralNode(Serialize(v))));
+                literals.Add(Literal(Serialize(v), "enum", path));
             }
             return Track(new ChoiceNode(literals));
         }
@@ -231,7 +282,14 @@ internal sealed class SchemaCompiler
     {
         if (!s.TryGetProperty("pattern", out var pattern))
         {
-            return Track(new StringNode(Count(s, "minLength", path) ?? 0, Count(s, "maxLength", path) ?? int.MaxValue));
+            var min = MinimumCount(s, "minLength", path);
+            var max = Count(s, "maxLength", path) ?? int.MaxValue;
+            if (min > max)
+            {
+                // No string fits: answering anyway would break "always complete and valid".
+                throw new ConstraintException($"minLength is larger than maxLength at {path}", "minLength", $"{path}/minLength");
+            }
+            return Track(new StringNode(min, max));
         }
         if (s.TryGetProperty("minLength", out _) || s.TryGetProperty("maxLength", out _))
         {
@@ -323,7 +381,7 @@ internal sealed class SchemaCompiler
         {
             items = Track(FreeJson.Value(FreeJson.DefaultDepth - 1));
         }
-        var min = Count(s, "minItems", path) ?? 0;
+        var min = MinimumCount(s, "minItems", path);
         var max = Count(s, "maxItems", path) ?? int.MaxValue;
         if (min > max)
         {
@@ -367,6 +425,17 @@ internal sealed class SchemaCompiler
         }
         var limit = (decimal)Math.Pow(10, NumberNode.DefaultIntegerDigits);
         return Math.Clamp(d, -limit, limit);
+    }
+
+    /// <summary>
+    /// A lower bound on a count (<c>minLength</c>, <c>minItems</c>): each unit takes at least a byte of the answer, so
+    /// one above <see cref="MaxShortestAnswerBytes"/> is refused as it is read, before anything is built for it.
+    /// </summary>
+    private static int MinimumCount(JsonElement s, string keyword, string path)
+    {
+        var n = Count(s, keyword, path) ?? 0;
+        return n <= MaxShortestAnswerBytes ? n : throw new ConstraintException(
+            $"{keyword} {n} at {path} is above the limit of {MaxShortestAnswerBytes}: no answer that long fits a context window", keyword, $"{path}/{keyword}");
     }
 
     private static int? Count(JsonElement s, string keyword, string path)

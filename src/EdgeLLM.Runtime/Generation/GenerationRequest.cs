@@ -14,6 +14,14 @@ public sealed record GenerationRequest
 
     public string? Prompt { get; init; }
 
+    /// <summary>
+    /// Makes special tokens written in <see cref="Prompt"/> (<c>&lt;|im_end|&gt;</c>, <c>&lt;/s&gt;</c>) plain text
+    /// instead of the control tokens they spell. The MQTT and REST transports set it unless the caller opts in with
+    /// <c>parse_special_tokens</c> (contract v1.2, "text is text"); local callers that build their own template (the
+    /// CLI, the OTA smoke suite, benchmarks) leave it off. Message content is always plain text.
+    /// </summary>
+    public bool PromptIsPlainText { get; init; }
+
     public IReadOnlyList<PromptMessage>? Messages { get; init; }
 
     /// <summary>The model id asked for; null means the one being served.</summary>

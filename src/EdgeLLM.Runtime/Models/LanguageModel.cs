@@ -146,13 +146,18 @@ public sealed class LanguageModel : IDisposable
         return new LanguageModel(directory, config, tokenizer, template, opened, options);
     }
 
-    /// <summary>The prompt text for a request: <c>prompt</c> as is, or <c>messages</c> through the chat template.</summary>
+    /// <summary>
+    /// The prompt text for a request: <c>prompt</c>, or <c>messages</c> through the chat template. What the caller wrote
+    /// is marked plain text (<see cref="Tokenizer.AsPlainText"/>), so that <see cref="EncodePrompt"/> makes special
+    /// tokens only of the template's markup; a raw prompt is, when <see cref="GenerationRequest.PromptIsPlainText"/> says so.
+    /// </summary>
     /// <exception cref="GenerationException">bad_request when messages come for a model without a template or the template refuses them.</exception>
     public string RenderPrompt(GenerationRequest request)
     {
         if (request.Messages is null)
         {
-            return request.Prompt ?? throw new GenerationException(GenerationErrorCode.BadRequest, "prompt or messages is required");
+            var prompt = request.Prompt ?? throw new GenerationException(GenerationErrorCode.BadRequest, "prompt or messages is required");
+            return request.PromptIsPlainText ? Tokenizer.AsPlainText(prompt) : prompt;
         }
         if (ChatTemplate is null)
         {
@@ -160,7 +165,8 @@ public sealed class LanguageModel : IDisposable
         }
         try
         {
-            return ChatTemplate.Render(request.Messages.Select(m => new ChatMessage(m.Role, m.Content)).ToList(), addGenerationPrompt: true,
+            // Content is plain text: only the template's own markup may make control tokens (contract v1.2).
+            return ChatTemplate.Render(request.Messages.Select(m => new ChatMessage(m.Role, Tokenizer.AsPlainText(m.Content))).ToList(), addGenerationPrompt: true,
                 new ChatTemplateOptions { BosToken = Tokenizer.Config.BosToken, EosToken = Tokenizer.Config.EosToken });
         }
         catch (ChatTemplateException e)

@@ -215,13 +215,80 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         return list;
     }
 
-    /// <summary>Content as a string, or OpenAI's list of parts of which only text parts are accepted.</summary>
+    /// <summary>
+    /// Content as a string, or OpenAI's list of parts of which only text parts are accepted. An assistant turn that
+    /// called tools may have <c>content</c> null or absent (what the OpenAI SDK's <c>runTools</c> and the AI SDK's
+    /// multi-step tools send back): its calls become its text, written as the answer the model gave for them.
+    /// </summary>
     private static string Content(JsonElement message, string at)
     {
+        var calls = message.TryGetProperty("tool_calls", out var list) && list.ValueKind != JsonValueKind.Null ? AssistantToolCalls(message, list, at) : null;
         if (!message.TryGetProperty("content", out var c) || c.ValueKind == JsonValueKind.Null)
         {
-            throw new FieldException($"{at}.content: required");
+            return calls ?? throw new FieldException($"{at}.content: required");
         }
+        if (calls is not null)
+        {
+            var text = ContentText(c, at);
+            return text.Length == 0 ? calls : text + "\n" + calls;
+        }
+        return ContentText(c, at);
+    }
+
+    /// <summary>
+    /// An assistant message's <c>tool_calls</c> as the text the model answered with for them: one
+    /// <c>{"name","arguments"}</c> object per call (the shape of <see cref="ToolCallSchema"/>), a line each.
+    /// </summary>
+    private static string AssistantToolCalls(JsonElement message, JsonElement list, string at)
+    {
+        if (!message.TryGetProperty("role", out var role) || !role.ValueEquals("assistant"))
+        {
+            throw new FieldException($"{at}.tool_calls: only assistant messages carry tool calls");
+        }
+        if (list.ValueKind != JsonValueKind.Array)
+        {
+            throw new FieldException($"{at}.tool_calls: must be a list of {{\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}} objects");
+        }
+        var lines = new System.Text.StringBuilder();
+        var i = 0;
+        foreach (var call in list.EnumerateArray())
+        {
+            var where = $"{at}.tool_calls[{i++}]";
+            if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
+                || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
+            {
+                throw new FieldException($"{where}.function.name: required");
+            }
+            var arguments = function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? Text(a, $"{where}.function.arguments") : "{}";
+            using var buffer = new MemoryStream();
+            using (var w = new Utf8JsonWriter(buffer))
+            {
+                w.WriteStartObject();
+                w.WriteString("name", Text(name, $"{where}.function.name"));
+                w.WritePropertyName("arguments");
+                try
+                {
+                    using var parsed = JsonDocument.Parse(arguments);
+                    parsed.RootElement.WriteTo(w);
+                }
+                catch (JsonException)
+                {
+                    // Arguments a model cut short are sent back as they were: text, not a refusal of the whole turn.
+                    w.WriteStringValue(arguments);
+                }
+                w.WriteEndObject();
+            }
+            if (lines.Length > 0)
+            {
+                lines.Append('\n');
+            }
+            lines.Append(System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        }
+        return lines.ToString();
+    }
+
+    private static string ContentText(JsonElement c, string at)
+    {
         if (c.ValueKind == JsonValueKind.String)
         {
             return Text(c, $"{at}.content");

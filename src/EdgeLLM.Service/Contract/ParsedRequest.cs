@@ -10,6 +10,9 @@ public sealed record ParsedRequest
 {
     public string? Id { get; init; }
 
+    /// <summary>True when the request came without an id and <see cref="Id"/> was made up for it.</summary>
+    public bool IdGenerated { get; init; }
+
     public GenerationRequest? Request { get; init; }
 
     public bool Stream { get; init; }

@@ -17,7 +17,15 @@ public sealed class RequestReader
 {
     public const int MaxIdLength = 128;
     public const int MaxStopStrings = SamplingFields.MaxStopStrings;
+    /// <summary>Deepest JSON nesting of a body outside its schemas.</summary>
     public const int MaxJsonDepth = 16;
+
+    /// <summary>
+    /// Deepest JSON nesting a body is parsed to: room for a schema (<c>response_format</c>, tool <c>parameters</c>) of the
+    /// schema compiler's own depth limit, which is checked there with a message about the schema. The rest of the
+    /// body is held to <see cref="MaxJsonDepth"/> by <see cref="CheckDepth"/>.
+    /// </summary>
+    private const int MaxParseDepth = MaxJsonDepth + 2 * 64 + 8;
     public const int MaxMessages = Fields.MaxMessages;
     public const double MaxTemperature = SamplingFields.MaxTemperature;
     private static ReadOnlySpan<byte> Utf8Bom => [0xEF, 0xBB, 0xBF];
@@ -85,7 +93,7 @@ public sealed class RequestReader
         JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = MaxJsonDepth });
+            doc = JsonDocument.Parse(payload.ToArray(), new JsonDocumentOptions { MaxDepth = MaxParseDepth });
         }
         catch (JsonException e)
         {
@@ -96,6 +104,24 @@ public sealed class RequestReader
         {
             doc.Dispose();
             failure = ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, "payload must be a JSON object");
+            return null;
+        }
+        bool tooDeep;
+        try
+        {
+            tooDeep = !CheckDepth(doc.RootElement, 1, schemaAt: null);
+        }
+        catch (InvalidOperationException e)
+        {
+            // A property name holding an escaped lone surrogate makes even a name lookup throw.
+            doc.Dispose();
+            failure = ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"a name in the request is not valid Unicode: {e.Message}");
+            return null;
+        }
+        if (tooDeep)
+        {
+            doc.Dispose();
+            failure = ParsedRequest.Fail(null, GenerationErrorCode.BadRequest, $"payload nests deeper than {MaxJsonDepth} levels outside response_format and tool parameters");
             return null;
         }
         return doc;
@@ -122,11 +148,15 @@ public sealed class RequestReader
             }
             // Whether reply_to can be published to is the reply routing's question (MqttReplyTarget), not the reader's.
         }
+        var generated = id is null;
         id ??= NewId();
         try
         {
             var request = Build(fields, dialect, id, out var stream, out var tools);
-            return new ParsedRequest { Id = id, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = request.Constraint is not null, Tools = tools };
+            return new ParsedRequest
+            {
+                Id = id, IdGenerated = generated, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = request.Constraint is not null, Tools = tools,
+            };
         }
         catch (FieldException e)
         {
@@ -175,21 +205,83 @@ public sealed class RequestReader
             f.RefuseUnsupported("best_of", "only 1 completion per request is supported");
         }
         stream = f.OptionalBool("stream") ?? false;
+        // Contract v1.2, "text is text": special tokens written in a raw prompt are plain text unless asked for.
+        var parseSpecial = f.OptionalBool("parse_special_tokens") ?? false;
+        if (parseSpecial && prompt is null)
+        {
+            throw new FieldException("parse_special_tokens: applies to a raw prompt only; message content is always plain text");
+        }
         var constraint = OutputConstraintReader.Read(f.Root, out tools) ?? _bound;
         var maxTokensName = dialect == RequestDialect.OpenAiChat && !f.Has("max_tokens") ? "max_completion_tokens" : "max_tokens";
         var sampling = SamplingFields.Read(f, maxTokensName, "repetition_penalty");
+        foreach (var penalty in (ReadOnlySpan<string>)["frequency_penalty", "presence_penalty"])
+        {
+            // Accepted for OpenAI clients and not applied (repetition_penalty is this runtime's), but held to OpenAI's range.
+            if (f.OptionalDouble(penalty) is { } value && value is < -2 or > 2)
+            {
+                throw new FieldException($"{penalty}: must be between -2 and 2, found {value}");
+            }
+        }
         var now = _time.GetUtcNow();
         var admission = AdmissionFields.Read(f, now);
         var request = new GenerationRequest
         {
             Id = id,
             Prompt = prompt,
+            PromptIsPlainText = !parseSpecial,
             Messages = messages,
             Model = f.OptionalString("model"),
             Constraint = constraint,
             ReceivedAt = now,
         };
         return admission.ApplyTo(sampling.ApplyTo(request));
+    }
+
+    /// <summary>
+    /// True when <paramref name="e"/> nests at most <see cref="MaxJsonDepth"/> levels, not counting what lies inside a
+    /// schema (<c>response_format.json_schema.schema</c>, <c>tools[].function.parameters</c>): a schema's depth is the
+    /// schema compiler's to judge, so a schema six objects deep is not refused as a body too deep (issue 27).
+    /// <paramref name="schemaAt"/> tracks the path towards a schema: the names still to match.
+    /// </summary>
+    private static bool CheckDepth(JsonElement e, int depth, string[]? schemaAt)
+    {
+        if (schemaAt is { Length: 0 })
+        {
+            return true;
+        }
+        if (depth > MaxJsonDepth)
+        {
+            return false;
+        }
+        switch (e.ValueKind)
+        {
+            case JsonValueKind.Object:
+                foreach (var p in e.EnumerateObject())
+                {
+                    var next = depth == 1 ? p.Name switch
+                    {
+                        "response_format" => ["json_schema", "schema"],
+                        "tools" => ["*", "function", "parameters"],
+                        _ => null,
+                    } : schemaAt is { } path && path[0] == p.Name ? path[1..] : null;
+                    if (!CheckDepth(p.Value, depth + 1, next))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            case JsonValueKind.Array:
+                foreach (var item in e.EnumerateArray())
+                {
+                    if (!CheckDepth(item, depth + 1, schemaAt is { } path && path[0] == "*" ? path[1..] : null))
+                    {
+                        return false;
+                    }
+                }
+                return true;
+            default:
+                return true;
+        }
     }
 
     /// <summary>A fresh id for requests that came without one.</summary>

@@ -64,6 +64,18 @@ internal static class ToolsReader
         return new ToolChoice(list, forced);
     }
 
+    private static bool IsToolName(string name)
+    {
+        foreach (var c in name)
+        {
+            if (!(char.IsAsciiLetterOrDigit(c) || c is '_' or '-'))
+            {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static ToolDefinition Tool(JsonElement t, string path)
     {
         if (t.ValueKind != JsonValueKind.Object || !t.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object)
@@ -74,9 +86,11 @@ internal static class ToolsReader
         {
             throw new FieldException($"{path}.type: only \"function\" tools are supported");
         }
-        if (!f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || name.GetString() is not { Length: > 0 and <= 64 } n)
+        if (!f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String || name.GetString() is not { Length: > 0 and <= 64 } n
+            || !IsToolName(n))
         {
-            throw new FieldException($"{path}.function.name: must be a string of 1 to 64 characters");
+            // OpenAI's rule: a name is an identifier, never text that could carry quotes, newlines or control tokens into the prompt.
+            throw new FieldException($"{path}.function.name: must be 1 to 64 characters of a-z, A-Z, 0-9, _ and -");
         }
         var description = f.TryGetProperty("description", out var d) && d.ValueKind == JsonValueKind.String ? d.GetString() : null;
         var parameters = """{"type":"object","properties":{},"additionalProperties":false}""";
@@ -85,6 +99,12 @@ internal static class ToolsReader
             if (p.ValueKind != JsonValueKind.Object)
             {
                 throw new FieldException($"{path}.function.parameters: must be a JSON Schema object");
+            }
+            // Arguments are a JSON object (OpenAI sends them as its text); a schema of another type would make them a string or a number.
+            var typed = p.TryGetProperty("type", out var schemaType);
+            if (typed ? schemaType.ValueKind != JsonValueKind.String || !schemaType.ValueEquals("object") : p.EnumerateObject().Any(k => k.Name is "anyOf" or "oneOf" or "enum" or "const" or "$ref" or "items"))
+            {
+                throw new FieldException($"{path}.function.parameters: must be a schema of \"type\": \"object\"");
             }
             parameters = p.GetRawText();
         }

@@ -13,6 +13,9 @@ public sealed class GenerationGateway(ModelHost host, ServiceMetrics metrics)
     /// <summary>Counts a request refused before it reached the engine (unreadable, too large, unroutable) under its error code.</summary>
     public void RecordRejected(string transport, GenerationErrorCode code) => metrics.RecordFailed(transport, code);
 
+    /// <summary>Counts a request refused by the transport under the error code it was answered with.</summary>
+    public void RecordRejected(string transport, string wireCode) => metrics.RecordFailed(transport, wireCode);
+
     /// <summary>Starts a completion on the serving engine. Its <see cref="GenerationStream.Result"/> completes only
     /// after the outcome is counted; a failure there is always a <see cref="GenerationException"/>.</summary>
     /// <param name="request">The request.</param>

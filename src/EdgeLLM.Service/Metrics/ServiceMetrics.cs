@@ -30,6 +30,9 @@ public sealed class ServiceMetrics(ModelHost host, IDeviceReadings device)
 
     public void RecordFailed(string transport, GenerationErrorCode code) => Count(transport, GenerationException.ToWire(code));
 
+    /// <summary>Counts a request refused under the code its answer carried, where that is not one of the runtime's (REST's <c>model_not_found</c>).</summary>
+    public void RecordFailed(string transport, string wireCode) => Count(transport, wireCode);
+
     public void RecordOta(OtaStatus status) => _ota = status;
 
     public OtaStatus? LastOta => _ota;

@@ -121,6 +121,11 @@ public sealed class DedupStore : IDisposable
             }
             Remove(key);
             _entries[key] = _byAge.AddLast(new Entry(key, now, final));
+            if (!_journal.CanWrite)
+            {
+                // Closed at shutdown after the drain time ran out: the final is still published, only not journaled.
+                return;
+            }
             WriteLine(_journal, key, now, final);
             _journal.Flush(flushToDisk: true);
             _journalLines++;

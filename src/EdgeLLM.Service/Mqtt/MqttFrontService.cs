@@ -19,12 +19,14 @@ namespace EdgeLLM.Service.Mqtt;
 /// <summary>
 /// The MQTT side of the service (contract section 2): a persistent QoS 1 session with a Last Will, the request
 /// and OTA subscriptions (and the shared pool), one handler task per request, the retained status, periodic
-/// telemetry and OTA status. On stop it reads no more requests, waits until every running one has published its
-/// final (the engine drains them), marks the device offline and disconnects.
+/// telemetry and OTA status. Requests are acknowledged only once taken (contract v1.2, shutdown): as soon as the
+/// host begins to stop it reads no more of them, so those still arriving stay in the persistent session for the next
+/// start; it then waits until every request it took has published its final (the engine drains them), closes the
+/// dedup journal, marks the device offline and disconnects.
 /// </summary>
 public sealed partial class MqttFrontService(
     IOptions<EdgeLLMOptions> options, GenerationGateway gateway, ModelHost host, MqttOtaFeed ota, IDeviceReadings device,
-    ILoggerFactory loggerFactory, ILogger<MqttFrontService> logger)
+    IHostApplicationLifetime lifetime, ILoggerFactory loggerFactory, ILogger<MqttFrontService> logger)
     : BackgroundService
 {
     private readonly ConcurrentDictionary<Task, bool> _running = new();
@@ -38,10 +40,8 @@ public sealed partial class MqttFrontService(
 
     public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // ExecuteAsync returns once the requests it took have their finals (or the drain time is up) and the journal is closed.
         await base.StopAsync(cancellationToken).ConfigureAwait(false);
-        var drain = TimeSpan.FromSeconds(options.Value.ShutdownDrainSeconds + 5);
-        // Requests still running after the drain end with the process; their finals are not waited for.
-        await Task.WhenAll(_running.Keys).WaitAsync(drain, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         if (_client is { } client)
         {
             try
@@ -71,8 +71,11 @@ public sealed partial class MqttFrontService(
         var client = new MqttConnection(ConnectionOptions(settings), loggerFactory.CreateLogger<MqttConnection>());
         _client = client;
         var outbox = new MqttClientOutbox(client);
+        // Closed only after ServeAsync has waited for the running requests: each journals its final before publishing it.
         using var dedup = new DedupStore(StatePaths.Resolve(settings.StateDir), TimeSpan.FromSeconds(mqtt.DedupWindowSeconds), maxEntries: mqtt.DedupMaxEntries);
-        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics, loggerFactory.CreateLogger<MqttRequestHandler>());
+        using var retained = new RetainedRequestLog(StatePaths.Resolve(settings.StateDir));
+        var handler = new MqttRequestHandler(gateway, new RequestReader(mqtt.MaxPayloadBytes, bound: BoundSchema(mqtt)), dedup, outbox, Topics,
+            loggerFactory.CreateLogger<MqttRequestHandler>(), retained);
         EventHandler<MqttConnectionChangedEventArgs> onConnection = (_, e) =>
         {
             if (e.State == MqttConnectionState.Connected)
@@ -91,9 +94,13 @@ public sealed partial class MqttFrontService(
             Publish(Topics.OtaStatus, System.Text.Encoding.UTF8.GetBytes(status.ToJson()), retain: true);
             return ValueTask.CompletedTask;
         });
+        // Intake ends as the host begins to stop (ApplicationStopping), before the engine starts draining and refusing:
+        // a request read after that would only be refused, so it is left unacknowledged at the broker instead.
+        using var intake = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken, lifetime.ApplicationStopping);
         try
         {
-            await ServeAsync(client, handler, stoppingToken).ConfigureAwait(false);
+            await ServeAsync(client, handler, intake.Token).ConfigureAwait(false);
+            await DrainAsync().ConfigureAwait(false);
         }
         finally
         {
@@ -146,9 +153,21 @@ public sealed partial class MqttFrontService(
                     {
                         otaQueue.Writer.TryWrite(message.Payload.ToArray());
                     }
+                    // Manifests are retained and the OTA journal resumes an update, so they are taken as they arrive; one
+                    // left unacknowledged would also hold a slot of the broker's in-flight window for good.
+                    await client.AcknowledgeAsync(message, CancellationToken.None).ConfigureAwait(false);
                     continue;
                 }
-                var request = new MqttRequest(message.Topic, message.Payload, message.ResponseTopic, message.CorrelationData);
+                if (stoppingToken.IsCancellationRequested)
+                {
+                    // Read in the same instant the stop began: not taken, not acknowledged; the broker keeps it.
+                    break;
+                }
+                var request = new MqttRequest(message.Topic, message.Payload, message.ResponseTopic, message.CorrelationData)
+                {
+                    Acknowledge = () => client.AcknowledgeAsync(message),
+                    Retained = message.Retain,
+                };
                 var task = Task.Run(() => handler.HandleAsync(request, stoppingToken), CancellationToken.None);
                 _running[task] = true;
                 _ = task.ContinueWith(t =>
@@ -168,6 +187,21 @@ public sealed partial class MqttFrontService(
         await Task.WhenAll(telemetry, otaWorker).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Waits until every request taken has its final: the engine finishes or cancels each within the drain time.
+    /// A handler still running after that (its final stuck at a broker that is gone) ends with the process.
+    /// </summary>
+    private async Task DrainAsync()
+    {
+        var drain = TimeSpan.FromSeconds(options.Value.ShutdownDrainSeconds + 5);
+        var running = Task.WhenAll(_running.Keys);
+        await running.WaitAsync(drain, CancellationToken.None).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        if (!running.IsCompleted)
+        {
+            LogDrainTimedOut(logger, _running.Count);
+        }
+    }
+
     private MqttConnectionOptions ConnectionOptions(EdgeLLMOptions settings)
     {
         var mqtt = settings.Mqtt;
@@ -178,6 +212,8 @@ public sealed partial class MqttFrontService(
             Protocol = mqtt.ProtocolVersion == MqttFrontOptions.Protocol311 ? MqttProtocol.V311 : MqttProtocol.V500,
             ClientId = mqtt.ClientId ?? $"edgellm-{Topics.DeviceId}",
             CleanStart = false,
+            // A request is acknowledged once taken, so that those the service does not take stay at the broker.
+            ManualAcknowledgement = true,
             SessionExpiry = TimeSpan.FromSeconds(mqtt.SessionExpirySeconds),
             KeepAlive = TimeSpan.FromSeconds(mqtt.KeepAliveSeconds),
             Username = mqtt.Username,
@@ -224,9 +260,13 @@ public sealed partial class MqttFrontService(
         {
             filters.Add(pool);
         }
+        // Retain As Published (MQTT 5) keeps the retain flag of a request delivered live, so a retained request is
+        // recognised the first time and not only when the broker hands it over again on the next subscribe.
+        var requests = options.Value.Mqtt.ProtocolVersion == MqttFrontOptions.Protocol311 ? MqttSubscriptionOptions.None : MqttSubscriptionOptions.RetainAsPublished;
         foreach (var filter in filters)
         {
-            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, cancellationToken: stoppingToken).ConfigureAwait(false);
+            var subscription = filter == Topics.Request || filter == Topics.PoolRequestSubscription ? requests : MqttSubscriptionOptions.None;
+            await client.SubscribeAsync(filter, MqttQualityOfService.AtLeastOnce, subscription, stoppingToken).ConfigureAwait(false);
         }
         LogSubscribed(logger, string.Join(", ", filters));
     }
@@ -284,6 +324,9 @@ public sealed partial class MqttFrontService(
 
     [LoggerMessage(EventId = 6114, Level = LogLevel.Warning, Message = "MQTT publish to {Topic} failed: {Reason}")]
     private static partial void LogPublishFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 6117, Level = LogLevel.Warning, Message = "{Count} MQTT requests were still publishing their finals when the drain time ran out")]
+    private static partial void LogDrainTimedOut(ILogger logger, int count);
 
     [LoggerMessage(EventId = 6115, Level = LogLevel.Warning, Message = "The offline status was not published: {Reason}")]
     private static partial void LogOfflineNotPublished(ILogger logger, string reason);

@@ -42,7 +42,8 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         var request = parsed.Request!;
         if (request.Model is { } wanted && host.Current is { } current && wanted != current.Model.Identity.Id)
         {
-            gateway.RecordRejected(Transport, GenerationErrorCode.ModelUnavailable);
+            // Counted under the code the client is answered with, so /metrics and the client's logs agree.
+            gateway.RecordRejected(Transport, "model_not_found");
             await OpenAiError.WriteAsync(context, 404, "model_not_found", $"the model '{wanted}' does not exist here; this device serves '{current.Model.Identity.Id}'").ConfigureAwait(false);
             return;
         }

@@ -8,6 +8,9 @@ namespace EdgeLLM.Tokenizers.AddedTokens;
 /// </summary>
 internal sealed class AddedTokenMatcher
 {
+    /// <summary>No token is matched right after this character (see <see cref="MarkPlain"/>).</summary>
+    public const char PlainTextMark = '\uFDD0';
+
     private readonly Dictionary<char, AddedToken[]> _byFirstChar = [];
 
     public AddedTokenMatcher(IEnumerable<AddedToken> tokens)
@@ -32,7 +35,7 @@ internal sealed class AddedTokenMatcher
         var i = 0;
         while (i < text.Length)
         {
-            if (_byFirstChar.TryGetValue(text[i], out var candidates) && Match(text, i, candidates) is { } token)
+            if (_byFirstChar.TryGetValue(text[i], out var candidates) && (i == 0 || text[i - 1] != PlainTextMark) && Match(text, i, candidates) is { } token)
             {
                 var start = i;
                 var end = i + token.Content.Length;
@@ -64,6 +67,38 @@ internal sealed class AddedTokenMatcher
         {
             output.Add(new Segment(text[plainStart..], null, atStart && plainStart == 0));
         }
+    }
+
+    /// <summary>
+    /// <paramref name="text"/> with <see cref="PlainTextMark"/> before every token of this matcher it contains, so that
+    /// <see cref="Split"/> takes them as text; marks already there become U+FFFD. The same string when there is nothing to mark.
+    /// </summary>
+    public string MarkPlain(string text)
+    {
+        System.Text.StringBuilder? marked = null;
+        var copied = 0;
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            var isMark = c == PlainTextMark;
+            var token = !isMark && _byFirstChar.TryGetValue(c, out var candidates) ? Match(text, i, candidates) : null;
+            if (!isMark && token is null)
+            {
+                continue;
+            }
+            marked ??= new System.Text.StringBuilder(text.Length + 16);
+            marked.Append(text, copied, i - copied);
+            if (isMark)
+            {
+                marked.Append('\uFFFD');
+                copied = i + 1;
+                continue;
+            }
+            marked.Append(PlainTextMark).Append(token!.Content);
+            i += token.Content.Length - 1;
+            copied = i + 1;
+        }
+        return marked is null ? text : marked.Append(text, copied, text.Length - copied).ToString();
     }
 
     private static AddedToken? Match(string text, int at, AddedToken[] candidates)

@@ -56,7 +56,7 @@ public sealed class MqttRequestHandlerTests(ServingFixture serving) : IClassFixt
     public async Task Streaming_sends_numbered_chunks_then_one_final_with_the_whole_text()
     {
         var c = DefaultModelSmoke.Cases[1];
-        await Handler().HandleAsync(Request(JsonSerializer.Serialize(new { id = "s1", prompt = c.Prompt, stream = true, temperature = 0 })), default);
+        await Handler().HandleAsync(Request(JsonSerializer.Serialize(new { id = "s1", prompt = c.Prompt, parse_special_tokens = true, stream = true, temperature = 0 })), default);
         var all = _outbox.On("edgellm/dev1/response/s1");
         var chunks = all.Where(m => !m.TryGetProperty("done", out _)).ToList();
         Assert.True(chunks.Count > 2);

@@ -113,6 +113,43 @@ public sealed class MqttServiceTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// Contract v1.2 (issue 27): a retained request is answered once, ever. The broker hands it to every SUBSCRIBE, so it
+    /// used to be answered again on each restart, and run again once the dedup window had passed (here: no window at
+    /// all). Both ways in are covered: one retained before the service ever subscribed, one published live.
+    /// </summary>
+    [Fact]
+    public async Task A_retained_request_is_answered_once_across_restarts_and_past_the_dedup_window()
+    {
+        var noDedupWindow = new Dictionary<string, string> { ["EdgeLLM:Mqtt:DedupWindowSeconds"] = "0" };
+        Task PublishRetainedAsync(string id) => _watch.Client.PublishAsync(new MqttMessage
+        {
+            Topic = "edgellm/dev1/request", Retain = true,
+            Payload = Encoding.UTF8.GetBytes(JsonSerializer.Serialize(new { id, prompt = "report the status of", max_tokens = 2 })),
+        }).AsTask();
+        int FinalsFor(string id) => Finals().Count(f => f.GetProperty("id").GetString() == id);
+        await PublishRetainedAsync("retained-before");
+        for (var round = 0; round < 3; round++)
+        {
+            await using (var service = await StartServiceAsync(noDedupWindow))
+            {
+                if (round == 0)
+                {
+                    await WaitOnlineAsync();
+                    await PublishRetainedAsync("retained-live");
+                }
+                // Sent after the retained ones reached the session, so once it is answered they have been dispatched.
+                var sentinel = $"sentinel-{round}";
+                await PublishAsync(JsonSerializer.Serialize(new { id = sentinel, prompt = "report the status of", max_tokens = 2 }));
+                await WaitForAsync(() => FinalsFor(sentinel) == 1, sentinel);
+            }
+            // A graceful stop waits for every dispatched request: a second answer would be in by now.
+            Assert.Equal(1, FinalsFor("retained-before"));
+            Assert.Equal(1, FinalsFor("retained-live"));
+        }
+        Assert.Contains(File.ReadLines(Path.Combine(_watch.StateDirectory, EdgeLLM.Service.Mqtt.RetainedRequestLog.FileName)), l => l.Length > 0);
+    }
+
     [Fact]
     public async Task A_broker_restart_mid_stream_loses_no_final()
     {

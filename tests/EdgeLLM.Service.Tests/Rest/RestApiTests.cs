@@ -78,7 +78,7 @@ public class RestApiTests : IAsyncLifetime
     public async Task Streaming_completion_sends_chunks_then_done_and_the_chunks_make_the_text()
     {
         var c = DefaultModelSmoke.Cases[0];
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = Json(new { prompt = c.Prompt, stream = true, temperature = 0, max_tokens = 64 }) };
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = Json(new { prompt = c.Prompt, parse_special_tokens = true, stream = true, temperature = 0, max_tokens = 64 }) };
         using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
@@ -159,7 +159,7 @@ public class RestApiTests : IAsyncLifetime
     [Fact]
     public async Task Metrics_count_requests_tokens_and_latency()
     {
-        await Http.PostAsync("/v1/completions", Json(new { prompt = DefaultModelSmoke.Cases[1].Prompt, max_tokens = 4 }));
+        await Http.PostAsync("/v1/completions", Json(new { prompt = DefaultModelSmoke.Cases[1].Prompt, parse_special_tokens = true, max_tokens = 4 }));
         await Http.PostAsync("/v1/completions", new StringContent("nope", Encoding.UTF8, "application/json"));
         using var response = await Http.GetAsync("/metrics");
         Assert.StartsWith("text/plain", response.Content.Headers.ContentType!.ToString());

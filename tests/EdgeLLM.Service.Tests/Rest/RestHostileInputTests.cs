@@ -35,6 +35,57 @@ public sealed class RestHostileInputTests : IAsyncLifetime
         return content;
     }
 
+    private static string WithSchema(string schema) =>
+        """{"messages":[{"role":"user","content":"x"}],"max_tokens":16,"response_format":{"type":"json_schema","json_schema":{"name":"s","schema":""" + schema + "}}}";
+
+    /// <summary>
+    /// Issue 27: a 150-byte schema asking for an answer 10^9 long took the process from 146 MB to 2 GB. Its counts are
+    /// checked as they are read, so the refusal costs nothing: resident memory stays where it was (a margin of
+    /// 64 MB, far below the 1 GB a built answer would take).
+    /// </summary>
+    [Theory]
+    [InlineData("""{"type":"string","minLength":1000000000}""", "minLength")]
+    [InlineData("""{"type":"array","minItems":1000000000}""", "minItems")]
+    [InlineData("""{"type":"array","minItems":100000,"items":{"type":"string","minLength":100000}}""", "shortest instance")]
+    public async Task A_schema_asking_for_an_answer_no_context_holds_is_refused_before_it_costs_memory(string schema, string named)
+    {
+        using var warm = await Http.PostAsync("/v1/chat/completions", Body(WithSchema("""{"type":"string","minLength":5,"maxLength":2}""")));
+        using var process = System.Diagnostics.Process.GetCurrentProcess();
+        GC.Collect();
+        process.Refresh();
+        var before = process.WorkingSet64;
+        using var response = await Http.PostAsync("/v1/chat/completions", Body(WithSchema(schema)));
+        process.Refresh();
+        var after = process.WorkingSet64;
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Contains(named, text, StringComparison.Ordinal);
+        Assert.True(after - before < 64L << 20, $"resident memory went from {before >> 20} MB to {after >> 20} MB");
+    }
+
+    [Theory]
+    [InlineData("""{"type":"string","minLength":5,"maxLength":2}""", "minLength is larger than maxLength")]
+    [InlineData("""{"type":"object","properties":{"a":{"type":"string","minLength":3,"maxLength":0}},"required":["a"]}""", "minLength is larger than maxLength")]
+    public async Task A_string_schema_no_string_satisfies_is_a_400_not_an_invalid_answer(string schema, string reason)
+    {
+        using var response = await Http.PostAsync("/v1/chat/completions", Body(WithSchema(schema)));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Contains(reason, text, StringComparison.Ordinal);
+    }
+
+    /// <summary>An enum of 30,000 strings with a shared prefix took over 90 s to compile; it is refused by its count.</summary>
+    [Fact]
+    public async Task An_enum_of_thirty_thousand_values_is_refused_by_its_count()
+    {
+        var values = string.Join(',', Enumerable.Range(0, 30_000).Select(i => $"\"shared-prefix-{i}\""));
+        await using var service = await RunningService.StartAsync();
+        using var response = await service.Http.PostAsync("/v1/chat/completions", Body(WithSchema($$"""{"enum":[{{values}}]}""")));
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.BadRequest, text);
+        Assert.Contains("enum values", text, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_escaped_lone_surrogate_is_a_400_bad_request_not_a_500()
     {
@@ -103,5 +154,17 @@ public sealed class RestHostileInputTests : IAsyncLifetime
         var metrics = await Http.GetStringAsync("/metrics");
         Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"bad_request\"} 1", metrics);
         Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"payload_too_large\"} 1", metrics);
+    }
+
+    /// <summary>Issue 27: an unknown model was answered <c>model_not_found</c> but counted as <c>model_unavailable</c>.</summary>
+    [Fact]
+    public async Task An_unknown_model_is_counted_under_the_code_it_is_answered_with()
+    {
+        using var response = await Http.PostAsync("/v1/chat/completions", Body("""{"model":"no-such-model","messages":[{"role":"user","content":"x"}]}"""));
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("model_not_found", await ErrorCodeAsync(response));
+        var metrics = await Http.GetStringAsync("/metrics");
+        Assert.Contains("edgellm_requests_total{transport=\"http\",outcome=\"model_not_found\"} 1", metrics);
+        Assert.DoesNotContain("outcome=\"model_unavailable\"", metrics);
     }
 }

@@ -17,12 +17,15 @@ public sealed class RestToolCallTests : IAsyncLifetime
 
     public async Task DisposeAsync() => await _service.DisposeAsync();
 
-    [Fact]
-    public async Task The_openai_client_gets_valid_tool_calls_plain_named_and_streamed()
+    /// <summary>Runs one of OpenAiClient's scripts against the service and returns the JSON it printed.</summary>
+    private async Task<JsonDocument> RunScriptAsync(string script, params string[] packages)
     {
-        Assert.True(File.Exists(Path.Combine(ClientDir, "node_modules", "openai", "package.json")),
-            $"the openai npm client is not installed in {ClientDir}: run tests/setup-test-assets.sh");
-        var start = new ProcessStartInfo("node", [Path.Combine(ClientDir, "tool-calls.mjs"), _service.Address.ToString().TrimEnd('/')])
+        foreach (var package in packages)
+        {
+            Assert.True(File.Exists(Path.Combine(ClientDir, "node_modules", package, "package.json")),
+                $"the npm package {package} is not installed in {ClientDir}: run tests/setup-test-assets.sh");
+        }
+        var start = new ProcessStartInfo("node", [Path.Combine(ClientDir, script), _service.Address.ToString().TrimEnd('/')])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
@@ -34,7 +37,34 @@ public sealed class RestToolCallTests : IAsyncLifetime
         using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
         await node.WaitForExitAsync(timeout.Token);
         Assert.True(node.ExitCode == 0, $"node failed: {await stderr}");
-        using var doc = JsonDocument.Parse(await stdout);
+        return JsonDocument.Parse(await stdout);
+    }
+
+    /// <summary>
+    /// Issue 27: the OpenAI SDK's <c>runTools</c> and the AI SDK's <c>stopWhen: stepCountIs(2)</c> send the assistant turn
+    /// that called a tool back with <c>content</c> null or absent, then the tool's result; both loops run to their end.
+    /// </summary>
+    [Fact]
+    public async Task The_tool_loops_of_the_openai_sdk_and_the_ai_sdk_run_to_their_end()
+    {
+        using var doc = await RunScriptAsync("agent-loops.mjs", "openai", "ai", Path.Combine("@ai-sdk", "openai-compatible"));
+        var root = doc.RootElement;
+        var openai = root.GetProperty("openai");
+        Assert.Equal(2, openai.GetProperty("completions").GetInt32());
+        Assert.Equal(["user", "assistant", "tool", "assistant", "tool"], openai.GetProperty("roles").EnumerateArray().Select(r => r.GetString()));
+        var ai = root.GetProperty("ai");
+        Assert.Equal(2, ai.GetProperty("steps").GetInt32());
+        Assert.All(ai.GetProperty("finish_reasons").EnumerateArray(), r => Assert.Equal("tool-calls", r.GetString()));
+        // Both loops ran the tool with arguments the schema allows, once per completion.
+        var calls = root.GetProperty("calls").EnumerateArray().Select(c => c.GetString()).ToList();
+        Assert.Equal(4, calls.Count);
+        Assert.All(calls, c => Assert.Contains(c, new[] { "kitchen_temperature", "door_lock" }));
+    }
+
+    [Fact]
+    public async Task The_openai_client_gets_valid_tool_calls_plain_named_and_streamed()
+    {
+        using var doc = await RunScriptAsync("tool-calls.mjs", "openai");
         var root = doc.RootElement;
 
         var plain = root.GetProperty("plain");

@@ -26,6 +26,7 @@ public class SpeculativeServingTests : IAsyncLifetime
         {
             model = "iot-assist-pro",
             prompt = c.GetProperty("prompt").GetString(),
+            parse_special_tokens = true,
             temperature = 0,
             max_tokens = 64,
         }), Encoding.UTF8, "application/json"));

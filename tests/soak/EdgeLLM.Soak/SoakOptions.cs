@@ -9,10 +9,14 @@ internal sealed class SoakOptions
         edgellm-soak --pid PID --rest http://127.0.0.1:8080 --mqtt-host 127.0.0.1 --mqtt-port 1883 --device DEV
                      [--root edgellm] [--duration 30m] [--rate 4] [--hostile 0.01] [--warmup 60s] [--settle 60s]
                      [--state-dir DIR] [--log FILE] [--seed 1]
+        edgellm-soak --serve "dotnet edgellm.dll serve" --restart-every 3m --rest ... --device DEV ... (no --pid)
           Drives a running service at --rate requests/s (half REST, half MQTT; --hostile of them hostile payloads)
           for --duration, then waits for the last finals and reports requests sent, finals received, and the
           service's RSS, handles, threads, dedup journal size (DIR/mqtt-dedup.jsonl) and log size (FILE) after
           --warmup, at the end of the load and --settle later. Exit code 0 when every request got exactly one final.
+          With --serve the soak starts the service itself (its output appended to --log) and, with --restart-every,
+          sends it SIGTERM and starts it again at that interval while the load runs; the load is then MQTT only (a REST
+          client sees refused connections while the service is down) and every request must still get exactly one final.
         """;
 
     public int Pid { get; private init; }
@@ -29,6 +33,8 @@ internal sealed class SoakOptions
     public string? StateDir { get; private init; }
     public string? Log { get; private init; }
     public int Seed { get; private init; } = 1;
+    public string? Serve { get; private init; }
+    public TimeSpan? RestartEvery { get; private init; }
 
     public static SoakOptions Parse(string[] args)
     {
@@ -40,7 +46,9 @@ internal sealed class SoakOptions
         string? Get(string name) => map.GetValueOrDefault(name);
         var options = new SoakOptions
         {
-            Pid = int.Parse(Get("pid") ?? throw new ArgumentException("--pid is required"), CultureInfo.InvariantCulture),
+            Pid = Get("serve") is not null ? 0 : int.Parse(Get("pid") ?? throw new ArgumentException("--pid or --serve is required"), CultureInfo.InvariantCulture),
+            Serve = Get("serve"),
+            RestartEvery = Get("restart-every") is { } every ? Time(every) : null,
             Rest = new Uri(Get("rest") ?? "http://127.0.0.1:8080"),
             MqttHost = Get("mqtt-host") ?? "127.0.0.1",
             MqttPort = int.Parse(Get("mqtt-port") ?? "1883", CultureInfo.InvariantCulture),
@@ -55,6 +63,10 @@ internal sealed class SoakOptions
             Log = Get("log"),
             Seed = int.Parse(Get("seed") ?? "1", CultureInfo.InvariantCulture),
         };
+        if (options.RestartEvery is not null && options.Serve is null)
+        {
+            throw new ArgumentException("--restart-every needs --serve: the soak restarts only a service it started");
+        }
         if (options.Rate <= 0 || options.Hostile is < 0 or > 1 || options.Duration <= options.Warmup)
         {
             throw new ArgumentException("--rate must be positive, --hostile between 0 and 1, and --duration longer than --warmup");

@@ -58,7 +58,8 @@ internal sealed class SoakRun(SoakOptions options, MqttConnection mqtt, HttpClie
                 Interlocked.Increment(ref _hostileSent);
             }
             Interlocked.Increment(ref _sent);
-            if (n % 2 == 0)
+            // While the service restarts, only MQTT requests are promised a final (the persistent session holds them).
+            if (n % 2 == 0 || options.RestartEvery is not null)
             {
                 await SendMqttAsync(n, hostile ? _hostile.Mqtt($"soak-{n}", null) : Valid($"soak-{n}"));
             }

@@ -60,15 +60,24 @@ internal sealed class ArrayNode(GrammarNode items, int minItems, int maxItems) :
         _ => false,
     };
 
+    /// <summary>
+    /// Bytes still needed after <paramref name="written"/> items: the missing items, a comma before each but the very
+    /// first, and <c>]</c>. In closed form, since it is asked for every automaton state (a loop over <c>minItems</c>
+    /// made each state cost as much as the array is long).
+    /// </summary>
     private int ItemsAfter(long written)
     {
-        var missing = Math.Max(0, MinItems - (int)written);
-        var total = 1;
-        for (var i = 0; i < missing; i++)
+        var missing = Math.Max(0L, MinItems - written);
+        if (missing == 0)
         {
-            total = Add(Add(total, written + i > 0 ? 1 : 0), Items.MinBytes);
+            return 1;
         }
-        return total;
+        if (Items.MinBytes == int.MaxValue)
+        {
+            return int.MaxValue;
+        }
+        var commas = written > 0 ? missing : missing - 1;
+        return (int)Math.Min(1 + commas + (missing * Items.MinBytes), int.MaxValue - 1);
     }
 
     public override int Remaining(Frame f) => f.Phase switch

@@ -41,5 +41,9 @@ internal abstract class GrammarNode
     /// <summary>Recomputes <see cref="MinBytes"/> from the children's; true when it changed (a fixed point handles $ref cycles).</summary>
     public abstract bool UpdateMinBytes();
 
-    protected static int Add(int a, int b) => a == int.MaxValue || b == int.MaxValue ? int.MaxValue : a + b;
+    /// <summary>
+    /// Sums byte counts: <see cref="int.MaxValue"/> (no instance) absorbs, and a finite sum stops just below it, so a
+    /// huge but finite schema is told apart from an impossible one (and never wraps around to a negative length).
+    /// </summary>
+    protected static int Add(int a, int b) => a == int.MaxValue || b == int.MaxValue ? int.MaxValue : (int)Math.Min((long)a + b, int.MaxValue - 1);
 }
