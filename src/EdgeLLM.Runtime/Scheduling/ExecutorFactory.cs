@@ -21,16 +21,20 @@ public static partial class ExecutorFactory
         try
         {
             executor = kind == ExecutorKind.GenAi
-                ? new GenAiExecutor(model, options, loggerFactory.CreateLogger<GenAiExecutor>())
-                : new InferenceEngine(model, options, loggerFactory.CreateLogger<InferenceEngine>());
+                ? GenAiExecutor.Started(model, options, loggerFactory.CreateLogger<GenAiExecutor>())
+                : InferenceEngine.Started(model, options, loggerFactory.CreateLogger<InferenceEngine>());
         }
         catch (GenAiException e)
         {
             throw new ModelLoadException($"{model.Directory}: {e.Message}", e);
         }
-        LogExecutor(loggerFactory.CreateLogger(typeof(ExecutorFactory).FullName!), ExecutorKinds.ToName(kind), model.Identity.Id, executor.Batching, model.ExecutionProvider);
+        LogExecutor(loggerFactory.CreateLogger(typeof(ExecutorFactory).FullName!), ExecutorKinds.ToName(kind), model.Identity.Id, executor.Batching, ProviderOf(executor));
         return executor;
     }
+
+    /// <summary>The provider <paramref name="executor"/> runs on: GenAI's after its own fallback, else the model's session's.</summary>
+    public static string ProviderOf(IInferenceExecutor executor) =>
+        executor is GenAiExecutor genai ? genai.ExecutionProvider : executor.Model.ExecutionProvider;
 
     [LoggerMessage(EventId = 1210, Level = LogLevel.Information, Message = "Executor {Executor} serves {Model} ({Batching} batching, {Provider})")]
     private static partial void LogExecutor(ILogger logger, string executor, string model, BatchingMode batching, string provider);

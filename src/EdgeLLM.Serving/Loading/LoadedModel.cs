@@ -3,8 +3,9 @@ using EdgeLLM.Runtime.Scheduling;
 
 namespace EdgeLLM.Serving.Loading;
 
-/// <summary>A model and the engine serving it; disposed together.</summary>
-public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes) : IAsyncDisposable
+/// <summary>A model, its speculative draft (if it has one) and the engine serving them; disposed together, the
+/// engine first. The loaded model owns the draft: an options record only points at it.</summary>
+public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes, LanguageModel? draft = null) : IAsyncDisposable
 {
     public LanguageModel Model { get; } = model;
 
@@ -20,6 +21,7 @@ public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, 
     {
         await Engine.StopAsync(drain).ConfigureAwait(false);
         await Engine.DisposeAsync().ConfigureAwait(false);
+        draft?.Dispose();
         Model.Dispose();
     }
 

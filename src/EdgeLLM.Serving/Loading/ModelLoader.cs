@@ -27,6 +27,7 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
                 $"weights {weightsOnDisk} + runtime {plan.RuntimeBytes}, before any KV cache"));
         }
         var model = LanguageModel.Load(directory, plan.LoadOptions, loggerFactory);
+        LanguageModel? draft = null;
         try
         {
             var perSequence = model.KvLayout.BytesPerSequence(model.MaxSequenceLength);
@@ -36,20 +37,25 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
                 throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(model.Identity.Id, required, plan.MemoryBudgetBytes,
                     $"weights {model.WeightsBytes} + minimum KV cache {perSequence} for one sequence of {model.MaxSequenceLength} positions + runtime {plan.RuntimeBytes}"));
             }
+            // The draft is held here, not by the options that point at it, so that the catch below frees it too.
+            var speculative = engine is null ? SpeculativeServing.For(model, plan.Executor, loggerFactory) : null;
+            draft = speculative?.Draft;
             var executor = ExecutorFactory.Create(plan.Executor, model, engine ?? new EngineOptions
             {
                 MaxBatchSize = BatchSlots(model, perSequence),
                 MaxQueuedRequests = plan.MaxQueuedRequests,
                 PrefixCacheBytes = plan.PrefixCacheBytes,
+                PrefillChunkTokens = plan.PrefillChunkTokens,
                 EnergyMeter = plan.EnergyMeter,
                 Admission = plan.Admission,
-                Speculative = SpeculativeServing.For(model, plan.Executor, loggerFactory),
+                Speculative = speculative,
             }, loggerFactory);
             var kvBytes = model.SharedKvBuffer ? perSequence * executor.GetStats().BatchCapacity : perSequence;
-            return new LoadedModel(model, executor, kvBytes);
+            return new LoadedModel(model, executor, kvBytes, draft);
         }
         catch
         {
+            draft?.Dispose();
             model.Dispose();
             throw;
         }
