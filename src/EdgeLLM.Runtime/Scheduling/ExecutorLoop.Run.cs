@@ -11,10 +11,12 @@ public abstract partial class ExecutorLoop
     /// until the drain ends; the backend is disposed here, on the thread that made every call into it.</summary>
     private void Run()
     {
+        SlotLifecycle lifecycle;
         try
         {
             _backend.Open();
-            _slots = new Slot[_backend.Capacity];
+            _slots = new SlotTable(_backend.Capacity);
+            _lifecycle = lifecycle = new SlotLifecycle(Model, _core, _backend, _slots);
             _batchLimit = _backend.Capacity;
         }
         catch (Exception e)
@@ -29,14 +31,14 @@ public abstract partial class ExecutorLoop
         _ready.TrySetResult();
         try
         {
-            Serve();
+            Serve(lifecycle);
         }
         catch (Exception e)
         {
             LogLoopFailed(_core.Logger, ExecutorKinds.ToName(Kind), e);
-            for (var i = 0; i < _active; i++)
+            for (var i = 0; i < _slots.Active; i++)
             {
-                Fail(_slots[i], new GenerationException(GenerationErrorCode.Internal, $"the {ExecutorKinds.ToName(Kind)} executor failed: {e.Message}", e));
+                lifecycle.Fail(_slots[i], new GenerationException(GenerationErrorCode.Internal, $"the {ExecutorKinds.ToName(Kind)} executor failed: {e.Message}", e));
             }
             _core.Requests.StopAccepting();
             CancelQueued();
@@ -49,19 +51,17 @@ public abstract partial class ExecutorLoop
         }
     }
 
-    private void Serve()
+    private void Serve(SlotLifecycle lifecycle)
     {
         while (!_core.Requests.ShutdownRequested)
         {
             _core.Activity.Heartbeat();
             if (_core.Requests.TakeCancelRequest())
             {
-                HandleCancellations();
-                Compact();
+                HandleCancellations(lifecycle);
             }
-            Admit();
-            Compact();
-            if (_active == 0)
+            Admit(lifecycle);
+            if (_slots.Active == 0)
             {
                 if (!_core.Requests.IsAccepting)
                 {
@@ -70,15 +70,15 @@ public abstract partial class ExecutorLoop
                 _core.Requests.WaitForWork(IdleTick);
                 continue;
             }
-            if (_decoding > 0)
+            if (_slots.Decoding > 0)
             {
-                Step();
+                Step(lifecycle);
                 Compact();
             }
         }
-        for (var i = 0; i < _active; i++)
+        for (var i = 0; i < _slots.Active; i++)
         {
-            Finish(_slots[i], FinishReason.Cancelled);
+            lifecycle.Finish(_slots[i], FinishReason.Cancelled);
         }
         Compact();
         CancelQueued();
@@ -89,12 +89,12 @@ public abstract partial class ExecutorLoop
     /// the way), then lets the prefill policy put prompt tokens in: every waiting prompt whole while nothing decodes,
     /// a chunk between decode steps while something does.
     /// </summary>
-    private void Admit()
+    private void Admit(SlotLifecycle lifecycle)
     {
-        while (_active < _batchLimit && !_admissionPaused && _core.Requests.TryTakeStartable(_core.Outcomes, _core.Time, out var pending))
+        while (_slots.Active < _batchLimit && !_admissionPaused && _core.Requests.TryTakeStartable(_core.Outcomes, _core.Time, out var pending))
         {
             var sampler = _backend.VocabSize == 0 ? null : _samplers.Count > 0 ? _samplers.Pop() : new TokenSampler(_backend.VocabSize);
-            var slot = new Slot(pending, _active, sampler, Model.Tokenizer.CreateStream(), _backend.MaxLength, constrain: sampler is not null);
+            var slot = new Slot(pending, _slots.Active, sampler, Model.Tokenizer.CreateStream(), _backend.MaxLength, constrain: sampler is not null);
             try
             {
                 _backend.Admit(slot);
@@ -105,88 +105,35 @@ public abstract partial class ExecutorLoop
                 _core.Outcomes.Fail(pending, e);
                 continue;
             }
-            _slots[_active] = slot;
-            Volatile.Write(ref _active, _active + 1);
+            _slots.Add(slot);
             _core.Activity.Admitted(pending.PromptIds.Length);
         }
-        // Prompts complete in row order, so a slot that ended while prefilling must have left first.
-        Compact();
-        if (_decoding < _active)
+        if (_slots.PrefillingSlots.Length > 0)
         {
-            Mark();
-            _backend.Prefill(_slots.AsSpan(_decoding, _active - _decoding), _prefill.Budget(_decoding, _backend.ChunksPrefill), this);
+            lifecycle.Mark();
+            _backend.Prefill(_slots.PrefillingSlots, _prefill.Budget(_slots.Decoding, _backend.ChunksPrefill), lifecycle);
+            Compact();
         }
     }
 
     /// <summary>One step of the backend over every decoding slot.</summary>
     // Per-token: compiled optimized on first call, no tier-0 pass (why: docs/ARCHITECTURE.md, hot paths).
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void Step()
+    private void Step(SlotLifecycle lifecycle)
     {
-        var n = _decoding;
-        var started = Mark();
-        _emitted = 0;
-        _ran = TimeSpan.Zero;
-        _backend.Step(_slots.AsSpan(0, n), this);
-        if (_emitted > 0)
+        var n = _slots.Decoding;
+        var started = lifecycle.Mark();
+        _backend.Step(_slots.DecodingSlots, lifecycle);
+        if (lifecycle.Emitted > 0)
         {
-            _core.Activity.Stepped(n, _emitted, _ran);
+            _core.Activity.Stepped(n, lifecycle.Emitted, lifecycle.RunTime);
         }
         // Whole-step time (runs, sampling, detokenising, emitting) beside the backend's time inside its runtime.
         Interlocked.Add(ref _stepTicks, Stopwatch.GetTimestamp() - started);
         Interlocked.Increment(ref _steps);
     }
 
-    /// <summary>
-    /// Frees finished slots. A decoding hole takes the last decoding row; the rows still prefilling move down behind
-    /// it, so decoding rows stay 0..n-1 and prefilling ones right after them, in order.
-    /// </summary>
-    private void Compact()
-    {
-        var i = 0;
-        while (i < _active)
-        {
-            var s = _slots[i];
-            if (!s.Finished)
-            {
-                i++;
-                continue;
-            }
-            Release(s);
-            var from = i + 1;
-            if (i < _decoding)
-            {
-                var last = _decoding - 1;
-                if (i != last)
-                {
-                    MoveRow(last, i);
-                }
-                _decoding--;
-                from = last + 1;
-            }
-            for (var p = from; p < _active; p++)
-            {
-                MoveRow(p, p - 1);
-            }
-            _slots[_active - 1] = null!;
-            Volatile.Write(ref _active, _active - 1);
-        }
-    }
-
-    private void MoveRow(int from, int to)
-    {
-        _backend.Move(from, to);
-        _slots[to] = _slots[from];
-        _slots[to].Row = to;
-        _slots[from] = null!;
-    }
-
-    private void Release(Slot slot)
-    {
-        _backend.Release(slot);
-        _slots[slot.Row] = null!;
-        ReturnSampler(slot);
-    }
+    private void Compact() => _slots.Compact(_backend, ReturnSampler);
 
     private void ReturnSampler(Slot slot)
     {
@@ -196,15 +143,18 @@ public abstract partial class ExecutorLoop
         }
     }
 
-    private void HandleCancellations()
+    /// <summary>Ends cancelled slots (prefilling ones too, which must leave before later prompts complete) and
+    /// cancelled waiting requests.</summary>
+    private void HandleCancellations(SlotLifecycle lifecycle)
     {
-        for (var i = 0; i < _active; i++)
+        for (var i = 0; i < _slots.Active; i++)
         {
             if (_slots[i].Pending.Cancelled)
             {
-                Finish(_slots[i], FinishReason.Cancelled);
+                lifecycle.Finish(_slots[i], FinishReason.Cancelled);
             }
         }
+        Compact();
         foreach (var p in _core.Requests.TakeCancelled())
         {
             _core.Outcomes.CompleteWithoutRunning(p, FinishReason.Cancelled);

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Sampling;
@@ -22,15 +21,14 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
     private readonly IExecutionBackend _backend;
     private readonly PrefillPolicy _prefill;
     private readonly Stack<TokenSampler> _samplers = new();
-    private readonly StringBuilder _emit = new();
     private readonly TaskCompletionSource _ready = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly TaskCompletionSource _stopped = new(TaskCreationOptions.RunContinuationsAsynchronously);
-    private Slot[] _slots = [];
+    // Made on the loop's thread once the backend is open (its capacity decides their size).
+    private SlotTable _slots = new(0);
+    private SlotLifecycle? _lifecycle;
     private Thread? _thread;
     private volatile bool _admissionPaused;
     private volatile int _batchLimit = 1;
-    private int _active;
-    private int _decoding;
     private long _steps;
     private long _stepTicks;
 
@@ -73,7 +71,7 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
     public int BatchLimit
     {
         get => _batchLimit;
-        set => _batchLimit = Math.Clamp(value, 1, Math.Max(1, _slots.Length));
+        set => _batchLimit = Math.Clamp(value, 1, Math.Max(1, _slots.Capacity));
     }
 
     /// <inheritdoc />
@@ -93,7 +91,7 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
         _thread = new Thread(Run) { IsBackground = true, Name = $"edgellm-{ExecutorKinds.ToName(Kind)}" };
         _thread.Start();
         _ready.Task.GetAwaiter().GetResult();
-        LogStarted(_core.Logger, ExecutorKinds.ToName(Kind), Model.Identity.Id, _slots.Length, Batching, Model.MaxSequenceLength, Model.SharedKvBuffer ? "shared" : "growing");
+        LogStarted(_core.Logger, ExecutorKinds.ToName(Kind), Model.Identity.Id, _slots.Capacity, Batching, Model.MaxSequenceLength, Model.SharedKvBuffer ? "shared" : "growing");
     }
 
     /// <summary>Starts <paramref name="executor"/>; one that cannot start is disposed and the cause thrown.</summary>
@@ -115,20 +113,14 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
     public EngineStats GetStats()
     {
         var slots = _slots;
-        var active = Math.Min(Volatile.Read(ref _active), slots.Length);
-        var inUse = 0L;
-        for (var i = 0; i < active; i++)
-        {
-            inUse += Model.KvLayout.BytesPerSequence(slots[i]?.HistoryLength ?? 0);
-        }
         return _backend.Describe(new EngineStats
         {
             Queued = _core.Requests.Count,
-            InFlight = active,
-            BatchCapacity = slots.Length,
+            InFlight = slots.Active,
+            BatchCapacity = slots.Capacity,
             LastBatchSize = _core.Activity.LastBatch,
             KvCacheBytes = _backend.KvBytes,
-            KvBytesInUse = inUse,
+            KvBytesInUse = slots.KvBytesInUse(Model.KvLayout),
             RequestsCompleted = _core.Outcomes.Completed,
             RequestsFailed = _core.Outcomes.Failed,
             PromptTokens = _core.Activity.PromptTokens,
@@ -137,8 +129,8 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
             DecodeSteps = Interlocked.Read(ref _steps),
             DecodeStepTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _stepTicks)),
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _backend.RunTicks),
-            ConstraintMaskTime = Stopwatch.GetElapsedTime(0, Interlocked.Read(ref _maskTicks)),
-            ConstrainedTokens = Interlocked.Read(ref _maskedTokens),
+            ConstraintMaskTime = _lifecycle?.Chooser.MaskTime ?? TimeSpan.Zero,
+            ConstrainedTokens = _lifecycle?.Chooser.MaskedTokens ?? 0,
             LastHeartbeat = LastHeartbeat,
         });
     }
