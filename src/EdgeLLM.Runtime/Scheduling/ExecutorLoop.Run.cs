@@ -36,11 +36,12 @@ public abstract partial class ExecutorLoop
         catch (Exception e)
         {
             LogLoopFailed(_core.Logger, ExecutorKinds.ToName(Kind), e);
+            // Refuse new requests before answering the running ones, so a caller that sees its failure sees the executor down.
+            _core.Requests.StopAccepting();
             for (var i = 0; i < _slots.Active; i++)
             {
                 lifecycle.Fail(_slots[i], new GenerationException(GenerationErrorCode.Internal, $"the {ExecutorKinds.ToName(Kind)} executor failed: {e.Message}", e));
             }
-            _core.Requests.StopAccepting();
             CancelQueued();
         }
         finally
