@@ -131,6 +131,7 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
             DecodeOrtRunTime = Stopwatch.GetElapsedTime(0, _backend.RunTicks),
             ConstraintMaskTime = _lifecycle?.Chooser.MaskTime ?? TimeSpan.Zero,
             ConstrainedTokens = _lifecycle?.Chooser.MaskedTokens ?? 0,
+            PrefillChunks = _lifecycle?.PrefillChunks ?? 0,
             LastHeartbeat = LastHeartbeat,
         });
     }

@@ -18,7 +18,12 @@ internal sealed partial class SlotLifecycle(LanguageModel model, ExecutorCore co
     private readonly TokenChooser _chooser = new(model.EosTokenIds);
     private readonly StepMeter _meter = new(core.Options.EnergyMeter);
 
+    private long _prefillChunks;
+
     public TokenChooser Chooser => _chooser;
+
+    /// <summary>Prompt runs that left their prompt part-way (chunked prefill).</summary>
+    public long PrefillChunks => Interlocked.Read(ref _prefillChunks);
 
     /// <summary>Tokens accepted since <see cref="Mark"/>.</summary>
     public int Emitted { get; private set; }
@@ -61,6 +66,10 @@ internal sealed partial class SlotLifecycle(LanguageModel model, ExecutorCore co
     public void Prefilled(ReadOnlySpan<Slot> prefilled, bool complete)
     {
         var share = _meter.Charge(prefilled.Length, out _);
+        if (!complete)
+        {
+            Interlocked.Increment(ref _prefillChunks);
+        }
         foreach (var s in prefilled)
         {
             s.EnergyJ += share;
