@@ -11,6 +11,12 @@ public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, 
 
     public IInferenceExecutor Engine { get; } = engine;
 
+    /// <summary>Which executor and provider serve the model, and why (a fallback's reason).</summary>
+    public ExecutorChoice Choice { get; init; } = ExecutorChoice.Of(engine, engine.Kind);
+
+    /// <summary>The provider the serving executor runs on (GenAI's after its own fallback; status, metrics, logs).</summary>
+    public string ExecutionProvider => Choice.Provider;
+
     /// <summary>Weights plus the KV cache of every slot: what <c>/v1/models</c> reports as <c>memory_bytes</c>.</summary>
     public long MemoryBytes => Model.WeightsBytes + kvBytes;
 
