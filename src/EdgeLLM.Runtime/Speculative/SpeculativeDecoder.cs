@@ -29,7 +29,11 @@ internal sealed class SpeculativeDecoder : IDisposable
     /// <summary>Opens the draft side over <paramref name="batch"/> (which the caller keeps owning).</summary>
     /// <exception cref="ArgumentException">An option is out of range.</exception>
     /// <exception cref="InvalidOperationException">The draft's batch cannot follow the model's (capacity, length); it is freed.</exception>
-    public SpeculativeDecoder(SpeculativeOptions options, IDecodeBatch batch, IReadOnlySet<int> eosTokenIds)
+    /// <param name="options">The draft (a model or prompt lookup) and k.</param>
+    /// <param name="batch">The model's batch the drafts are verified on.</param>
+    /// <param name="eosTokenIds">End-of-sequence ids, which close a draft.</param>
+    /// <param name="createBatch">Opens the draft model's batch.</param>
+    public SpeculativeDecoder(SpeculativeOptions options, IDecodeBatch batch, IReadOnlySet<int> eosTokenIds, Func<Models.LanguageModel, int, IDecodeBatch> createBatch)
     {
         if (options.Problem() is { } problem)
         {
@@ -37,7 +41,7 @@ internal sealed class SpeculativeDecoder : IDisposable
         }
         _batch = batch;
         var capacity = batch.Capacity;
-        _speculator = new Speculator(options, capacity, batch.MaxLength, eosTokenIds);
+        _speculator = new Speculator(options, capacity, batch.MaxLength, eosTokenIds, createBatch);
         _verifyTokens = new int[options.MaxDraftTokens + 1];
         _verifyBase = new int[capacity];
         _draftWant = new int[capacity];

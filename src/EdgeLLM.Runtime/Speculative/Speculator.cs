@@ -27,7 +27,7 @@ internal sealed class Speculator : IDisposable
     private readonly IReadOnlySet<int> _eos;
     private int _recentK;
 
-    public Speculator(SpeculativeOptions options, int capacity, int maxLength, IReadOnlySet<int> eosTokenIds)
+    public Speculator(SpeculativeOptions options, int capacity, int maxLength, IReadOnlySet<int> eosTokenIds, Func<Models.LanguageModel, int, IDecodeBatch> createBatch)
     {
         _options = options;
         _eos = eosTokenIds;
@@ -35,7 +35,7 @@ internal sealed class Speculator : IDisposable
         MaxDraftTokens = options.MaxDraftTokens;
         if (options.Draft is { } draft)
         {
-            _draft = draft.CreateBatch(capacity);
+            _draft = createBatch(draft, capacity);
             if (_draft.Capacity < capacity)
             {
                 _draft.Dispose();

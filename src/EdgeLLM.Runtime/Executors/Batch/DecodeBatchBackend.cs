@@ -17,8 +17,13 @@ namespace EdgeLLM.Runtime.Executors.Batch;
 /// (<see cref="IDecodeBatch.TryPrefillMany"/>: the weights are read once for the group, as a decode step reads them
 /// once for the batch); a long prompt can go in a chunk at a time.
 /// </summary>
-internal sealed class DecodeBatchBackend(LanguageModel model, EngineOptions options) : IExecutionBackend
+/// <param name="model">The model, opened with a decoder session.</param>
+/// <param name="options">Batch size, prefix cache, speculative decoding.</param>
+/// <param name="createBatch">Opens a model's batch of a given capacity (the model's own by default; tests count
+/// what is opened and freed).</param>
+internal sealed class DecodeBatchBackend(LanguageModel model, EngineOptions options, Func<LanguageModel, int, IDecodeBatch>? createBatch = null) : IExecutionBackend
 {
+    private readonly Func<LanguageModel, int, IDecodeBatch> _createBatch = createBatch ?? ((m, capacity) => m.CreateBatch(capacity));
     private readonly List<int[]> _group = [];
     private IDecodeBatch? _batch;
     private PrefixCache? _prefixCache;
@@ -47,11 +52,11 @@ internal sealed class DecodeBatchBackend(LanguageModel model, EngineOptions opti
     {
         try
         {
-            _batch = model.CreateBatch(Math.Max(1, options.MaxBatchSize));
+            _batch = _createBatch(model, Math.Max(1, options.MaxBatchSize));
             _prefixCache = new PrefixCache(options.PrefixCacheBytes, options.PrefixCacheMinTokens);
             if (options.Speculative is { Enabled: true } speculative)
             {
-                _speculative = new SpeculativeDecoder(speculative, _batch, model.EosTokenIds);
+                _speculative = new SpeculativeDecoder(speculative, _batch, model.EosTokenIds, _createBatch);
             }
             _stepTokens = new int[_batch.Capacity];
         }
