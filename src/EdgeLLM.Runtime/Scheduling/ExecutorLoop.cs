@@ -42,8 +42,6 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
         _prefill = new PrefillPolicy(_core.Options.PrefillChunkTokens);
     }
 
-    private protected ExecutorCore Core => _core;
-
     /// <inheritdoc />
     public ExecutorKind Kind { get; }
 
@@ -159,15 +157,12 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {
-        await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        if (!_stopped.Task.IsCompleted)
+        {
+            await StopAsync(TimeSpan.Zero).ConfigureAwait(false);
+        }
         _core.Requests.Dispose();
-        DisposeOwned();
         GC.SuppressFinalize(this);
-    }
-
-    /// <summary>Frees what the executor owns beside its backend, after the loop has ended.</summary>
-    private protected virtual void DisposeOwned()
-    {
     }
 
     /// <summary>An executor never started has a backend never opened and nothing running: it ends its queue here.</summary>
