@@ -35,16 +35,19 @@ public sealed record ServingPlan
     public long KvBudgetBytes { get; init; }
 
     /// <summary>Most sequences decoded together before the KV budget is applied.</summary>
-    public int MaxBatchSize { get; init; } = 8;
+    public int MaxBatchSize { get; init; } = EngineOptions.DefaultMaxBatchSize;
 
     /// <summary>Requests that may wait for a slot; beyond it they are answered <c>overloaded</c>.</summary>
-    public int MaxQueuedRequests { get; init; } = 64;
+    public int MaxQueuedRequests { get; init; } = EngineOptions.DefaultMaxQueuedRequests;
 
     /// <summary>Positions per sequence; 0 uses the model's context length.</summary>
     public int MaxSequenceLength { get; init; }
 
     /// <summary>Bytes the prefix cache may hold.</summary>
-    public long PrefixCacheBytes { get; init; } = 16L << 20;
+    public long PrefixCacheBytes { get; init; } = EngineOptions.DefaultPrefixCacheBytes;
+
+    /// <summary>Prompt tokens prefilled between two decode steps while streams decode (chunked prefill).</summary>
+    public int PrefillChunkTokens { get; init; } = EngineOptions.DefaultPrefillChunkTokens;
 
     /// <summary>Another ONNX Runtime build by path, when configured.</summary>
     public string? OnnxRuntimeLibrary { get; init; }

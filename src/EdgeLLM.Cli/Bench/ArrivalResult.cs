@@ -7,4 +7,8 @@ namespace EdgeLLM.Cli.Bench;
 /// <param name="TtftP50Ms">Median time from a request's arrival to its first token.</param>
 /// <param name="TtftP95Ms">95th percentile of the same.</param>
 /// <param name="TtftMaxMs">The slowest first token.</param>
-internal sealed record ArrivalResult(string Runtime, int Requests, double IntervalMs, double TtftP50Ms, double TtftP95Ms, double TtftMaxMs);
+/// <param name="TokenGapP50Ms">Median time between two tokens of a stream (about one decode step).</param>
+/// <param name="AdmissionGapMaxMs">The longest time between two tokens of a stream already running while another was
+/// admitted (<see cref="TokenGaps"/>): what a newcomer's prompt costs the streams it joins.</param>
+internal sealed record ArrivalResult(string Runtime, int Requests, double IntervalMs, double TtftP50Ms, double TtftP95Ms, double TtftMaxMs,
+    double TokenGapP50Ms, double AdmissionGapMaxMs);

@@ -222,7 +222,7 @@ internal static class BenchCommand
             await progress.WriteLineAsync($"bench: under the schema {schema.Name}...").ConfigureAwait(false);
             constrained = await ConstrainedBench.RunAsync(session, prompt, settings, schema, settings.SchemaTokenizer, cancellationToken).ConfigureAwait(false);
         }
-        var report = new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Model.ExecutionProvider, settings.Threads, single, levels, peer)
+        var report = new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Choice.Provider, settings.Threads, single, levels, peer)
         {
             Arrivals = arrivals,
             Constrained = constrained,

@@ -100,12 +100,12 @@ internal static class BenchTable
         {
             return;
         }
-        var table = new Table().AddColumns("runtime", "arrivals", "every ms", "first token p50 ms", "first token p95 ms", "first token max ms");
+        var table = new Table().AddColumns("runtime", "arrivals", "every ms", "first token p50 ms", "first token p95 ms", "first token max ms", "token gap p50 ms", "longest gap while admitting ms");
         foreach (var a in new[] { r.Arrivals, r.GenAi?.Arrivals })
         {
             if (a is not null)
             {
-                table.AddRow(Markup.Escape(a.Runtime), N(a.Requests), F(a.IntervalMs), F(a.TtftP50Ms), F(a.TtftP95Ms), F(a.TtftMaxMs));
+                table.AddRow(Markup.Escape(a.Runtime), N(a.Requests), F(a.IntervalMs), F(a.TtftP50Ms), F(a.TtftP95Ms), F(a.TtftMaxMs), F(a.TokenGapP50Ms), F(a.AdmissionGapMaxMs));
             }
         }
         console.Write(Captioned(table, r));

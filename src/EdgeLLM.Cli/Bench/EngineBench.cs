@@ -92,18 +92,32 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
     /// </summary>
     public async Task<ArrivalResult> ArrivalsAsync(int requests, TimeSpan interval, CancellationToken cancellationToken)
     {
-        var tasks = new Task<GenerationResult>[requests];
+        var tasks = new Task<(GenerationResult Result, TokenGaps.StreamTimes Times)>[requests];
         for (var i = 0; i < requests; i++)
         {
             if (i > 0)
             {
                 await Task.Delay(interval, cancellationToken).ConfigureAwait(false);
             }
-            tasks[i] = RunOneAsync(cancellationToken);
+            tasks[i] = TimedAsync(cancellationToken);
         }
-        var results = await Task.WhenAll(tasks).ConfigureAwait(false);
-        var ttft = results.Select(r => r.Usage.TimeToFirstTokenMs).ToList();
-        return new ArrivalResult(Runtime, requests, interval.TotalMilliseconds, Stats.Percentile(ttft, 50), Stats.Percentile(ttft, 95), ttft.Max());
+        var runs = await Task.WhenAll(tasks).ConfigureAwait(false);
+        var ttft = runs.Select(r => r.Result.Usage.TimeToFirstTokenMs).ToList();
+        var (gapP50, admissionGap) = TokenGaps.Measure([.. runs.Select(r => r.Times)]);
+        return new ArrivalResult(Runtime, requests, interval.TotalMilliseconds, Stats.Percentile(ttft, 50), Stats.Percentile(ttft, 95), ttft.Max(), gapP50, admissionGap);
+    }
+
+    /// <summary>One request, with the time each of its deltas came.</summary>
+    private async Task<(GenerationResult, TokenGaps.StreamTimes)> TimedAsync(CancellationToken cancellationToken)
+    {
+        var arrived = System.Diagnostics.Stopwatch.GetTimestamp();
+        var stream = session.Engine.Stream(Request(), cancellationToken);
+        var deltas = new List<long>(settings.GenTokens);
+        await foreach (var _ in stream.WithCancellation(cancellationToken).ConfigureAwait(false))
+        {
+            deltas.Add(System.Diagnostics.Stopwatch.GetTimestamp());
+        }
+        return (await stream.Result.ConfigureAwait(false), new TokenGaps.StreamTimes(arrived, deltas));
     }
 
     private async Task<GenerationResult[]> RoundAsync(int streams, CancellationToken cancellationToken)
@@ -116,18 +130,17 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
         return await Task.WhenAll(tasks).ConfigureAwait(false);
     }
 
-    private Task<GenerationResult> RunOneAsync(CancellationToken cancellationToken)
+    private Task<GenerationResult> RunOneAsync(CancellationToken cancellationToken) =>
+        CompletionPrinter.StreamAsync(session.Engine, Request(), output: null, cancellationToken);
+
+    private GenerationRequest Request() => new()
     {
-        var request = new GenerationRequest
-        {
-            Id = $"bench-{Interlocked.Increment(ref _sequence)}",
-            Prompt = prompt.Text,
-            MaxTokens = settings.GenTokens,
-            Temperature = 0,
-            IgnoreEos = true,
-        };
-        return CompletionPrinter.StreamAsync(session.Engine, request, output: null, cancellationToken);
-    }
+        Id = $"bench-{Interlocked.Increment(ref _sequence)}",
+        Prompt = prompt.Text,
+        MaxTokens = settings.GenTokens,
+        Temperature = 0,
+        IgnoreEos = true,
+    };
 
     private static double PrefillSpeed(Usage u) => u.TimeToFirstTokenMs <= 0 ? 0 : u.PromptTokens / (u.TimeToFirstTokenMs / 1000);
 

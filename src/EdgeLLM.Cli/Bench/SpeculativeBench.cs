@@ -29,8 +29,8 @@ internal static class SpeculativeBench
         using var ownedDraft = draft;
         var requests = useSmoke ? SmokeRequests(smoke) : [BenchRequest(model, settings)];
         var options = new EngineOptions { MaxBatchSize = 1, PrefixCacheBytes = 0 };
-        await using var plain = new InferenceEngine(model, options);
-        await using var speculative = new InferenceEngine(model, options with
+        await using var plain = InferenceEngine.Started(model, options);
+        await using var speculative = InferenceEngine.Started(model, options with
         {
             Speculative = new SpeculativeOptions
             {

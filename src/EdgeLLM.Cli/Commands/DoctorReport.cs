@@ -41,6 +41,9 @@ internal sealed record DoctorReport
 
     public required ExecutorKind Executor { get; init; }
 
+    /// <summary>What really serves the configured model here; null when the check was skipped.</summary>
+    public ServingCheck? Serving { get; set; }
+
     private static readonly TimeSpan MeterWindow = TimeSpan.FromMilliseconds(250);
 
     /// <param name="catalog">The device profiles.</param>
@@ -118,6 +121,7 @@ internal sealed record DoctorReport
         }
         o.WriteLine($"  chosen: {Plan.Chosen}{(Plan.Chosen == Plan.Candidates[0].Name ? "" : $" (fallback: {Plan.Candidates[0].Name} {Plan.Candidates[0].Reason})")}");
         o.WriteLine($"Executor: {ExecutorKinds.ToName(Executor)} ({BatchingNote})");
+        Serving?.WriteText(o);
         o.WriteLine(Invariant($"Budgets: memory {Size(p.MemoryBudgetBytes)}, KV cache {Size(p.KvCacheBudgetBytes)}, {p.MaxConcurrentSequences} concurrent sequences, {p.MaxQueuedRequests} queued, threads {(p.Threads == 0 ? "auto" : p.Threads.ToString(CultureInfo.InvariantCulture))}, systemd MemoryMax={p.SystemdMemoryMax}"));
         o.WriteLine(Invariant($"Energy meter: {MeterSource}{(MeterIsEstimate ? " (estimate)" : "")}: {MeterReason}"));
         o.WriteLine(Invariant($"  power now: {(Watts is { } w ? $"{w:F2} W" : "unknown")}; rolling budget: {(p.Energy.RollingBudgetJPerHour > 0 ? $"{p.Energy.RollingBudgetJPerHour:F0} J/h{(p.Energy.ExemptHighPriority ? ", high priority exempt" : "")}" : "off")}; per-request default: {(p.Energy.PerRequestDefaultJ is { } j ? $"{j:F0} J" : "none")}"));
@@ -177,6 +181,7 @@ internal sealed record DoctorReport
             w.WriteString("batching", BatchingMode);
             w.WriteString("note", BatchingNote);
             w.WriteEndObject();
+            Serving?.WriteJson(w);
             w.WriteStartObject("budgets");
             w.WriteNumber("memory_bytes", p.MemoryBudgetBytes);
             w.WriteNumber("kv_cache_bytes", p.KvCacheBudgetBytes);

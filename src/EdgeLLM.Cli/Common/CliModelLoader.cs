@@ -40,9 +40,9 @@ internal static class CliModelLoader
     /// profile, <c>EdgeLLM:Engine</c>, <c>EdgeLLM:Onnx:LibraryPath</c>), with the command line's executor, threads and
     /// sequence length over it.
     /// </summary>
-    public static ServingPlan Plan(ExecutorKind? executor = null, int threads = 0, int maxSequenceLength = 0)
+    public static ServingPlan Plan(ExecutorKind? executor = null, int threads = 0, int maxSequenceLength = 0, EdgeLLMOptions? settings = null)
     {
-        var settings = CliSettings.Load();
+        settings ??= CliSettings.Load();
         ServingPlan plan;
         try
         {

@@ -35,10 +35,10 @@ internal static class CompletionPrinter
     }
 
     /// <summary>The diagnostics line printed on standard error after a streamed completion.</summary>
-    public static string Summary(GenerationResult r, LanguageModel model)
+    public static string Summary(GenerationResult r, LanguageModel model, string provider)
     {
         var u = r.Usage;
         return string.Create(CultureInfo.InvariantCulture,
-            $"[{model.Identity.Id} {model.Identity.Version} on {model.ExecutionProvider}: {u.PromptTokens} prompt + {u.CompletionTokens} completion tokens, first token {u.TimeToFirstTokenMs:F1} ms, total {u.TotalMs:F1} ms, {u.TokensPerSecond:F1} tok/s, finish {ResultJson.FinishReasonName(r.FinishReason)}]");
+            $"[{model.Identity.Id} {model.Identity.Version} on {provider}: {u.PromptTokens} prompt + {u.CompletionTokens} completion tokens, first token {u.TimeToFirstTokenMs:F1} ms, total {u.TotalMs:F1} ms, {u.TokensPerSecond:F1} tok/s, finish {ResultJson.FinishReasonName(r.FinishReason)}]");
     }
 }

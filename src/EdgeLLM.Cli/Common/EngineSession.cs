@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
+using EdgeLLM.Serving.Configuration;
 using EdgeLLM.Serving.Loading;
 
 namespace EdgeLLM.Cli.Common;
@@ -19,6 +20,9 @@ internal sealed class EngineSession : IAsyncDisposable
 
     public IInferenceExecutor Engine => _loaded.Engine;
 
+    /// <summary>Which executor and provider serve, and why.</summary>
+    public ExecutorChoice Choice => _loaded.Choice;
+
     /// <summary>How long opening the model took (files, tokenizer, ONNX Runtime or GenAI sessions).</summary>
     public TimeSpan LoadTime { get; }
 
@@ -28,9 +32,9 @@ internal sealed class EngineSession : IAsyncDisposable
     /// KV budgets are the service's, for the process that serves: a command runs one request in a process of its own
     /// (or inside a test host), and benchmarks size their models on purpose, so none is applied here.</summary>
     public static EngineSession Open(string? model, EngineOptions engineOptions, int threads = 0, string? stateDirectory = null,
-        ExecutorKind? executor = null, int maxSequenceLength = 0)
+        ExecutorKind? executor = null, int maxSequenceLength = 0, EdgeLLMOptions? settings = null)
     {
-        var plan = CliModelLoader.Plan(executor, threads, maxSequenceLength) with { MemoryBudgetBytes = 0, KvBudgetBytes = 0 };
+        var plan = CliModelLoader.Plan(executor, threads, maxSequenceLength, settings) with { MemoryBudgetBytes = 0, KvBudgetBytes = 0 };
         var directory = CliModelLoader.ResolveDirectory(model, stateDirectory);
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         try

@@ -73,7 +73,7 @@ internal static class RunCommand
                 else
                 {
                     await console.Output.WriteLineAsync().ConfigureAwait(false);
-                    await console.Error.WriteLineAsync(CompletionPrinter.Summary(result, session.Model)).ConfigureAwait(false);
+                    await console.Error.WriteLineAsync(CompletionPrinter.Summary(result, session.Model, session.Choice.Provider)).ConfigureAwait(false);
                 }
                 return result.FinishReason == FinishReason.Cancelled && cancellationToken.IsCancellationRequested ? ExitCodes.Cancelled : ExitCodes.Ok;
             }

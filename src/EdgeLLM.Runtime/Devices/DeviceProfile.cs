@@ -47,6 +47,10 @@ public sealed record DeviceProfile
     /// <summary>Requests that may wait for a slot before new ones get <c>overloaded</c>.</summary>
     public int MaxQueuedRequests { get; set; }
 
+    /// <summary>Prompt tokens prefilled between two decode steps while streams decode (<c>prefill_chunk_tokens</c>);
+    /// unset takes <see cref="Scheduling.EngineOptions.DefaultPrefillChunkTokens"/>, 0 prefills prompts whole.</summary>
+    public int? PrefillChunkTokens { get; init; }
+
     /// <summary>The energy meter and the budgets.</summary>
     public EnergyProfile Energy { get; set; } = new();
 

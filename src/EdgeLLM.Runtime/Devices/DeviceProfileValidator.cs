@@ -43,6 +43,7 @@ internal static class DeviceProfileValidator
         Check(errors, p.KvCacheBudgetBytes <= p.MemoryBudgetBytes, "kv_cache_budget_bytes", "must not exceed memory_budget_bytes");
         Check(errors, p.MaxConcurrentSequences >= 1, "max_concurrent_sequences", "must be 1 or more");
         Check(errors, p.MaxQueuedRequests >= 0, "max_queued_requests", "must be 0 or more");
+        Check(errors, p.PrefillChunkTokens is null or >= 0, "prefill_chunk_tokens", "must be 0 (prompts go in whole) or more");
         var e = p.Energy;
         Check(errors, EnergyProfile.Meters.Contains(e.Meter), "energy.meter", $"'{e.Meter}' is not one of {string.Join(", ", EnergyProfile.Meters)}");
         Check(errors, e.IdleWatts > 0, "energy.idle_watts", "must be positive");

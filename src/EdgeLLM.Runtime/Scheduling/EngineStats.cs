@@ -49,6 +49,9 @@ public sealed record EngineStats
     /// <summary>Tokens chosen under a constraint.</summary>
     public long ConstrainedTokens { get; init; }
 
+    /// <summary>Prompt runs that left their prompt part-way, to let decode steps run (chunked prefill).</summary>
+    public long PrefillChunks { get; init; }
+
     /// <summary>Tokens drafted for speculative decoding since the engine started.</summary>
     public long DraftedTokens { get; init; }
 

@@ -13,7 +13,8 @@ public static partial class ExecutorFactory
         options with { OpenDecoderSession = kind == ExecutorKind.EdgeLLM };
 
     /// <summary>Starts <paramref name="kind"/> on <paramref name="model"/>.</summary>
-    /// <exception cref="ModelLoadException">GenAI could not load the model or start its engine; the inner <see cref="GenAiException"/> has GenAI's message.</exception>
+    /// <exception cref="ModelLoadException">GenAI could not load the model or start its engine (the inner exception has
+    /// GenAI's message), or the batch could not be opened.</exception>
     public static IInferenceExecutor Create(ExecutorKind kind, LanguageModel model, EngineOptions options, ILoggerFactory? loggerFactory = null)
     {
         loggerFactory ??= NullLoggerFactory.Instance;
@@ -21,14 +22,15 @@ public static partial class ExecutorFactory
         try
         {
             executor = kind == ExecutorKind.GenAi
-                ? new GenAiExecutor(model, options, loggerFactory.CreateLogger<GenAiExecutor>())
-                : new InferenceEngine(model, options, loggerFactory.CreateLogger<InferenceEngine>());
+                ? GenAiExecutor.Started(model, options, loggerFactory.CreateLogger<GenAiExecutor>())
+                : InferenceEngine.Started(model, options, loggerFactory.CreateLogger<InferenceEngine>());
         }
-        catch (GenAiException e)
+        catch (Exception e) when (e is GenAiException or DllNotFoundException or EntryPointNotFoundException)
         {
+            // A build without GenAI's library (or an older one) cannot serve on GenAI at all, like a model GenAI refuses.
             throw new ModelLoadException($"{model.Directory}: {e.Message}", e);
         }
-        LogExecutor(loggerFactory.CreateLogger(typeof(ExecutorFactory).FullName!), ExecutorKinds.ToName(kind), model.Identity.Id, executor.Batching, model.ExecutionProvider);
+        LogExecutor(loggerFactory.CreateLogger(typeof(ExecutorFactory).FullName!), ExecutorKinds.ToName(kind), model.Identity.Id, executor.Batching, ExecutorChoice.Of(executor, kind).Provider);
         return executor;
     }
 

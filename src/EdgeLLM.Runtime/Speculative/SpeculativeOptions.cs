@@ -3,19 +3,16 @@ using EdgeLLM.Runtime.Models;
 namespace EdgeLLM.Runtime.Speculative;
 
 /// <summary>
-/// Speculative decoding for <see cref="Scheduling.InferenceEngine"/>: a draft proposes up to
+/// Speculative decoding for <see cref="Scheduling.InferenceEngine"/> (<see cref="SpeculativeDecoder"/>): a draft proposes up to
 /// <see cref="MaxDraftTokens"/> tokens per sequence, the model verifies them in one run, and the output is exactly
 /// the model's (token for token when greedy, the same distribution when sampling). Drafts come from a smaller model
 /// sharing the tokenizer (<see cref="Draft"/>) or, without a model, from the sequence itself (<see cref="PromptLookup"/>).
 /// </summary>
 public sealed record SpeculativeOptions
 {
-    /// <summary>The draft model (same tokenizer as the target; see <see cref="DraftPairing"/>). The engine opens its own
-    /// batch on it; the caller disposes it unless <see cref="OwnsDraft"/>.</summary>
+    /// <summary>The draft model (same tokenizer as the target; see <see cref="DraftPairing"/>). The executor opens its
+    /// own batch on it; the model stays its loader's (a <c>LoadedModel</c> owns its draft), never the options'.</summary>
     public LanguageModel? Draft { get; init; }
-
-    /// <summary>The engine disposes <see cref="Draft"/> when it is disposed (a host that opened the draft for it).</summary>
-    public bool OwnsDraft { get; init; }
 
     /// <summary>Draft by prompt lookup: the continuation of the latest earlier occurrence of the sequence's last
     /// n-gram (no model). Used when <see cref="Draft"/> is null.</summary>

@@ -10,7 +10,8 @@ public static partial class SpeculativeServing
 {
     /// <summary>
     /// Speculative options for <paramref name="model"/> under <paramref name="executor"/>: the draft its
-    /// <c>edgellm_model.json</c> names, opened with the model's load options and owned by the engine; null when the model
+    /// <c>edgellm_model.json</c> names, opened with the model's load options; the caller owns the draft
+    /// (<see cref="SpeculativeOptions.Draft"/>) and disposes it after the executor. Null when the model
     /// names none, the named directory is not there (a model installed without its draft still serves, without
     /// drafting, and says so in the log), or the executor is GenAI (whose speculative decoding EdgeLLM does not configure).
     /// </summary>
@@ -34,7 +35,6 @@ public static partial class SpeculativeServing
         return directory is null ? null : new SpeculativeOptions
             {
                 Draft = DraftPairing.LoadDraft(model, directory, loggerFactory),
-                OwnsDraft = true,
                 MaxDraftTokens = SpeculativeOptions.DefaultMaxDraftTokens(model.WeightsBytes),
             };
     }

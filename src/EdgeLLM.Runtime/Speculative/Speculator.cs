@@ -6,7 +6,7 @@ using EdgeLLM.Runtime.Scheduling;
 namespace EdgeLLM.Runtime.Speculative;
 
 /// <summary>
-/// The draft side of speculative decoding for one engine: per batch slot the adaptive draft length k, and for a
+/// The draft side of speculative decoding for one batch: per batch slot the adaptive draft length k, and for a
 /// draft model its own KV batch, slot for slot with the target's, kept in step with each sequence's accepted tokens.
 /// Drafts are deterministic (the draft model's argmax, or the prompt-lookup continuation), which is what
 /// <see cref="TokenSampler.Verify"/> assumes. Every buffer is sized once: drafting allocates nothing per token.
@@ -27,7 +27,7 @@ internal sealed class Speculator : IDisposable
     private readonly IReadOnlySet<int> _eos;
     private int _recentK;
 
-    public Speculator(SpeculativeOptions options, int capacity, int maxLength, IReadOnlySet<int> eosTokenIds)
+    public Speculator(SpeculativeOptions options, int capacity, int maxLength, IReadOnlySet<int> eosTokenIds, Func<Models.LanguageModel, int, IDecodeBatch> createBatch)
     {
         _options = options;
         _eos = eosTokenIds;
@@ -35,7 +35,7 @@ internal sealed class Speculator : IDisposable
         MaxDraftTokens = options.MaxDraftTokens;
         if (options.Draft is { } draft)
         {
-            _draft = draft.CreateBatch(capacity);
+            _draft = createBatch(draft, capacity);
             if (_draft.Capacity < capacity)
             {
                 _draft.Dispose();
@@ -97,7 +97,7 @@ internal sealed class Speculator : IDisposable
     /// (prompt and accepted tokens). Read them with <see cref="Proposal"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public void Propose(int n, ReadOnlySpan<int> want, ActiveSequence?[] slots)
+    public void Propose(int n, ReadOnlySpan<int> want, ReadOnlySpan<Slot> slots)
     {
         for (var i = 0; i < n; i++)
         {
@@ -110,7 +110,7 @@ internal sealed class Speculator : IDisposable
             {
                 if (want[i] > 0)
                 {
-                    _proposalCounts[i] = PromptLookup.Propose(slots[i]!.HistorySpan, _options.PromptLookupMaxNgram,
+                    _proposalCounts[i] = PromptLookup.Propose(slots[i].HistorySpan, _options.PromptLookupMaxNgram,
                         _proposals.AsSpan(i * MaxDraftTokens, want[i]));
                 }
             }
@@ -120,7 +120,7 @@ internal sealed class Speculator : IDisposable
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private void ProposeWithModel(int n, ReadOnlySpan<int> want, ActiveSequence?[] slots)
+    private void ProposeWithModel(int n, ReadOnlySpan<int> want, ReadOnlySpan<Slot> slots)
     {
         var draft = _draft!;
         var every = true;
@@ -134,7 +134,7 @@ internal sealed class Speculator : IDisposable
             }
             // Catch up: the draft's KV must hold the sequence's history. A long gap (a new sequence's prompt) is
             // prefilled, keeping only its last logits; the last token(s) run with every position's logits kept.
-            var s = slots[i]!;
+            var s = slots[i];
             var have = draft.Length(i);
             if (s.HistoryLength - have > MaxExtendCatchUp)
             {
@@ -209,12 +209,6 @@ internal sealed class Speculator : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _draft?.Dispose();
-        if (_options.OwnsDraft)
-        {
-            _options.Draft?.Dispose();
-        }
-    }
+    /// <summary>Frees the draft's batch; the draft model belongs to whoever loaded it.</summary>
+    public void Dispose() => _draft?.Dispose();
 }

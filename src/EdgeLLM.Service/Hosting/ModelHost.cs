@@ -68,7 +68,7 @@ public sealed partial class ModelHost(ModelLoader loader, ILogger<ModelHost> log
             var loaded = await Task.Run(() => loader.Load(directory), cancellationToken).ConfigureAwait(false);
             var previous = _current;
             _current = loaded;
-            LogServing(logger, loaded.Model.Identity.Id, loaded.Model.Identity.Version, loaded.Model.ExecutionProvider, directory);
+            LogServing(logger, loaded.Model.Identity.Id, loaded.Model.Identity.Version, loaded.ExecutionProvider, directory);
             ModelChanged?.Invoke(loaded);
             if (previous is not null)
             {

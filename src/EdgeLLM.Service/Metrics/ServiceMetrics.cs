@@ -78,7 +78,7 @@ public sealed class ServiceMetrics(ModelHost host, IDeviceReadings device)
         if (current is not null)
         {
             var id = current.Model.Identity;
-            w.Sample("edgellm_model_info", $"{PrometheusWriter.Label("model", id.Id)},{PrometheusWriter.Label("version", id.Version)},{PrometheusWriter.Label("quantization", id.Quantization)},{PrometheusWriter.Label("execution_provider", current.Model.ExecutionProvider)}", 1);
+            w.Sample("edgellm_model_info", $"{PrometheusWriter.Label("model", id.Id)},{PrometheusWriter.Label("version", id.Version)},{PrometheusWriter.Label("quantization", id.Quantization)},{PrometheusWriter.Label("execution_provider", current.ExecutionProvider)}", 1);
         }
         // Static batching (GenAI's engine on CPU) makes a request that arrives during a batch wait for all of it.
         w.Family("edgellm_executor_info", "gauge", "The executor serving the model and how it batches (static: late requests wait for the running batch).");

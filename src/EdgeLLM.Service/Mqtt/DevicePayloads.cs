@@ -24,7 +24,7 @@ public static class DevicePayloads
         WriteOrNull(w, "model", serving?.Model.Identity.Id);
         WriteOrNull(w, "model_version", serving?.Model.Identity.Version);
         w.WriteString("runtime_version", OtaDeviceContext.CurrentRuntimeVersion);
-        WriteOrNull(w, "execution_provider", serving?.Model.ExecutionProvider);
+        WriteOrNull(w, "execution_provider", serving?.ExecutionProvider);
         w.WriteString("device_profile", deviceProfile);
         w.WriteString("since", since.ToUniversalTime().ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
         if (otaGroup is not null)

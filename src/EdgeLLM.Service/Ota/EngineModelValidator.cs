@@ -60,7 +60,7 @@ public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extension
         await using (candidate.ConfigureAwait(false))
         {
             var problem = await suite.RunAsync(candidate.Engine, cancellationToken).ConfigureAwait(false);
-            var required = loader.Plan.RuntimeBytes + candidate.Model.WeightsBytes + candidate.Model.KvLayout.BytesPerSequence(candidate.Model.MaxSequenceLength);
+            var required = single.RequiredBytes(candidate.Model);
             return problem is null
                 ? OtaValidationResult.Pass($"memory budget and {suite.Cases.Count} smoke cases passed", required, loader.Plan.MemoryBudgetBytes)
                 : OtaValidationResult.Fail(problem);

@@ -70,7 +70,7 @@ public static class RestApi
                 Version = id.Version,
                 Quantization = id.Quantization,
                 MemoryBytes = current.MemoryBytes,
-                ExecutionProvider = current.Model.ExecutionProvider,
+                ExecutionProvider = current.ExecutionProvider,
                 ContextLength = current.Model.MaxSequenceLength,
             });
         }

@@ -93,7 +93,7 @@ public sealed partial class SystemdHealthService(
     }
 
     private static string Describe(LoadedModel model) =>
-        $"serving {model.Model.Identity.Id} {model.Model.Identity.Version} on {model.Model.ExecutionProvider}";
+        $"serving {model.Model.Identity.Id} {model.Model.Identity.Version} on {model.ExecutionProvider}";
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Error, Message = "The engine loop has not turned since {Heartbeat:o}; withholding the watchdog ping")]
     private static partial void LogEngineStuck(ILogger logger, DateTimeOffset heartbeat);

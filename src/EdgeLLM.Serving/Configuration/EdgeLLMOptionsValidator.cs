@@ -29,6 +29,14 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add("EdgeLLM:Engine:MaxQueuedRequests must be 1 or more");
         }
+        if (o.Engine.PrefillChunkTokens is < 0)
+        {
+            failures.Add("EdgeLLM:Engine:PrefillChunkTokens must be 0 (prompts go in whole) or more");
+        }
+        if (o.Engine.PrefixCacheBytes is < 0)
+        {
+            failures.Add("EdgeLLM:Engine:PrefixCacheBytes must be 0 (off) or more");
+        }
         if (o.Engine.Threads is < 1)
         {
             failures.Add("EdgeLLM:Engine:Threads must be 1 or more");

@@ -1,3 +1,5 @@
+using EdgeLLM.Runtime.Scheduling;
+
 namespace EdgeLLM.Serving.Configuration;
 
 /// <summary><c>EdgeLLM:Engine</c>: overrides of what the device profile decides.</summary>
@@ -8,12 +10,16 @@ public sealed class EngineSettings
     /// <summary><c>edgellm</c> or <c>genai</c>; overrides the device profile's <c>executor</c> (<c>EDGELLM__ENGINE__EXECUTOR</c>).</summary>
     public string? Executor { get; set; }
 
-
     public int? MaxQueuedRequests { get; set; }
 
     public int? Threads { get; set; }
 
     public int? MaxSequenceLength { get; set; }
 
-    public long PrefixCacheBytes { get; set; } = 16L << 20;
+    /// <summary>Bytes the prefix cache may hold; unset takes <see cref="EngineOptions.DefaultPrefixCacheBytes"/>.</summary>
+    public long? PrefixCacheBytes { get; set; }
+
+    /// <summary>Prompt tokens prefilled between decode steps (chunked prefill); unset takes the profile's
+    /// <c>prefill_chunk_tokens</c>, else <see cref="EngineOptions.DefaultPrefillChunkTokens"/>.</summary>
+    public int? PrefillChunkTokens { get; set; }
 }

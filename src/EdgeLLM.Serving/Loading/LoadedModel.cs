@@ -3,12 +3,19 @@ using EdgeLLM.Runtime.Scheduling;
 
 namespace EdgeLLM.Serving.Loading;
 
-/// <summary>A model and the engine serving it; disposed together.</summary>
-public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes) : IAsyncDisposable
+/// <summary>A model, its speculative draft (if it has one) and the engine serving them; disposed together, the
+/// engine first. The loaded model owns the draft: an options record only points at it.</summary>
+public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes, LanguageModel? draft = null) : IAsyncDisposable
 {
     public LanguageModel Model { get; } = model;
 
     public IInferenceExecutor Engine { get; } = engine;
+
+    /// <summary>Which executor and provider serve the model, and why (a fallback's reason).</summary>
+    public ExecutorChoice Choice { get; init; } = ExecutorChoice.Of(engine, engine.Kind);
+
+    /// <summary>The provider the serving executor runs on (GenAI's after its own fallback; status, metrics, logs).</summary>
+    public string ExecutionProvider => Choice.Provider;
 
     /// <summary>Weights plus the KV cache of every slot: what <c>/v1/models</c> reports as <c>memory_bytes</c>.</summary>
     public long MemoryBytes => Model.WeightsBytes + kvBytes;
@@ -20,6 +27,7 @@ public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, 
     {
         await Engine.StopAsync(drain).ConfigureAwait(false);
         await Engine.DisposeAsync().ConfigureAwait(false);
+        draft?.Dispose();
         Model.Dispose();
     }
 

@@ -8,11 +8,20 @@ namespace EdgeLLM.Serving.Loading;
 /// <summary>
 /// Loads a model directory under a <see cref="ServingPlan"/>: refuses a model whose weights plus minimum KV cache
 /// (one sequence of full context) exceed the memory budget, then sizes the batch so that the KV cache of every
-/// slot stays inside the KV budget and the memory budget.
+/// slot stays inside the KV budget and the memory budget. A plan for GenAI that GenAI cannot serve at all (no
+/// provider it can load the model on, no GenAI library) falls back to EdgeLLM's own executor, with the reason logged:
+/// the device serves either way.
 /// </summary>
-public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
+public sealed partial class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ModelLoader>();
+
     public ServingPlan Plan => plan;
+
+    /// <summary>What <paramref name="model"/> needs of the memory budget: the process, the weights and one sequence's
+    /// KV cache of full context (the one place this is written).</summary>
+    public long RequiredBytes(LanguageModel model) =>
+        plan.RuntimeBytes + model.WeightsBytes + model.KvLayout.BytesPerSequence(model.MaxSequenceLength);
 
     /// <param name="directory">The model directory.</param>
     /// <param name="engine">The executor's options as they are (a CLI command's own batch); null sizes them from the plan.</param>
@@ -26,30 +35,54 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
             throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(Path.GetFileName(directory), plan.RuntimeBytes + weightsOnDisk, plan.MemoryBudgetBytes,
                 $"weights {weightsOnDisk} + runtime {plan.RuntimeBytes}, before any KV cache"));
         }
-        var model = LanguageModel.Load(directory, plan.LoadOptions, loggerFactory);
+        if (plan.Executor != ExecutorKind.GenAi)
+        {
+            return LoadOn(plan.Executor, directory, engine, fallbackReason: null);
+        }
+        try
+        {
+            return LoadOn(ExecutorKind.GenAi, directory, engine, fallbackReason: null);
+        }
+        catch (ModelLoadException e) when (e.InnerException is not MemoryBudgetException)
+        {
+            var reason = $"ONNX Runtime GenAI cannot serve it: {e.InnerException?.Message ?? e.Message}";
+            LogExecutorFallback(_logger, Path.GetFileName(directory), reason);
+            return LoadOn(ExecutorKind.EdgeLLM, directory, engine, reason);
+        }
+    }
+
+    private LoadedModel LoadOn(ExecutorKind kind, string directory, EngineOptions? engine, string? fallbackReason)
+    {
+        var model = LanguageModel.Load(directory, ExecutorFactory.LoadOptionsFor(kind, plan.LoadOptions), loggerFactory);
+        LanguageModel? draft = null;
         try
         {
             var perSequence = model.KvLayout.BytesPerSequence(model.MaxSequenceLength);
-            var required = plan.RuntimeBytes + model.WeightsBytes + perSequence;
+            var required = RequiredBytes(model);
             if (plan.MemoryBudgetBytes > 0 && required > plan.MemoryBudgetBytes)
             {
                 throw MemoryBudgetException.AsLoadError(new MemoryBudgetException(model.Identity.Id, required, plan.MemoryBudgetBytes,
                     $"weights {model.WeightsBytes} + minimum KV cache {perSequence} for one sequence of {model.MaxSequenceLength} positions + runtime {plan.RuntimeBytes}"));
             }
-            var executor = ExecutorFactory.Create(plan.Executor, model, engine ?? new EngineOptions
+            // The draft is held here, not by the options that point at it, so that the catch below frees it too.
+            var speculative = engine is null ? SpeculativeServing.For(model, kind, loggerFactory) : null;
+            draft = speculative?.Draft;
+            var executor = ExecutorFactory.Create(kind, model, engine ?? new EngineOptions
             {
                 MaxBatchSize = BatchSlots(model, perSequence),
                 MaxQueuedRequests = plan.MaxQueuedRequests,
                 PrefixCacheBytes = plan.PrefixCacheBytes,
+                PrefillChunkTokens = plan.PrefillChunkTokens,
                 EnergyMeter = plan.EnergyMeter,
                 Admission = plan.Admission,
-                Speculative = SpeculativeServing.For(model, plan.Executor, loggerFactory),
+                Speculative = speculative,
             }, loggerFactory);
             var kvBytes = model.SharedKvBuffer ? perSequence * executor.GetStats().BatchCapacity : perSequence;
-            return new LoadedModel(model, executor, kvBytes);
+            return new LoadedModel(model, executor, kvBytes, draft) { Choice = ExecutorChoice.Of(executor, plan.Executor, fallbackReason) };
         }
         catch
         {
+            draft?.Dispose();
             model.Dispose();
             throw;
         }
@@ -70,4 +103,7 @@ public sealed class ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory)
         }
         return slots;
     }
+
+    [LoggerMessage(EventId = 1240, Level = LogLevel.Warning, Message = "Model {Model} is served by the edgellm executor instead of genai: {Reason}")]
+    private static partial void LogExecutorFallback(ILogger logger, string model, string reason);
 }

@@ -43,7 +43,7 @@ public sealed class GenAiConstrainedTests : IDisposable
     [Fact]
     public async Task Commands_under_the_action_schema_are_compact_and_validate_on_the_genai_executor()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         foreach (var (system, prompt) in CommandPrompts(6))
         {
             var result = await executor.GenerateAsync(Chat(system, prompt, OutputConstraint.ForSchema(ActionSchema, "action")));
@@ -60,7 +60,7 @@ public sealed class GenAiConstrainedTests : IDisposable
         // The default model answers this prompt with an action object; a schema asking for something else shows the
         // schema, not the model's habit, shaped the answer.
         const string schema = """{"type":"object","additionalProperties":false,"required":["colour"],"properties":{"colour":{"enum":["red","green","blue"]}}}""";
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var free = await executor.GenerateAsync(Chat(null, "turn on the kitchen lights at 7pm", null));
         var guided = await executor.GenerateAsync(Chat(null, "turn on the kitchen lights at 7pm", OutputConstraint.ForSchema(schema)));
         Assert.False(SchemaValidator.IsValid(schema, free.Text, out _), free.Text);
@@ -70,7 +70,7 @@ public sealed class GenAiConstrainedTests : IDisposable
     [Fact]
     public async Task A_json_object_request_is_a_json_object_and_stop_strings_do_not_cut_it()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var result = await executor.GenerateAsync(Chat(null, "turn on the kitchen lights at 7pm", OutputConstraint.JsonObject, stop: ["\""]));
         using var doc = JsonDocument.Parse(result.Text);
         Assert.Equal(JsonValueKind.Object, doc.RootElement.ValueKind);
@@ -79,7 +79,7 @@ public sealed class GenAiConstrainedTests : IDisposable
     [Fact]
     public async Task Flexible_whitespace_reaches_genai_and_the_answer_still_validates()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var (system, prompt) = CommandPrompts(1).Single();
         var result = await executor.GenerateAsync(Chat(system, prompt, OutputConstraint.ForSchema(ActionSchema, "action") with { Whitespace = JsonWhitespace.Flexible }));
         Assert.True(result.FinishReason == FinishReason.Length || SchemaValidator.IsValid(ActionSchema, result.Text, out _), result.Text);
@@ -90,7 +90,7 @@ public sealed class GenAiConstrainedTests : IDisposable
     public async Task A_regex_request_matches_the_whole_pattern()
     {
         const string pattern = "^(on|off) [0-9]{1,3}$";
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var result = await executor.GenerateAsync(Chat(null, "turn on the kitchen lights at 7pm", new OutputConstraint { Kind = ConstraintKind.Regex, Pattern = pattern }, maxTokens: 16));
         Assert.Matches(pattern, result.Text);
     }
@@ -98,7 +98,7 @@ public sealed class GenAiConstrainedTests : IDisposable
     [Fact]
     public async Task An_unsupported_keyword_is_refused_by_name_before_genai_sees_it()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var e = await Assert.ThrowsAsync<GenerationException>(() => executor.GenerateAsync(Chat(null, "turn on the fan",
             OutputConstraint.ForSchema("""{"type":"object","properties":{"at":{"type":"string","format":"date-time"}}}"""))));
         Assert.Equal(GenerationErrorCode.BadRequest, e.Code);
@@ -109,7 +109,7 @@ public sealed class GenAiConstrainedTests : IDisposable
     [Fact]
     public async Task A_budget_below_the_shortest_answer_is_refused_up_front()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var e = await Assert.ThrowsAsync<GenerationException>(() => executor.GenerateAsync(Chat(null, "turn on the fan", OutputConstraint.ForSchema(ActionSchema, "action"), maxTokens: 5)));
         Assert.Equal(GenerationErrorCode.BadRequest, e.Code);
         Assert.Matches("takes [0-9]+ tokens, but max_tokens is 5", e.Message);
@@ -122,7 +122,7 @@ public sealed class GenAiConstrainedTests : IDisposable
         // budget on EdgeLLM's executor is cut off here. What it reports is pinned: a prefix of a valid answer,
         // finish_reason length.
         var shortest = TokenConstraint.Compile(OutputConstraint.ForSchema(ActionSchema), _model.Tokenizer).ShortestAnswerTokens;
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var (system, prompt) = CommandPrompts(1).Single();
         var result = await executor.GenerateAsync(Chat(system, prompt, OutputConstraint.ForSchema(ActionSchema, "action"), maxTokens: shortest));
         Assert.Equal(FinishReason.Length, result.FinishReason);

@@ -23,7 +23,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task The_model_is_served_without_an_edgellm_session_and_reports_static_batching_on_cpu()
     {
-        await using var executor = new GenAiExecutor(_model, new EngineOptions { MaxBatchSize = 2 });
+        await using var executor = GenAiExecutor.Started(_model, new EngineOptions { MaxBatchSize = 2 });
         Assert.Equal(ExecutorKind.GenAi, executor.Kind);
         Assert.Equal(BatchingMode.Static, executor.Batching);
         Assert.Equal(2, executor.GetStats().BatchCapacity);
@@ -32,7 +32,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task Streamed_deltas_add_up_to_the_final_text_and_usage_counts_the_tokens()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var text = new System.Text.StringBuilder();
         var stream = executor.Stream(Chat("s"));
         await foreach (var delta in stream)
@@ -50,7 +50,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task A_stop_string_ends_the_completion_before_it()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var full = await executor.GenerateAsync(Chat("full"));
         var cut = full.Text.IndexOf("\"on\"", StringComparison.Ordinal);
         Assert.True(cut > 0, full.Text);
@@ -62,7 +62,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task Max_tokens_ends_the_completion_with_length()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         var result = await executor.GenerateAsync(Chat("short", maxTokens: 3));
         Assert.Equal(3, result.TokenIds.Count);
         Assert.Equal(FinishReason.Length, result.FinishReason);
@@ -71,7 +71,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task A_full_queue_answers_overloaded()
     {
-        await using var executor = new GenAiExecutor(_model, new EngineOptions { MaxBatchSize = 1, MaxQueuedRequests = 1 });
+        await using var executor = GenAiExecutor.Started(_model, new EngineOptions { MaxBatchSize = 1, MaxQueuedRequests = 1 });
         executor.AdmissionPaused = true;
         var waiting = executor.GenerateAsync(Chat("waiting"));
         var e = await Assert.ThrowsAsync<GenerationException>(() => executor.GenerateAsync(Chat("refused")));
@@ -83,7 +83,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task A_request_whose_deadline_passed_in_the_queue_fails_with_deadline_exceeded()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         executor.AdmissionPaused = true;
         var late = executor.GenerateAsync(Chat("late") with { StartDeadline = DateTimeOffset.UtcNow.AddMilliseconds(-1) });
         executor.AdmissionPaused = false;
@@ -94,7 +94,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task Cancelling_ends_the_request_with_a_cancelled_result()
     {
-        await using var executor = new GenAiExecutor(_model);
+        await using var executor = GenAiExecutor.Started(_model);
         using var cts = new CancellationTokenSource();
         executor.AdmissionPaused = true;
         var pending = executor.GenerateAsync(Chat("cancelled"), cts.Token);
@@ -107,7 +107,7 @@ public sealed class GenAiExecutorTests : IDisposable
     [Fact]
     public async Task Concurrent_requests_each_get_their_own_answer()
     {
-        await using var executor = new GenAiExecutor(_model, new EngineOptions { MaxBatchSize = 4 });
+        await using var executor = GenAiExecutor.Started(_model, new EngineOptions { MaxBatchSize = 4 });
         var (maxNew, cases) = SmokeCase.Load(TestPaths.DefaultModel);
         var chosen = cases.Take(6).ToArray();
         var results = await Task.WhenAll(chosen.Select(c => executor.GenerateAsync(new GenerationRequest { Id = c.Name, Prompt = c.Prompt, Temperature = 0, MaxTokens = maxNew })));

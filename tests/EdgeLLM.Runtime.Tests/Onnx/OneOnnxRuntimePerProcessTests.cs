@@ -23,7 +23,7 @@ public class OneOnnxRuntimePerProcessTests
         using var own = LanguageModel.Load(TestPaths.DefaultModel, new ModelLoadOptions { IntraOpThreads = 1 });
         using var forGenAi = LanguageModel.Load(TestPaths.DefaultModel,
             ExecutorFactory.LoadOptionsFor(ExecutorKind.GenAi, new ModelLoadOptions { IntraOpThreads = 1 }));
-        await using var genai = new GenAiExecutor(forGenAi);
+        await using var genai = GenAiExecutor.Started(forGenAi);
         var loaded = Assert.Single(MappedOnnxRuntimes());
         Assert.Equal(Path.GetFullPath(OrtLibrary.LibraryPath), Path.GetFullPath(loaded));
     }

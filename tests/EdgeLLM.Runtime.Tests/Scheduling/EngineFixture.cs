@@ -16,7 +16,7 @@ public sealed class EngineFixture : IDisposable
 
     public LanguageModel GrowingModel { get; }
 
-    public InferenceEngine Engine(EngineOptions? options = null, bool shared = true) => new(shared ? Model : GrowingModel, options);
+    public InferenceEngine Engine(EngineOptions? options = null, bool shared = true) => InferenceEngine.Started(shared ? Model : GrowingModel, options);
 
     public void Dispose()
     {

@@ -105,7 +105,7 @@ public class InferenceEngineTests(EngineFixture fixture) : IClassFixture<EngineF
     {
         var c = Smoke.Cases[0];
         using var small = EdgeLLM.Runtime.Models.LanguageModel.Load(TestPaths.DefaultModel, new EdgeLLM.Runtime.Models.ModelLoadOptions { IntraOpThreads = 1, MaxSequenceLength = c.PromptIds.Length + 4 });
-        await using var engine = new InferenceEngine(small);
+        await using var engine = InferenceEngine.Started(small);
         var result = await engine.GenerateAsync(Greedy(c.Prompt, maxTokens: 100));
         Assert.Equal(4, result.TokenIds.Count);
         Assert.Equal(FinishReason.Length, result.FinishReason);

@@ -39,7 +39,7 @@ public sealed class SpeculativeFixture : IDisposable
     public LanguageModel GrowingWeakDraft { get; }
 
     public InferenceEngine Engine(bool shared = true, LanguageModel? draft = null, bool promptLookup = false, int batch = 4, bool speculate = true) =>
-        new(shared ? Target : GrowingTarget, new EngineOptions
+        InferenceEngine.Started(shared ? Target : GrowingTarget, new EngineOptions
         {
             MaxBatchSize = batch,
             Speculative = speculate ? new SpeculativeOptions { Draft = draft ?? (promptLookup ? null : shared ? Draft : GrowingDraft), PromptLookup = promptLookup } : null,

@@ -12,15 +12,18 @@ namespace EdgeLLM.Runtime.Executors.GenAi;
 /// </summary>
 internal static class GenAiModelOpener
 {
+    /// <summary>Opens the model with <paramref name="providers"/> in GenAI's config (null: the profile's whole list;
+    /// empty: GenAI's default, CPU).</summary>
     /// <exception cref="GenAiException">GenAI refused the configuration or the model; the message is GenAI's.</exception>
-    public static OgaModelHandle Open(LanguageModel model, int maxBatchSize)
+    public static OgaModelHandle Open(LanguageModel model, int maxBatchSize, IReadOnlyList<ProviderOptions>? providers = null)
     {
+        providers ??= model.LoadOptions.Providers;
         using var config = CreateConfig(model.Directory);
         Check(OgaNative.OgaConfigOverlay(config, Overlay(model, maxBatchSize)), "OgaConfigOverlay");
-        if (model.LoadOptions.Providers.Count > 0)
+        if (providers.Count > 0 || model.LoadOptions.Providers.Count > 0)
         {
             Check(OgaNative.OgaConfigClearProviders(config), "OgaConfigClearProviders");
-            foreach (var provider in model.LoadOptions.Providers)
+            foreach (var provider in providers)
             {
                 if (GenAiName(provider.Name) is not { } name)
                 {

@@ -2,7 +2,6 @@ using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Executors.GenAi.Native;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
-using EdgeLLM.Tokenizers;
 
 namespace EdgeLLM.Runtime.Executors.GenAi;
 
@@ -15,7 +14,8 @@ internal static unsafe class GenAiTurns
     /// temperature on a greedy turn). Seeds are not passed: GenAI reseeds only under dynamic batching.
     /// </summary>
     /// <exception cref="GenAiException">GenAI refused the request or an option; the message is GenAI's.</exception>
-    public static GenAiSequence Begin(OgaEngineHandle engine, PendingRequest pending, TokenizerStream stream)
+    /// <exception cref="GenerationException">GenAI's guidance cannot enforce the request's constraint.</exception>
+    public static OgaRequestHandle Begin(OgaEngineHandle engine, PendingRequest pending)
     {
         OgaResult.Check(OgaNative.OgaEngineCreateRequest(engine, IntPtr.Zero, out var r), "OgaEngineCreateRequest");
         var request = new OgaRequestHandle(r);
@@ -24,12 +24,11 @@ internal static unsafe class GenAiTurns
             OgaResult.Check(OgaNative.OgaRequestCreateTurnOptions(request, out var o), "OgaRequestCreateTurnOptions");
             using var options = new OgaTurnOptionsHandle(o);
             Configure(options, pending);
-            ulong turn;
             fixed (int* ids = pending.PromptIds)
             {
-                OgaResult.Check(OgaNative.OgaRequestBeginTurn(request, options, ids, (ulong)pending.PromptIds.Length, out turn), "OgaRequestBeginTurn");
+                OgaResult.Check(OgaNative.OgaRequestBeginTurn(request, options, ids, (ulong)pending.PromptIds.Length, out _), "OgaRequestBeginTurn");
             }
-            return new GenAiSequence(pending, request, turn, stream);
+            return request;
         }
         catch
         {
