@@ -49,7 +49,7 @@ internal static class FleetStatusCommand
 
             var view = new FleetView(topics);
             var asJson = parse.GetValue(json);
-            try
+            return await FleetBrokerErrors.RunAsync(console.Error, async () =>
             {
                 await using var connection = await FleetConnection.ConnectAsync(options, topics, cancellationToken).ConfigureAwait(false);
                 var watching = parse.GetValue(watch);
@@ -68,16 +68,7 @@ internal static class FleetStatusCommand
 
                 await WatchAsync(console.Output, connection, view, options, topics, asJson, cancellationToken).ConfigureAwait(false);
                 return FleetExitCodes.Ok;
-            }
-            catch (FleetBrokerException e)
-            {
-                await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                return FleetExitCodes.Broker;
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return FleetExitCodes.Cancelled;
-            }
+            }, cancellationToken).ConfigureAwait(false);
         });
         return command;
     }

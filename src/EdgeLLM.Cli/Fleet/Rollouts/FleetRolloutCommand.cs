@@ -88,33 +88,26 @@ internal static class FleetRolloutCommand
 
             using (privateKey)
             {
-                try
+                return await FleetBrokerErrors.RunAsync(console.Error, async () =>
                 {
-                    await using var connection = await FleetConnection.ConnectAsync(options, topics, cancellationToken).ConfigureAwait(false);
-                    var reporter = new RolloutConsoleReporter(console.Output, parse.GetValue(json), parse.GetValue(watch));
-                    var final = await new RolloutRunner(connection, topics, request, privateKey, reporter).RunAsync(cancellationToken).ConfigureAwait(false);
-                    return final.Outcome switch
+                    try
                     {
-                        RolloutState.Completed => FleetExitCodes.Ok,
-                        RolloutState.Aborted => FleetExitCodes.Aborted,
-                        _ => FleetExitCodes.Expired,
-                    };
-                }
-                catch (Exception e) when (e is RolloutConflictException or FormatException)
-                {
-                    await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                    return FleetExitCodes.Usage;
-                }
-                catch (FleetBrokerException e)
-                {
-                    await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
-                    return FleetExitCodes.Broker;
-                }
-                catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-                {
-                    // Nothing to undo: the broker keeps the state, and running the same command again resumes.
-                    return FleetExitCodes.Cancelled;
-                }
+                        await using var connection = await FleetConnection.ConnectAsync(options, topics, cancellationToken).ConfigureAwait(false);
+                        var reporter = new RolloutConsoleReporter(console.Output, parse.GetValue(json), parse.GetValue(watch));
+                        var final = await new RolloutRunner(connection, topics, request, privateKey, reporter).RunAsync(cancellationToken).ConfigureAwait(false);
+                        return final.Outcome switch
+                        {
+                            RolloutState.Completed => FleetExitCodes.Ok,
+                            RolloutState.Aborted => FleetExitCodes.Aborted,
+                            _ => FleetExitCodes.Expired,
+                        };
+                    }
+                    catch (Exception e) when (e is RolloutConflictException or FormatException)
+                    {
+                        await console.Error.WriteLineAsync($"error: {e.Message}").ConfigureAwait(false);
+                        return FleetExitCodes.Usage;
+                    }
+                }, cancellationToken).ConfigureAwait(false);
             }
         });
         return command;
