@@ -49,7 +49,7 @@ public sealed record DeviceProfile
 
     /// <summary>Prompt tokens prefilled between two decode steps while streams decode (<c>prefill_chunk_tokens</c>);
     /// unset takes <see cref="Scheduling.EngineOptions.DefaultPrefillChunkTokens"/>, 0 prefills prompts whole.</summary>
-    public int? PrefillChunkTokens { get; init; }
+    public int? PrefillChunkTokens { get; set; }
 
     /// <summary>The energy meter and the budgets.</summary>
     public EnergyProfile Energy { get; set; } = new();

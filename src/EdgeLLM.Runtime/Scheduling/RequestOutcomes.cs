@@ -24,15 +24,16 @@ internal sealed partial class RequestOutcomes(string modelId, ILogger logger, Ti
     /// <summary>Answers a request that never reached the engine with its one (empty) result.</summary>
     public void CompleteWithoutRunning(PendingRequest pending, FinishReason reason)
     {
-        pending.CompleteUnstarted(modelId, reason, time.GetUtcNow());
+        // Counted before the answer goes out, so that whoever sees the answer sees it in the stats.
         CountCompleted();
+        pending.CompleteUnstarted(modelId, reason, time.GetUtcNow());
     }
 
     /// <summary>Ends a request with an error.</summary>
     public void Fail(PendingRequest pending, GenerationException error)
     {
-        pending.Fail(error);
         Interlocked.Increment(ref _failed);
+        pending.Fail(error);
         LogRequestFailed(logger, pending.Request.Id, error.WireCode, error.Message);
     }
 

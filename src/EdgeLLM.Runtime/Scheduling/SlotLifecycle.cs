@@ -165,8 +165,9 @@ internal sealed partial class SlotLifecycle(LanguageModel model, ExecutorCore co
         {
             ContextExhausted = contextExhausted,
         };
-        s.Pending.Complete(result);
+        // Counted before the result goes out: whoever sees the answer sees it in the stats.
         core.Outcomes.CountCompleted();
+        s.Pending.Complete(result);
         LogFinished(core.Logger, result.Id, reason, usage.PromptTokens, usage.CompletionTokens, usage.TotalMs);
     }
 
