@@ -46,12 +46,13 @@ internal static class BenchCommand
         var roofline = new Option<bool>("--roofline") { Description = "Measure memory bandwidth (STREAM triad) and show decode's share of it (on with --synthetic)" };
         var llamaModules = new Option<string?>("--llamacpp-node-modules") { Description = $"node_modules with node-llama-cpp for the llama.cpp peer (default: <repo>/{LlamaCppPeer.DefaultNodeModules})" };
         var arrivalMs = new Option<int>("--arrival-ms") { Description = "With --arrivals: ms between arrivals (default: one single-stream request's time spread over them)" };
+        var prefillChunk = new Option<int?>("--prefill-chunk") { Description = "Prompt tokens prefilled between decode steps while others decode; 0 prefills whole (default: the engine's)" };
         var draft = new Option<string?>("--draft") { Description = "Measure speculative decoding with this draft model (a directory sharing the model's tokenizer) against plain decoding" };
         var promptLookup = new Option<bool>("--prompt-lookup") { Description = "Measure speculative decoding with prompt-lookup drafts (no draft model) against plain decoding" };
         var draftTokens = new Option<int?>("--draft-tokens") { Description = "With --draft or --prompt-lookup: most tokens drafted per step (default: 12 for models up to 64 MiB, else 4, as the service)" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, threads, schema, schemaTokenizer,
+            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, prefillChunk, threads, schema, schemaTokenizer,
             synthetic, modelCache, roofline, llamaModules, draft, promptLookup, draftTokens,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -79,6 +80,7 @@ internal static class BenchCommand
                     BenchModelCache = parse.GetValue(modelCache),
                     Roofline = parse.GetValue(roofline) || parse.GetValue(synthetic) is not null,
                     ArrivalMs = parse.GetValue(arrivalMs),
+                    PrefillChunkTokens = parse.GetValue(prefillChunk),
                     LlamaCppNodeModules = parse.GetValue(llamaModules),
                 };
                 Validate(settings);
@@ -157,7 +159,11 @@ internal static class BenchCommand
         BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
     {
         var batch = Math.Max(1, Math.Max(settings.Arrivals, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max()));
-        var engineOptions = new EngineOptions { MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch) };
+        var engineOptions = new EngineOptions
+        {
+            MaxBatchSize = batch, PrefixCacheBytes = 0, MaxQueuedRequests = Math.Max(64, batch),
+            PrefillChunkTokens = settings.PrefillChunkTokens ?? EngineOptions.DefaultPrefillChunkTokens,
+        };
         var spec = settings.Synthetic is { } name
             ? SyntheticModelCatalog.Find(name) ?? throw CliException.BadRequest($"--synthetic knows {string.Join(", ", SyntheticModelCatalog.All.Select(s => s.Name))}; not '{name}'")
             : null;
@@ -254,9 +260,9 @@ internal static class BenchCommand
 
     private static void Validate(BenchSettings s)
     {
-        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64 || s.ArrivalMs < 0)
+        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64 || s.ArrivalMs < 0 || s.PrefillChunkTokens < 0)
         {
-            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup, --threads and --arrival-ms 0 or more, --arrivals 0 to 64");
+            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup, --threads, --arrival-ms and --prefill-chunk 0 or more, --arrivals 0 to 64");
         }
         if (s.Synthetic is not null && s.Model is not null)
         {

@@ -25,6 +25,9 @@ internal sealed record BenchSettings
     /// <summary>Milliseconds between <see cref="Arrivals"/>; 0: one single-stream request's time spread over them.</summary>
     public int ArrivalMs { get; init; }
 
+    /// <summary><c>--prefill-chunk</c>: the engine's chunk of prompt tokens between decode steps (0: whole); null, the default.</summary>
+    public int? PrefillChunkTokens { get; init; }
+
     /// <summary>Also run transformers.js, ONNX Runtime GenAI and (on <c>--synthetic</c> models) llama.cpp on the same model and prompt ids.</summary>
     public bool ComparePeer { get; init; }
 
