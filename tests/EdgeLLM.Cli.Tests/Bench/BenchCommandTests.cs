@@ -56,6 +56,7 @@ public class BenchCommandTests
     [InlineData("--concurrency", "1,x")]
     [InlineData("--gen-tokens", "1")]
     [InlineData("--prompt-tokens", "600")]
+    [InlineData("--prefill-chunk", "-1")]
     public async Task Bad_settings_exit_2(string option, string value)
     {
         var (code, _, error) = await InProcess.RunAsync(["bench", option, value]);
