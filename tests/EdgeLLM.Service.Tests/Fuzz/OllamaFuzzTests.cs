@@ -20,26 +20,8 @@ public sealed class OllamaFuzzTests
         var random = new Random(FuzzSettings.Seed);
         var payloads = new HostilePayloads(random, BodyLimit, ollama: true);
         var cases = 1000 * FuzzSettings.Scale;
-        var work = Enumerable.Range(0, cases).Select(i =>
-        {
-            var chat = random.Next(2) == 0;
-            return (Index: i, Chat: chat, Body: payloads.Ollama(chat), Kind: payloads.LastKind, Chunked: random.Next(3) == 0);
-        }).ToList();
-        var statuses = new System.Collections.Concurrent.ConcurrentDictionary<int, int>();
-        using var window = new SemaphoreSlim(8);
-        await Task.WhenAll(work.Select(async c =>
-        {
-            await window.WaitAsync();
-            try
-            {
-                var status = await SendAsync(service.Http, c.Chat, c.Body, c.Chunked, $"{FuzzSettings.Reproduce(c.Index)} ({c.Kind}, chunked {c.Chunked})");
-                statuses.AddOrUpdate(status, 1, (_, n) => n + 1);
-            }
-            finally
-            {
-                window.Release();
-            }
-        }));
+        var statuses = await HttpFuzzRun.StatusesAsync(random, cases, chat => (payloads.Ollama(chat), payloads.LastKind),
+            (chat, body, chunked, reproduce) => SendAsync(service.Http, chat, body, chunked, reproduce));
         Assert.True(statuses.GetValueOrDefault(200) > cases / 20, string.Join(", ", statuses));
         Assert.True(statuses.GetValueOrDefault(400) > cases / 4, string.Join(", ", statuses));
         Assert.True(statuses.GetValueOrDefault(413) > 0, string.Join(", ", statuses));
