@@ -36,4 +36,33 @@ internal static class HttpFuzzRun
         }));
         return statuses;
     }
+
+    /// <summary>
+    /// Posts one hostile body (chunked or not) to <paramref name="path"/> and checks what every endpoint owes it: a
+    /// response, never a dropped connection, with a status of the contract. The caller checks the dialect's body.
+    /// </summary>
+    public static async Task<FuzzResponse> PostAsync(HttpClient http, string path, byte[] body, bool chunked, string reproduce)
+    {
+        HttpContent content = chunked ? new StreamContent(new MemoryStream(body), 700) : new ByteArrayContent(body);
+        content.Headers.ContentType = new("application/json");
+        HttpResponseMessage sent;
+        try
+        {
+            sent = await http.PostAsync(path, content);
+        }
+        catch (HttpRequestException e)
+        {
+            Assert.Fail($"{reproduce}: no response: {e.Message} {e.InnerException?.Message}\npayload: {FuzzSettings.Show(body)}");
+            throw;
+        }
+        using var response = sent;
+        var text = await response.Content.ReadAsStringAsync();
+        var status = (int)response.StatusCode;
+        var where = $"{reproduce}: HTTP {status} {text}\npayload: {FuzzSettings.Show(body)}";
+        Assert.True(status is 200 or 400 or 404 or 413 or 429 or 503, where);
+        return new FuzzResponse(status, response.Content.Headers.ContentType?.MediaType, text, where);
+    }
 }
+
+/// <summary>One fuzz case's answer: status, media type, body, and the text a failed assertion shows.</summary>
+internal sealed record FuzzResponse(int Status, string? MediaType, string Text, string Where);

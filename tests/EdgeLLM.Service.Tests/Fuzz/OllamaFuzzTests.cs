@@ -31,28 +31,12 @@ public sealed class OllamaFuzzTests
 
     private static async Task<int> SendAsync(HttpClient http, bool chat, byte[] body, bool chunked, string reproduce)
     {
-        HttpContent content = chunked ? new StreamContent(new MemoryStream(body), 700) : new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/json");
-        HttpResponseMessage sent;
-        try
-        {
-            sent = await http.PostAsync(chat ? "/api/chat" : "/api/generate", content);
-        }
-        catch (HttpRequestException e)
-        {
-            Assert.Fail($"{reproduce}: no response: {e.Message} {e.InnerException?.Message}\npayload: {FuzzSettings.Show(body)}");
-            throw;
-        }
-        using var response = sent;
-        var text = await response.Content.ReadAsStringAsync();
-        var status = (int)response.StatusCode;
-        var where = $"{reproduce}: HTTP {status} {text}\npayload: {FuzzSettings.Show(body)}";
-        Assert.True(status is 200 or 400 or 404 or 413 or 429 or 503, where);
+        var (status, mediaType, text, where) = await HttpFuzzRun.PostAsync(http, chat ? "/api/chat" : "/api/generate", body, chunked, reproduce);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.NotEmpty(lines);
         if (status != 200)
         {
-            Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+            Assert.Equal("application/json", mediaType);
             using var error = JsonDocument.Parse(text);
             Assert.False(string.IsNullOrEmpty(error.RootElement.GetProperty("error").GetString()), where);
             return status;

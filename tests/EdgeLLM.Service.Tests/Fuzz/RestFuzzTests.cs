@@ -32,24 +32,8 @@ public sealed class RestFuzzTests
 
     private static async Task<int> SendAsync(HttpClient http, bool chat, byte[] body, bool chunked, string reproduce)
     {
-        HttpContent content = chunked ? new StreamContent(new MemoryStream(body), 700) : new ByteArrayContent(body);
-        content.Headers.ContentType = new("application/json");
-        HttpResponseMessage sent;
-        try
-        {
-            sent = await http.PostAsync(chat ? "/v1/chat/completions" : "/v1/completions", content);
-        }
-        catch (HttpRequestException e)
-        {
-            Assert.Fail($"{reproduce}: no response: {e.Message} {e.InnerException?.Message}\npayload: {FuzzSettings.Show(body)}");
-            throw;
-        }
-        using var response = sent;
-        var text = await response.Content.ReadAsStringAsync();
-        var status = (int)response.StatusCode;
-        var where = $"{reproduce}: HTTP {status} {text}\npayload: {FuzzSettings.Show(body)}";
-        Assert.True(status is 200 or 400 or 404 or 413 or 429 or 503, where);
-        if (response.Content.Headers.ContentType?.MediaType == "text/event-stream")
+        var (status, mediaType, text, where) = await HttpFuzzRun.PostAsync(http, chat ? "/v1/chat/completions" : "/v1/completions", body, chunked, reproduce);
+        if (mediaType == "text/event-stream")
         {
             // A stream ends in [DONE] after a chunk with a finish reason or an error event.
             Assert.EndsWith("data: [DONE]\n\n", text, StringComparison.Ordinal);
