@@ -12,6 +12,7 @@ namespace EdgeLLM.Service.Tests.Ollama;
 /// </summary>
 public sealed class OllamaClientTests : IAsyncLifetime
 {
+    private static readonly string OllamaClientDir = NodeScript.ClientDir("OllamaClient");
     private RunningService _service = null!;
 
     public async Task InitializeAsync() => _service = await RunningService.StartAsync();
@@ -23,7 +24,7 @@ public sealed class OllamaClientTests : IAsyncLifetime
     [Fact]
     public async Task Every_client_call_succeeds_with_the_shapes_the_python_types_require_and_refusals_are_readable_4xx()
     {
-        using var doc = await NodeScript.RunAsync("client-calls.mjs", Host);
+        using var doc = await NodeScript.RunAsync(OllamaClientDir, ["ollama"], "client-calls.mjs", Host);
         var root = doc.RootElement;
 
         var listed = Assert.Single(OllamaShapes.Models(root.GetProperty("list")).EnumerateArray());
@@ -105,7 +106,7 @@ public sealed class OllamaClientTests : IAsyncLifetime
     [Fact]
     public async Task Home_assistants_pattern_gets_a_tool_call_with_object_arguments_then_a_final_answer()
     {
-        using var doc = await NodeScript.RunAsync("home-assistant-pattern.mjs", Host, "iot-assist", "--json");
+        using var doc = await NodeScript.RunAsync(OllamaClientDir, ["ollama"], "home-assistant-pattern.mjs", Host, "iot-assist", "--json");
         var root = doc.RootElement;
         Assert.Contains("iot-assist:latest", OllamaShapes.Models(root.GetProperty("listed")).EnumerateArray().Select(m => m.GetProperty("model").GetString()));
         Assert.Single(OllamaShapes.Models(root.GetProperty("running")).EnumerateArray());

@@ -10,7 +10,7 @@ namespace EdgeLLM.Service.Tests.Rest;
 /// </summary>
 public sealed class RestToolCallTests : IAsyncLifetime
 {
-    private static readonly string ClientDir = Path.GetFullPath(Path.Combine(DefaultModelSmoke.Directory, "..", "..", "tests", "EdgeLLM.Service.Tests", "OpenAiClient"));
+    private static readonly string ClientDir = NodeScript.ClientDir("OpenAiClient");
     private RunningService _service = null!;
 
     public async Task InitializeAsync() => _service = await RunningService.StartAsync();
@@ -18,27 +18,8 @@ public sealed class RestToolCallTests : IAsyncLifetime
     public async Task DisposeAsync() => await _service.DisposeAsync();
 
     /// <summary>Runs one of OpenAiClient's scripts against the service and returns the JSON it printed.</summary>
-    private async Task<JsonDocument> RunScriptAsync(string script, params string[] packages)
-    {
-        foreach (var package in packages)
-        {
-            Assert.True(File.Exists(Path.Combine(ClientDir, "node_modules", package, "package.json")),
-                $"the npm package {package} is not installed in {ClientDir}: run tests/setup-test-assets.sh");
-        }
-        var start = new ProcessStartInfo("node", [Path.Combine(ClientDir, script), _service.Address.ToString().TrimEnd('/')])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = ClientDir,
-        };
-        using var node = Process.Start(start)!;
-        var stdout = node.StandardOutput.ReadToEndAsync();
-        var stderr = node.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(2));
-        await node.WaitForExitAsync(timeout.Token);
-        Assert.True(node.ExitCode == 0, $"node failed: {await stderr}");
-        return JsonDocument.Parse(await stdout);
-    }
+    private Task<JsonDocument> RunScriptAsync(string script, params string[] packages) =>
+        NodeScript.RunAsync(ClientDir, packages, script, _service.Address.ToString().TrimEnd('/'));
 
     /// <summary>
     /// Issue 27: the OpenAI SDK's <c>runTools</c> and the AI SDK's <c>stopWhen: stepCountIs(2)</c> send the assistant turn
