@@ -29,11 +29,7 @@ public sealed class FleetDeltaUpdateTests : IAsyncLifetime
     [Fact]
     public async Task A_version_changing_only_model_onnx_downloads_only_that_file_on_a_real_service()
     {
-        var keys = Path.Combine(_root, "keys");
-        Assert.Equal(0, (await InProcess.RunAsync(["ota", "keygen", "--out", Path.Combine(keys, "fleet")])).ExitCode);
-        var trusted = Path.Combine(_root, "trusted-keys");
-        Directory.CreateDirectory(trusted);
-        File.Copy(Path.Combine(keys, "fleet.pub.pem"), Path.Combine(trusted, "fleet.pub.pem"));
+        var (keys, trusted) = await FleetKeys.CreateAsync(_root);
         var bundles = Path.Combine(_root, "bundles");
         Directory.CreateDirectory(bundles);
         await using var server = await StaticBundleServer.StartAsync(bundles);

@@ -31,11 +31,7 @@ public sealed class FleetDraftBundleTests : IAsyncLifetime
     [Fact]
     public async Task A_bundle_of_a_model_and_its_draft_becomes_active_and_serves_with_drafting()
     {
-        var keys = Path.Combine(_root, "keys");
-        Assert.Equal(0, (await InProcess.RunAsync(["ota", "keygen", "--out", Path.Combine(keys, "fleet")])).ExitCode);
-        var trusted = Path.Combine(_root, "trusted-keys");
-        Directory.CreateDirectory(trusted);
-        File.Copy(Path.Combine(keys, "fleet.pub.pem"), Path.Combine(trusted, "fleet.pub.pem"));
+        var (keys, trusted) = await FleetKeys.CreateAsync(_root);
         var bundles = Path.Combine(_root, "bundles");
         Directory.CreateDirectory(bundles);
         await using var server = await StaticBundleServer.StartAsync(bundles);

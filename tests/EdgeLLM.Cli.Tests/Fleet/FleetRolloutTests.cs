@@ -32,7 +32,7 @@ public sealed class FleetRolloutTests : IAsyncLifetime
     [Fact]
     public async Task A_fifty_percent_group_rollout_updates_exactly_the_devices_in_it_and_fleet_status_reports_the_versions_they_serve()
     {
-        var (keys, trusted) = await KeysAsync();
+        var (keys, trusted) = await FleetKeys.CreateAsync(_root);
         var bundles = Path.Combine(_root, "bundles");
         Directory.CreateDirectory(bundles);
         await using var server = await StaticBundleServer.StartAsync(bundles);
@@ -119,18 +119,6 @@ public sealed class FleetRolloutTests : IAsyncLifetime
                 await device.DisposeAsync();
             }
         }
-    }
-
-    private async Task<(string Keys, string Trusted)> KeysAsync()
-    {
-        var keys = Path.Combine(_root, "keys");
-        var keygen = await InProcess.RunAsync(["ota", "keygen", "--out", Path.Combine(keys, "fleet")]);
-        Assert.True(keygen.ExitCode == 0, keygen.Error);
-        // Devices trust every *.pem of their directory: only the public key goes there.
-        var trusted = Path.Combine(_root, "trusted-keys");
-        Directory.CreateDirectory(trusted);
-        File.Copy(Path.Combine(keys, "fleet.pub.pem"), Path.Combine(trusted, "fleet.pub.pem"));
-        return (keys, trusted);
     }
 
     private static async Task<string> PackAndSignAsync(string keys, string bundles, Uri baseAddress, int rolloutPercent)
