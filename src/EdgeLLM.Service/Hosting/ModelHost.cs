@@ -1,4 +1,3 @@
-using EdgeLLM.Ota;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Serving;

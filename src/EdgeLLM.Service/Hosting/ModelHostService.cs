@@ -1,6 +1,5 @@
 using System.Runtime;
 using EdgeLLM.Ota.Device;
-using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Serving.Configuration;
 using Microsoft.Extensions.Hosting;
