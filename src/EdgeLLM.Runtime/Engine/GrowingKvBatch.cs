@@ -17,6 +17,7 @@ internal sealed unsafe partial class GrowingKvBatch : IDecodeBatch
     private readonly ModelIo _io;
     private readonly KvCacheLayout _layout;
     private readonly LogitsRows _logits;
+    private readonly LogitsPositions _logitsPositions = new();
     private readonly OrtValue[] _past;
     private int _length;
     private long _decodeRunTicks;
@@ -78,7 +79,10 @@ internal sealed unsafe partial class GrowingKvBatch : IDecodeBatch
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, count]);
         using var maskValue = OrtValue.CreateTensorValueFromMemory(mask, [1, total]);
         using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensorValueFromMemory(positions, [1, count]) : null;
-        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [1, count, VocabSize]);
+        // Which positions get logits: the last one, or every one for a speculative check (the shared values are kept).
+        using var last = _io.SelectsLogits && !_keepAllLogits && count > 1 ? LogitsPositions.Last(1, count) : null;
+        var rows = _keepAllLogits ? count : _io.LastRows(count);
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [1, rows, VocabSize]);
         var inputs = new OrtValue[_io.Inputs.Length];
         var outputs = new OrtValue[_io.Outputs.Length];
         inputs[0] = idsValue;
@@ -86,6 +90,10 @@ internal sealed unsafe partial class GrowingKvBatch : IDecodeBatch
         if (positionsValue is not null)
         {
             inputs[2] = positionsValue;
+        }
+        if (_io.SelectsLogits)
+        {
+            inputs[_io.LogitsIndicesInput] = last ?? (_keepAllLogits ? _logitsPositions.Every(count) : _logitsPositions.Decode(1));
         }
         outputs[0] = logits;
         var present = new OrtValue[_past.Length];
@@ -156,6 +164,7 @@ internal sealed unsafe partial class GrowingKvBatch : IDecodeBatch
             p?.Dispose();
         }
         _extend?.Dispose();
+        _logitsPositions.Dispose();
         _logits.Dispose();
     }
 }

@@ -83,6 +83,10 @@ internal sealed unsafe partial class SharedKvBatch
         {
             inputs[2] = positions;
         }
+        if (_io.SelectsLogits)
+        {
+            inputs[_io.LogitsIndicesInput] = _logitsPositions.Every(width);
+        }
         outputs[0] = logits;
         for (var l = 0; l < _cache.Layout.Layers; l++)
         {

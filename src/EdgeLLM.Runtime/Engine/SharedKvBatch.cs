@@ -27,6 +27,7 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
     private readonly ModelIo _io;
     private readonly SharedKvCache _cache;
     private readonly LogitsRows _logits;
+    private readonly LogitsPositions _logitsPositions = new();
     private readonly long* _ids;
     private readonly PagedBuffer _maskBuffer;
     private readonly long* _mask;
@@ -114,7 +115,8 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         new Span<long>(MaskRow(slot) + start, count).Fill(1);
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [1, count]);
         using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensorValueFromMemory(positions, [1, count]) : null;
-        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [1, count, VocabSize]);
+        using var last = _io.SelectsLogits ? LogitsPositions.Last(1, count) : null;
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [1, _io.LastRows(count), VocabSize]);
         var inputs = new OrtValue[_io.Inputs.Length];
         var outputs = new OrtValue[_io.Outputs.Length];
         inputs[0] = idsValue;
@@ -122,6 +124,10 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         if (positionsValue is not null)
         {
             inputs[2] = positionsValue;
+        }
+        if (last is not null)
+        {
+            inputs[_io.LogitsIndicesInput] = last;
         }
         outputs[0] = logits;
         BindKv(inputs, outputs, l => _cache.SlotKey(l, slot), l => _cache.SlotValue(l, slot));
@@ -131,14 +137,25 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
     }
 
     /// <summary>
-    /// The builder's graphs return logits for every prompt position, [n, S, vocab] floats: a group's prefill is capped
-    /// so that tensor stays within this many bytes (with a 152k vocabulary, 64-token prompts group three at a time), so
-    /// grouping never costs more transient memory than one long prompt would.
+    /// Logits of a group's prefill are [n, rows, vocab], rows being 1 when the graph selects the last position and every
+    /// prompt position when it does not (with a 152k vocabulary, 64-token prompts then group three at a time): the group
+    /// is capped so that tensor stays within this many bytes.
     /// </summary>
     private const long MaxPrefillLogitsBytes = 128L << 20;
 
-    public int MaxPrefillGroup(int length) =>
-        (int)Math.Clamp(MaxPrefillLogitsBytes / Math.Max(1L, (long)length * VocabSize * TensorElementSize.Of(_model.LogitsType)), 1, Capacity);
+    /// <summary>
+    /// Grouping never costs more transient memory than one long prompt would: a group holds at most as many tokens
+    /// as one sequence may (its activations are those of a prompt that long), and its logits stay within
+    /// <see cref="MaxPrefillLogitsBytes"/>.
+    /// </summary>
+    public int MaxPrefillGroup(int length)
+    {
+        length = Math.Max(1, length);
+        var logitsPerPrompt = (long)_io.LastRows(length) * VocabSize * TensorElementSize.Of(_model.LogitsType);
+        var byLogits = MaxPrefillLogitsBytes / logitsPerPrompt;
+        var byTokens = MaxLength / length;
+        return (int)Math.Clamp(Math.Min(byLogits, byTokens), 1, Capacity);
+    }
 
     public bool TryPrefillMany(int firstSlot, IReadOnlyList<int[]> prompts)
     {
@@ -173,7 +190,8 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         using var idsValue = OrtValue.CreateTensorValueFromMemory(ids, [n, count]);
         using var positionsValue = _model.HasPositionIds ? OrtValue.CreateTensorValueFromMemory(positions, [n, count]) : null;
         using var mask = OrtValue.CreateTensorValueFromMemory(ones, [n, count]);
-        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [n, count, VocabSize]);
+        using var last = _io.SelectsLogits ? LogitsPositions.Last(n, count) : null;
+        using var logits = OrtValue.CreateAllocatedTensorValue(OrtAllocator.DefaultInstance, _model.LogitsType, [n, _io.LastRows(count), VocabSize]);
         var kv = new OrtValue[2 * _cache.Layout.Layers];
         try
         {
@@ -184,6 +202,10 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
             if (positionsValue is not null)
             {
                 inputs[2] = positionsValue;
+            }
+            if (last is not null)
+            {
+                inputs[_io.LogitsIndicesInput] = last;
             }
             outputs[0] = logits;
             for (var l = 0; l < _cache.Layout.Layers; l++)
@@ -300,6 +322,10 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
         {
             inputs[2] = _positionViews[n - 1] ??= NativeTensor.Over((IntPtr)_positions, TensorElementType.Int64, [n, 1]);
         }
+        if (_io.SelectsLogits)
+        {
+            inputs[_io.LogitsIndicesInput] = _logitsPositions.Decode(n);
+        }
         var outputs = new OrtValue[_io.Outputs.Length];
         outputs[0] = _logits.BatchOutput(n);
         BindKv(inputs, outputs, l => _cache.BatchKey(l, n), l => _cache.BatchValue(l, n));
@@ -347,6 +373,7 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
             }
         }
         _extend?.Dispose();
+        _logitsPositions.Dispose();
         _logits.Dispose();
         _cache.Dispose();
         NativeMemory.Free(_ids);

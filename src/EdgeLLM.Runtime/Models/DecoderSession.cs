@@ -9,10 +9,12 @@ namespace EdgeLLM.Runtime.Models;
 /// and output the configuration names exists with a usable type, and the graph asks for nothing else.
 /// ONNX Runtime's own errors while loading become <see cref="ModelLoadException"/> with ORT's message and code
 /// (<see cref="ModelLoadException.OnnxRuntimeError"/>: an invalid graph, a corrupt file, a provider's failure).
+/// When asked, the graph is loaded with an index input that selects the positions whose logits are computed
+/// (<see cref="LogitsIndexGraph"/>; the file on disk is not changed, and the weights are loaded once as before).
 /// </summary>
 internal sealed class DecoderSession : IDisposable
 {
-    public DecoderSession(string modelDirectory, GenAiConfig config, SessionOptions options)
+    public DecoderSession(string modelDirectory, GenAiConfig config, SessionOptions options, bool selectLogitsPositions = true)
     {
         var decoder = config.Model.Decoder;
         Config = config;
@@ -22,9 +24,19 @@ internal sealed class DecoderSession : IDisposable
             throw new ModelLoadException($"{path}: the decoder file named by genai_config.json model.decoder.filename does not exist");
         }
         OrtEnvironment.EnsureCreated();
+        byte[]? selecting = null;
+        if (selectLogitsPositions)
+        {
+            (selecting, LogitsSelection) = WithLogitsIndices(path, decoder.Outputs.Logits);
+        }
         try
         {
-            Session = new InferenceSession(path, options);
+            if (selecting is not null)
+            {
+                // Loaded from memory, ORT finds external weights relative to this folder instead of the file's.
+                options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetFullPath(modelDirectory));
+            }
+            Session = selecting is null ? new InferenceSession(path, options) : new InferenceSession(selecting, options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -32,6 +44,7 @@ internal sealed class DecoderSession : IDisposable
         }
         try
         {
+            SelectsLogitsPositions = selecting is not null;
             (KvType, LogitsType, HasPositionIds) = Validate(path, decoder);
         }
         catch
@@ -57,6 +70,35 @@ internal sealed class DecoderSession : IDisposable
     public TensorElementType LogitsType { get; }
 
     public bool HasPositionIds { get; }
+
+    /// <summary>True when runs pass <see cref="LogitsIndexGraph.InputName"/> and get logits for those positions only.</summary>
+    public bool SelectsLogitsPositions { get; }
+
+    /// <summary>Why logits are (or are not) computed for selected positions only: for the load log.</summary>
+    public string LogitsSelection { get; } = "every position's logits computed (selection not asked for)";
+
+    private static (byte[]? Model, string Reason) WithLogitsIndices(string path, string logitsName)
+    {
+        byte[] model;
+        try
+        {
+            model = File.ReadAllBytes(path);
+        }
+        catch (IOException e)
+        {
+            throw new ModelLoadException($"{path}: cannot read it: {e.Message}", e);
+        }
+        try
+        {
+            var rewritten = LogitsIndexGraph.TryRewrite(model, logitsName, out var reason);
+            return (rewritten, rewritten is null ? $"every position's logits computed: {reason}" : reason);
+        }
+        catch (InvalidDataException e)
+        {
+            // Loaded from its path, ONNX Runtime then reports the file in its own words and error code.
+            return (null, $"every position's logits computed: the graph could not be read ({e.Message})");
+        }
+    }
 
     private (TensorElementType Kv, TensorElementType Logits, bool Positions) Validate(string path, GenAiDecoderConfig d)
     {
@@ -126,7 +168,11 @@ internal sealed class DecoderSession : IDisposable
                 kv = m.ElementType;
             }
         }
-        if (Session.InputMetadata.Count > d.NumHiddenLayers * 2 + 2 + (positions ? 1 : 0))
+        if (SelectsLogitsPositions)
+        {
+            Expect(Input(LogitsIndexGraph.InputName, "(added by EdgeLLM)"), TensorElementType.Int64, 3, file);
+        }
+        if (Session.InputMetadata.Count > d.NumHiddenLayers * 2 + 2 + (positions ? 1 : 0) + (SelectsLogitsPositions ? 1 : 0))
         {
             var extra = Session.InputNames.Where(n => !expected.Contains(n));
             throw new ModelLoadException($"{file}: graph input(s) {string.Join(", ", extra)} are not described by genai_config.json model.decoder.inputs; EdgeLLM cannot feed them");

@@ -27,9 +27,10 @@ public static partial class ExecutionProviderSelector
             {
                 using var so = BaseOptions(config, options, spinning);
                 Append(so, name, candidate.Options);
-                var session = new DecoderSession(directory, config, so);
+                var session = new DecoderSession(directory, config, so, options.SelectLogitsPositions);
                 attempts.Add(new ProviderAttempt(name, true, null));
                 LogChosen(logger, name);
+                LogLogitsSelection(logger, session.LogitsSelection);
                 return (session, name, attempts);
             }
             catch (Exception e) when (e is OnnxRuntimeException or ModelLoadException)
@@ -40,9 +41,10 @@ public static partial class ExecutionProviderSelector
             }
         }
         using var cpuOptions = BaseOptions(config, options, spinning);
-        var cpu = new DecoderSession(directory, config, cpuOptions);
+        var cpu = new DecoderSession(directory, config, cpuOptions, options.SelectLogitsPositions);
         attempts.Add(new ProviderAttempt("CPUExecutionProvider", true, null));
         LogChosen(logger, "CPUExecutionProvider");
+        LogLogitsSelection(logger, cpu.LogitsSelection);
         return (cpu, "CPUExecutionProvider", attempts);
     }
 
@@ -144,4 +146,7 @@ public static partial class ExecutionProviderSelector
 
     [LoggerMessage(EventId = 1102, Level = LogLevel.Warning, Message = "Execution provider {Provider} was asked for but is not usable, falling back to the next: {Reason}")]
     private static partial void LogFallback(ILogger logger, string provider, string reason);
+
+    [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Decoder logits: {Selection}")]
+    private static partial void LogLogitsSelection(ILogger logger, string selection);
 }

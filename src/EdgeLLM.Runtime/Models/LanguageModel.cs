@@ -74,6 +74,11 @@ public sealed class LanguageModel : IDisposable
 
     public IReadOnlySet<int> EosTokenIds { get; }
 
+    /// <summary>True when EdgeLLM's decoder computes logits only for the positions a run reads (see
+    /// <see cref="ModelLoadOptions.SelectLogitsPositions"/>); false without a session of its own or when the graph's LM
+    /// head is of a shape the rewrite does not know.</summary>
+    public bool SelectsLogitsPositions => _session?.SelectsLogitsPositions ?? false;
+
     /// <summary>Opens a model directory.</summary>
     /// <exception cref="ModelLoadException">The model cannot be served, whatever the cause: a file missing or wrong (the
     /// message names the file and field or input), ONNX Runtime missing or refusing the graph (its message inside, also

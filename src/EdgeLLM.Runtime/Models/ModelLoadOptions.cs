@@ -24,6 +24,13 @@ public sealed record ModelLoadOptions
     /// </summary>
     public bool OpenDecoderSession { get; init; } = true;
 
+    /// <summary>
+    /// True (the default) to load EdgeLLM's decoder with an input that selects the positions whose logits are computed
+    /// (the last one for a prefill or decode step, every drafted one for a speculative check), instead of the
+    /// builder's every-position LM head. False computes them all, as the file says; answers are the same either way.
+    /// </summary>
+    public bool SelectLogitsPositions { get; init; } = true;
+
     /// <summary>An explicit libonnxruntime path (<c>EdgeLLM:Onnx:LibraryPath</c>).</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 }
