@@ -11,7 +11,7 @@ using EdgeLLM.Serving;
 namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
-/// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--warmup N] [--json] [--compare-peer]
+/// <c>edgellm bench [--model] [--prompt-tokens N] [--gen-tokens N] [--runs N] [--rounds N] [--warmup N] [--json] [--compare-peer]
 /// [--concurrency 1,2,4,8] [--arrivals N [--arrival-ms N]] [--schema FILE [--schema-tokenizer DIR]] [--synthetic NAME] [--roofline]</c>: load time, prefill and decode speed, time to
 /// first token, peak RSS and the share of decode time outside the native run for one stream; aggregate and per-stream
 /// speed and latency for N streams batched by one executor; first-token latency when requests arrive one after another
@@ -49,10 +49,14 @@ internal static class BenchCommand
         var prefillChunk = new Option<int?>("--prefill-chunk") { Description = "Prompt tokens prefilled between decode steps while others decode; 0 prefills whole (default: the engine's)" };
         var draft = new Option<string?>("--draft") { Description = "Measure speculative decoding with this draft model (a directory sharing the model's tokenizer) against plain decoding" };
         var promptLookup = new Option<bool>("--prompt-lookup") { Description = "Measure speculative decoding with prompt-lookup drafts (no draft model) against plain decoding" };
+        var rounds = new Option<int?>("--rounds")
+        {
+            Description = "Interleaved rounds: every runtime measured once per round, in turn (default: 3 with --compare-peer, else 1); figures are medians over rounds with their spread",
+        };
         var draftTokens = new Option<int?>("--draft-tokens") { Description = "With --draft or --prompt-lookup: most tokens drafted per step (default: 12 for models up to 64 MiB, else 4, as the service)" };
         var command = new Command("bench", "Measure speed and memory of a model on this device.")
         {
-            model, promptTokens, genTokens, runs, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, prefillChunk, threads, schema, schemaTokenizer,
+            model, promptTokens, genTokens, runs, rounds, warmup, json, comparePeer, peerModules, node, concurrency, arrivals, arrivalMs, prefillChunk, threads, schema, schemaTokenizer,
             synthetic, modelCache, roofline, llamaModules, draft, promptLookup, draftTokens,
         };
         command.SetAction(async (parse, cancellationToken) =>
@@ -72,6 +76,7 @@ internal static class BenchCommand
                     Concurrency = ParseLevels(parse.GetValue(concurrency)),
                     Arrivals = parse.GetValue(arrivals),
                     ComparePeer = parse.GetValue(comparePeer),
+                    Rounds = parse.GetValue(rounds) ?? (parse.GetValue(comparePeer) ? 3 : 1),
                     PeerNodeModules = parse.GetValue(peerModules),
                     Node = parse.GetValue(node) ?? "node",
                     Schema = SchemaOption.Load(parse.GetValue(schema)),
@@ -138,25 +143,13 @@ internal static class BenchCommand
         return ExitCodes.Ok;
     }
 
+    /// <summary>
+    /// Opens the model, then measures every runtime in interleaved rounds (<see cref="InterleavedBench"/>): EdgeLLM's
+    /// executor, then with <c>--compare-peer</c> ONNX Runtime GenAI, transformers.js and llama.cpp, then again. EdgeLLM's
+    /// peak memory is read after its first round, before any peer has loaded. Arrivals, the roofline and a schema's
+    /// masks are measured once, after the rounds.
+    /// </summary>
     private static async Task<BenchReport> RunAsync(BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
-    {
-        var (report, plan, mainTokens, kind) = await RunMainAsync(settings, progress, cancellationToken).ConfigureAwait(false);
-        if (!settings.ComparePeer || kind == ExecutorKind.GenAi)
-        {
-            return report;
-        }
-        // The main session is gone before GenAI loads, so the two never compete for cores or memory.
-        var genai = await GenAiPeerBench.RunAsync(settings, plan, mainTokens, progress, cancellationToken).ConfigureAwait(false);
-        if (genai.Error is { } error)
-        {
-            await progress.WriteLineAsync($"bench: ONNX Runtime GenAI did not run: {error}").ConfigureAwait(false);
-        }
-        return report with { GenAi = genai };
-    }
-
-    /// <summary>The configured executor's runs, and transformers.js and llama.cpp beside them.</summary>
-    private static async Task<(BenchReport Report, BenchPlan Plan, IReadOnlyList<int> Tokens, ExecutorKind Kind)> RunMainAsync(
-        BenchSettings settings, TextWriter progress, CancellationToken cancellationToken)
     {
         var batch = Math.Max(1, Math.Max(settings.Arrivals, settings.Concurrency.Count == 0 ? 1 : settings.Concurrency.Max()));
         var engineOptions = new EngineOptions
@@ -178,49 +171,59 @@ internal static class BenchCommand
         }
         var bench = new EngineBench(session, prompt, settings);
         var randomWeights = spec is null ? "" : " (random weights)";
-        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}{randomWeights} on {bench.Runtime}, single stream...").ConfigureAwait(false);
-        var single = await bench.SingleStreamAsync(cancellationToken).ConfigureAwait(false);
-        // Arrivals spread over one single-stream request: each comes while the earlier ones still decode.
-        var interval = settings.ArrivalMs > 0 ? settings.ArrivalMs : single.TotalMs / Math.Max(1, settings.Arrivals);
-        var plan = new BenchPlan(modelPath, engineOptions, maxSequenceLength, prompt, settings.Concurrency, TimeSpan.FromMilliseconds(interval));
-        var levels = new List<ConcurrencyLevelResult>();
-        var possible = plan.Levels(session).ToList();
-        foreach (var level in settings.Concurrency)
+        await progress.WriteLineAsync($"bench: {session.Model.Identity.Id}{randomWeights} on {bench.Runtime}").ConfigureAwait(false);
+        var plan = new BenchPlan(modelPath, engineOptions, maxSequenceLength, prompt, settings.Concurrency, TimeSpan.Zero);
+        var levels = plan.Levels(session).ToList();
+        foreach (var skipped in settings.Concurrency.Except(levels))
         {
-            if (!possible.Contains(level))
-            {
-                await progress.WriteLineAsync($"bench: {level} streams skipped: this model decodes at most {session.Engine.GetStats().BatchCapacity} at once (growing KV cache)").ConfigureAwait(false);
-                continue;
-            }
-            await progress.WriteLineAsync($"bench: {level} concurrent streams...").ConfigureAwait(false);
-            levels.Add(await bench.ConcurrentAsync(level, cancellationToken).ConfigureAwait(false));
+            await progress.WriteLineAsync($"bench: {skipped} streams skipped: this model decodes at most {session.Engine.GetStats().BatchCapacity} at once (growing KV cache)").ConfigureAwait(false);
         }
+
+        MemoryResult? memory = null;
+        var own = InterleavedBench.Engine(bench, levels, progress, afterRound: round =>
+        {
+            if (round == 1)
+            {
+                memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
+            }
+        });
+        var participants = new List<InterleavedBench.Participant> { own };
+        await using var genai = settings.ComparePeer && session.Engine.Kind != ExecutorKind.GenAi ? new InterleavedBench.GenAiParticipant(settings, plan, progress) : null;
+        InterleavedBench.NodeParticipant? transformersJs = null;
+        InterleavedBench.NodeParticipant? llamaCpp = null;
+        if (settings.ComparePeer)
+        {
+            if (genai is not null)
+            {
+                participants.Add(genai);
+            }
+            transformersJs = new InterleavedBench.NodeParticipant("transformers.js", progress,
+                ct => PeerBench.RunAsync(session.Model.Directory, prompt, settings, bench.LastTokenIds, ct));
+            llamaCpp = new InterleavedBench.NodeParticipant("llama.cpp", progress,
+                ct => RunLlamaCppAsync(spec, session.Model.Directory, prompt, settings, bench.LastTokenIds, ct));
+            participants.Add(transformersJs);
+            participants.Add(llamaCpp);
+        }
+        var interleaved = await InterleavedBench.RunAsync(participants, settings.Rounds, progress, cancellationToken).ConfigureAwait(false);
+        var single = InterleavedResult.Fold(own.Singles);
+
+        // Arrivals spread over one single-stream request: each comes while the earlier ones still decode.
+        var interval = TimeSpan.FromMilliseconds(settings.ArrivalMs > 0 ? settings.ArrivalMs : single.TotalMs / Math.Max(1, settings.Arrivals));
+        plan = plan with { ArrivalInterval = interval };
         ArrivalResult? arrivals = null;
         if (settings.Arrivals > 0)
         {
             await progress.WriteLineAsync($"bench: {settings.Arrivals} staggered arrivals...").ConfigureAwait(false);
             arrivals = await bench.ArrivalsAsync(settings.Arrivals, plan.ArrivalInterval, cancellationToken).ConfigureAwait(false);
         }
-        var memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
+        var genaiResult = genai is null ? null : await genai.ResultAsync(bench.LastTokenIds, plan.ArrivalInterval, cancellationToken).ConfigureAwait(false);
         RooflineResult? roofline = null;
         if (settings.Roofline)
         {
             await progress.WriteLineAsync("bench: memory bandwidth (STREAM triad)...").ConfigureAwait(false);
             var triad = MemoryBandwidth.MeasureTriad(settings.Threads);
-            var perToken = spec?.DecodeWeightBytes ?? memory.WeightBytes;
+            var perToken = spec?.DecodeWeightBytes ?? ModelDirectory.WeightsBytes(session.Model.Directory);
             roofline = new RooflineResult(triad, perToken, perToken * single.DecodeTokensPerSecond);
-        }
-        PeerComparison? peer = null;
-        PeerComparison? llamaCpp = null;
-        if (settings.ComparePeer)
-        {
-            await progress.WriteLineAsync("bench: transformers.js...").ConfigureAwait(false);
-            peer = await PeerBench.RunAsync(session.Model.Directory, prompt, settings, bench.LastTokenIds, cancellationToken).ConfigureAwait(false);
-            if (peer.Error is { } error)
-            {
-                await progress.WriteLineAsync($"bench: transformers.js did not run: {error}").ConfigureAwait(false);
-            }
-            llamaCpp = await RunLlamaCppAsync(spec, session.Model.Directory, prompt, settings, bench.LastTokenIds, progress, cancellationToken).ConfigureAwait(false);
         }
         ConstrainedResult? constrained = null;
         if (settings.Schema is { } schema)
@@ -228,41 +231,38 @@ internal static class BenchCommand
             await progress.WriteLineAsync($"bench: under the schema {schema.Name}...").ConfigureAwait(false);
             constrained = await ConstrainedBench.RunAsync(session, prompt, settings, schema, settings.SchemaTokenizer, cancellationToken).ConfigureAwait(false);
         }
-        var report = new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Choice.Provider, settings.Threads, single, levels, peer)
+        return new BenchReport(session.Model.Identity.Id, session.Model.Directory, session.Choice.Provider, settings.Threads, single,
+            InterleavedResult.Fold(own.Levels), transformersJs?.Result)
         {
             Arrivals = arrivals,
             Constrained = constrained,
             RandomWeights = spec is not null,
             Memory = memory,
             Roofline = roofline,
-            LlamaCpp = llamaCpp,
+            LlamaCpp = llamaCpp?.Result,
+            GenAi = genaiResult,
+            Interleaved = interleaved,
         };
-        return (report, plan, bench.LastTokenIds, session.Engine.Kind);
     }
 
     /// <summary>llama.cpp runs the bench model's GGUF twin, so only <c>--synthetic</c> models have one.</summary>
     private static async Task<PeerComparison> RunLlamaCppAsync(SyntheticModelSpec? spec, string modelDirectory, BenchPrompt prompt, BenchSettings settings,
-        IReadOnlyList<int> edgeTokens, TextWriter progress, CancellationToken cancellationToken)
+        IReadOnlyList<int> edgeTokens, CancellationToken cancellationToken)
     {
         if (spec is null)
         {
             return PeerComparison.Failed("llama.cpp runs only on --synthetic bench models (they have a GGUF twin of the same shape)");
         }
-        await progress.WriteLineAsync("bench: llama.cpp (GGUF Q4_0 twin, random weights)...").ConfigureAwait(false);
         var gguf = await Gguf.SyntheticGguf.EnsureAsync(spec, modelDirectory, cancellationToken).ConfigureAwait(false);
-        var result = await LlamaCppPeer.RunAsync(gguf, prompt, settings, edgeTokens, cancellationToken).ConfigureAwait(false);
-        if (result.Error is { } error)
-        {
-            await progress.WriteLineAsync($"bench: llama.cpp did not run: {error}").ConfigureAwait(false);
-        }
-        return result;
+        return await LlamaCppPeer.RunAsync(gguf, prompt, settings, edgeTokens, cancellationToken).ConfigureAwait(false);
     }
 
     private static void Validate(BenchSettings s)
     {
-        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64 || s.ArrivalMs < 0 || s.PrefillChunkTokens < 0)
+        if (s.PromptTokens < 1 || s.GenTokens < 2 || s.Runs < 1 || s.Warmup < 0 || s.Threads < 0 || s.Arrivals is < 0 or > 64 || s.ArrivalMs < 0 || s.PrefillChunkTokens < 0
+            || s.Rounds is < 1 or > 20)
         {
-            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --warmup, --threads, --arrival-ms and --prefill-chunk 0 or more, --arrivals 0 to 64");
+            throw CliException.BadRequest("--prompt-tokens must be 1 or more, --gen-tokens 2 or more, --runs 1 or more, --rounds 1 to 20, --warmup, --threads, --arrival-ms and --prefill-chunk 0 or more, --arrivals 0 to 64");
         }
         if (s.Synthetic is not null && s.Model is not null)
         {

@@ -42,6 +42,10 @@ internal sealed record BenchReport(
     /// <summary>EdgeLLM's decode tokens/s over transformers.js's.</summary>
     public double? PeerDecodeRatio => Peer?.Peer is { DecodeTokensPerSecond: > 0 } p ? Single.DecodeTokensPerSecond / p.DecodeTokensPerSecond : null;
 
+    /// <summary>Every runtime's figures round by round, medians with their spread, and the load average at each round's
+    /// start and end; the fields above are those medians.</summary>
+    public InterleavedResult? Interleaved { get; init; }
+
     /// <summary>Constrained decoding under <c>--schema</c>; null when not asked for.</summary>
     public ConstrainedResult? Constrained { get; init; }
 }

@@ -13,6 +13,9 @@ internal sealed record BenchSettings
 
     public int Warmup { get; init; } = 1;
 
+    /// <summary>Interleaved rounds: each runtime is measured once per round, in turn (<see cref="InterleavedBench"/>).</summary>
+    public int Rounds { get; init; } = 1;
+
     /// <summary>ONNX Runtime intra-op threads for both runtimes; 0 lets ONNX Runtime choose.</summary>
     public int Threads { get; init; }
 

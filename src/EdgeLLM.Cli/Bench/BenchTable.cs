@@ -26,6 +26,7 @@ internal static class BenchTable
             AddSingle(single, llama);
         }
         console.Write(Captioned(single, r));
+        WriteInterleaved(console, r);
         if (r.GenAi is { } g)
         {
             console.WriteLine(g.Single is { } gs
@@ -84,6 +85,38 @@ internal static class BenchTable
             WriteConstrained(console, constrained);
         }
     }
+
+    /// <summary>
+    /// The rounds: each runtime's median with its lowest and highest round, EdgeLLM's ratio over it, and the load average
+    /// at every round's start and end; a run where the load exceeded the cores says its ratios are unreliable.
+    /// </summary>
+    private static void WriteInterleaved(IAnsiConsole console, BenchReport r)
+    {
+        if (r.Interleaved is not { Rounds.Count: > 1 } i)
+        {
+            return;
+        }
+        var loads = string.Join(", ", i.Rounds.Select(x => string.Create(CultureInfo.InvariantCulture, $"{x.LoadAtStart:F2}→{x.LoadAtEnd:F2}")));
+        console.WriteLine($"{i.Rounds.Count} interleaved rounds; load average per round {loads}; {i.Cores} cores");
+        var table = new Table().AddColumns("runtime", "rounds", "prefill tok/s median (min–max)", "decode tok/s median (min–max)", "TTFT ms median (min–max)", "EdgeLLM prefill ×", "EdgeLLM decode ×");
+        foreach (var s in i.Runtimes)
+        {
+            table.AddRow(Markup.Escape(s.Runtime), N(s.Rounds), Spread(s.Prefill), Spread(s.Decode), Spread(s.Ttft),
+                s.PrefillRatio is { } p ? F(p, "F2") : "-", s.DecodeRatio is { } d ? F(d, "F2") : "-");
+        }
+        console.Write(Captioned(table, r));
+        foreach (var level in i.Levels.Where(l => l.Streams > 1))
+        {
+            console.WriteLine($"{Markup.Escape(level.Runtime)}, {level.Streams} streams: aggregate {Spread(level.Aggregate)} tok/s");
+        }
+        if (!i.Reliable)
+        {
+            console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"UNRELIABLE: the load average reached {i.MaxLoad:F2} on {i.Cores} cores; these ratios say nothing about the runtimes"));
+        }
+    }
+
+    private static string Spread(Spread s) => string.Create(CultureInfo.InvariantCulture, $"{s.Median:F1} ({s.Min:F1}–{s.Max:F1})");
 
     /// <summary>Every table of a <c>--synthetic</c> run says its figures come from random weights, so none is quoted
     /// as a trained model's.</summary>

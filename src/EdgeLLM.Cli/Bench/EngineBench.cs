@@ -21,9 +21,10 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
     /// <summary>Greedy token ids of the last single-stream run (compared with the peer's).</summary>
     public IReadOnlyList<int> LastTokenIds { get; private set; } = [];
 
-    public async Task<SingleStreamResult> SingleStreamAsync(CancellationToken cancellationToken)
+    /// <summary>One stream: <paramref name="warmup"/> unmeasured runs (default: the settings'), then the measured ones.</summary>
+    public async Task<SingleStreamResult> SingleStreamAsync(CancellationToken cancellationToken, int? warmup = null)
     {
-        for (var i = 0; i < settings.Warmup; i++)
+        for (var i = 0; i < (warmup ?? settings.Warmup); i++)
         {
             await RunOneAsync(cancellationToken).ConfigureAwait(false);
         }
@@ -55,9 +56,9 @@ internal sealed class EngineBench(EngineSession session, BenchPrompt prompt, Ben
         };
     }
 
-    public async Task<ConcurrencyLevelResult> ConcurrentAsync(int streams, CancellationToken cancellationToken)
+    public async Task<ConcurrencyLevelResult> ConcurrentAsync(int streams, CancellationToken cancellationToken, int? warmup = null)
     {
-        for (var i = 0; i < settings.Warmup; i++)
+        for (var i = 0; i < (warmup ?? settings.Warmup); i++)
         {
             await RoundAsync(streams, cancellationToken).ConfigureAwait(false);
         }

@@ -84,7 +84,7 @@ internal static class SpeculativeBench
             AcceptedTokens = accepted,
             Identical = identical,
             TargetRunShare = stepMs <= 0 ? 0 : Math.Clamp(targetMs / stepMs, 0, 1),
-            LoadAverage = LoadAverage(),
+            LoadAverage = Bench.LoadAverage.Read(),
         };
     }
 
@@ -134,19 +134,6 @@ internal static class SpeculativeBench
         MaxTokens = settings.GenTokens,
         IgnoreEos = true,
     };
-
-    private static double LoadAverage()
-    {
-        try
-        {
-            var text = File.ReadAllText("/proc/loadavg");
-            return double.Parse(text.AsSpan(0, text.IndexOf(' ', StringComparison.Ordinal)), CultureInfo.InvariantCulture);
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or FormatException)
-        {
-            return double.NaN;
-        }
-    }
 
     private static LanguageModel LoadOrExplain(Func<LanguageModel> load, string what)
     {

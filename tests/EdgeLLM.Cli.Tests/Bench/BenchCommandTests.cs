@@ -57,6 +57,7 @@ public class BenchCommandTests
     [InlineData("--gen-tokens", "1")]
     [InlineData("--prompt-tokens", "600")]
     [InlineData("--prefill-chunk", "-1")]
+    [InlineData("--rounds", "0")]
     public async Task Bad_settings_exit_2(string option, string value)
     {
         var (code, _, error) = await InProcess.RunAsync(["bench", option, value]);
@@ -79,7 +80,7 @@ public class BenchCommandTests
     public async Task Compare_peer_runs_onnxruntime_genai_on_the_same_prompt_ids_and_arrivals_report_first_token_latency_for_both_executors()
     {
         var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "6", "--prompt-tokens", "12",
-            "--concurrency", "1,2", "--arrivals", "3", "--json", "--compare-peer", "--peer-node-modules", "/nonexistent"]);
+            "--concurrency", "1,2", "--arrivals", "3", "--json", "--compare-peer", "--rounds", "2", "--peer-node-modules", "/nonexistent"]);
         Assert.True(code == 0, error);
         using var doc = JsonDocument.Parse(output);
         var root = doc.RootElement;
@@ -99,6 +100,24 @@ public class BenchCommandTests
             Assert.True(arrivals.GetProperty("ttft_p95_ms").GetDouble() >= arrivals.GetProperty("ttft_p50_ms").GetDouble());
             Assert.True(arrivals.GetProperty("ttft_p50_ms").GetDouble() > 0);
         }
+        // Interleaved: each round ran EdgeLLM, then GenAI; transformers.js failed once and sat out round 2.
+        var interleaved = root.GetProperty("interleaved");
+        var rounds = interleaved.GetProperty("rounds").EnumerateArray().ToList();
+        Assert.Equal([1, 2], rounds.Select(r => r.GetProperty("round").GetInt32()));
+        foreach (var round in rounds)
+        {
+            Assert.Equal(["EdgeLLM 0.1.0", "ONNX Runtime GenAI 0.18.0"], round.GetProperty("runtimes").EnumerateArray().Select(f => f.GetProperty("runtime").GetString()));
+            Assert.True(round.GetProperty("load_at_start").GetDouble() >= 0);
+            Assert.Equal([1, 2], round.GetProperty("runtimes")[0].GetProperty("concurrency").EnumerateArray().Select(l => l.GetProperty("streams").GetInt32()));
+        }
+        var spreads = interleaved.GetProperty("runtimes").EnumerateArray().ToList();
+        Assert.Equal(2, spreads[1].GetProperty("rounds").GetInt32());
+        var decode = spreads[1].GetProperty("decode");
+        Assert.InRange(decode.GetProperty("median").GetDouble(), decode.GetProperty("min").GetDouble(), decode.GetProperty("max").GetDouble());
+        Assert.Equal(spreads[0].GetProperty("decode").GetProperty("median").GetDouble() / decode.GetProperty("median").GetDouble(),
+            spreads[1].GetProperty("decode_ratio").GetDouble(), 9);
+        Assert.Equal(root.GetProperty("single").GetProperty("decode_tokens_per_second").GetDouble(), spreads[0].GetProperty("decode").GetProperty("median").GetDouble());
+        Assert.Equal(1, error.Split("transformers.js did not run").Length - 1);
     }
 
     [PeerFact]
