@@ -49,6 +49,9 @@ public sealed record ServingPlan
     /// <summary>Prompt tokens prefilled between two decode steps while streams decode (chunked prefill).</summary>
     public int PrefillChunkTokens { get; init; } = EngineOptions.DefaultPrefillChunkTokens;
 
+    /// <summary>Whether EdgeLLM's decoder computes logits only where they are read (<c>EdgeLLM:Engine:SelectLogitsPositions</c>).</summary>
+    public bool SelectLogitsPositions { get; init; } = true;
+
     /// <summary>Another ONNX Runtime build by path, when configured.</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 
@@ -69,5 +72,6 @@ public sealed record ServingPlan
         MaxSequenceLength = MaxSequenceLength,
         Providers = Providers,
         OnnxRuntimeLibrary = OnnxRuntimeLibrary,
+        SelectLogitsPositions = SelectLogitsPositions,
     };
 }

@@ -34,6 +34,7 @@ public static partial class ServingPlanFactory
             MaxSequenceLength = engine.MaxSequenceLength ?? 0,
             PrefixCacheBytes = engine.PrefixCacheBytes ?? EngineOptions.DefaultPrefixCacheBytes,
             PrefillChunkTokens = engine.PrefillChunkTokens ?? profile.PrefillChunkTokens ?? EngineOptions.DefaultPrefillChunkTokens,
+            SelectLogitsPositions = engine.SelectLogitsPositions ?? true,
             OnnxRuntimeLibrary = options.Onnx.LibraryPath,
             RuntimeBytes = ProcessMemory.ResidentBytes(),
             EnergyMeter = meter,

@@ -22,4 +22,8 @@ public sealed class EngineSettings
     /// <summary>Prompt tokens prefilled between decode steps (chunked prefill); unset takes the profile's
     /// <c>prefill_chunk_tokens</c>, else <see cref="EngineOptions.DefaultPrefillChunkTokens"/>.</summary>
     public int? PrefillChunkTokens { get; set; }
+
+    /// <summary>False loads the decoder as its file says, computing logits at every position; unset or true adds the
+    /// logits-index input (<see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.SelectLogitsPositions"/>).</summary>
+    public bool? SelectLogitsPositions { get; set; }
 }

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# The benchmark runs behind docs/PERFORMANCE.md, on the 0.5B shape with random weights.
+#
+#   tests/bench/quiet-bench.sh OUT_DIR [EDGELLM]
+#
+# A speed figure counts only from a quiet machine: this refuses to start while the one-minute load average is 1.5 or
+# more, and every bench prints the load at each round's start and end. EDGELLM is the binary to measure (default: the
+# Native AOT app that ./install.sh --package builds, else `edgellm` on PATH). Peers: ONNX Runtime GenAI in process,
+# transformers.js and llama.cpp through node (tests/setup-test-assets.sh installs their node_modules).
+set -euo pipefail
+out="${1:?usage: quiet-bench.sh OUT_DIR [EDGELLM]}"
+repo="$(cd "$(dirname "$0")/../.." && pwd)"
+edgellm="${2:-$(command -v edgellm || true)}"
+[ -x "$edgellm" ] || { echo "quiet-bench: no edgellm binary (give its path)" >&2; exit 2; }
+mkdir -p "$out"
+peers=(--peer-node-modules "$repo/tests/EdgeLLM.Tokenizers.Tests/Conformance/node_modules"
+       --llamacpp-node-modules "$repo/tests/bench/llamacpp-peer/node_modules")
+
+quiet() {
+  local load
+  load="$(cut -d' ' -f1 /proc/loadavg)"
+  if ! awk -v l="$load" 'BEGIN { exit !(l < 1.5) }'; then
+    echo "quiet-bench: load average $load is 1.5 or more: stop what runs and try again" >&2
+    exit 3
+  fi
+  echo "load average before: $load"
+}
+
+run() {
+  local name="$1"; shift
+  quiet | tee "$out/$name.txt"
+  "$edgellm" bench --synthetic qwen2.5-0.5b "$@" 2>"$out/$name.progress" | tee -a "$out/$name.txt"
+  echo "load average after: $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/$name.txt"
+}
+
+# Four runtimes, interleaved rounds, one and two threads (two with eight streams: grouped prefill and batched decode).
+run peers-1t --threads 1 --prompt-tokens 64 --gen-tokens 64 --runs 3 --warmup 1 --rounds 3 --compare-peer "${peers[@]}"
+run peers-2t --threads 2 --prompt-tokens 64 --gen-tokens 64 --runs 3 --warmup 1 --rounds 3 --compare-peer --concurrency 1,8 "${peers[@]}"
+# Chunked prefill under staggered arrivals (issue 26): the longest gap of a running stream while others are admitted.
+for chunk in 0 16 32; do
+  run "arrivals-chunk$chunk" --threads 2 --prompt-tokens 64 --gen-tokens 64 --runs 1 --warmup 1 --arrivals 8 --prefill-chunk "$chunk"
+done
