@@ -16,19 +16,15 @@ mkdir -p "$out"
 peers=(--peer-node-modules "$repo/tests/EdgeLLM.Tokenizers.Tests/Conformance/node_modules"
        --llamacpp-node-modules "$repo/tests/bench/llamacpp-peer/node_modules")
 
-quiet() {
-  local load
-  load="$(cut -d' ' -f1 /proc/loadavg)"
-  if ! awk -v l="$load" 'BEGIN { exit !(l < 1.5) }'; then
-    echo "quiet-bench: load average $load is 1.5 or more: stop what runs and try again" >&2
-    exit 3
-  fi
-  echo "load average before: $load"
-}
+load="$(cut -d' ' -f1 /proc/loadavg)"
+if ! awk -v l="$load" 'BEGIN { exit !(l < 1.5) }'; then
+  echo "quiet-bench: load average $load is 1.5 or more: stop what runs and try again" >&2
+  exit 3
+fi
 
 run() {
   local name="$1"; shift
-  quiet | tee "$out/$name.txt"
+  echo "load average before: $(cut -d' ' -f1 /proc/loadavg)" | tee "$out/$name.txt"
   "$edgellm" bench --synthetic qwen2.5-0.5b "$@" 2>"$out/$name.progress" | tee -a "$out/$name.txt"
   echo "load average after: $(cut -d' ' -f1 /proc/loadavg)" | tee -a "$out/$name.txt"
 }
@@ -36,7 +32,13 @@ run() {
 # Four runtimes, interleaved rounds, one and two threads (two with eight streams: grouped prefill and batched decode).
 run peers-1t --threads 1 --prompt-tokens 64 --gen-tokens 64 --runs 3 --warmup 1 --rounds 3 --compare-peer "${peers[@]}"
 run peers-2t --threads 2 --prompt-tokens 64 --gen-tokens 64 --runs 3 --warmup 1 --rounds 3 --compare-peer --concurrency 1,8 "${peers[@]}"
+# Logits only where read, on and off, alternating (A B A B A B): EdgeLLM alone, two threads.
+for round in 1 2 3; do
+  for select in true false; do
+    EDGELLM__ENGINE__SELECTLOGITSPOSITIONS=$select run "logits-$select-$round" --threads 2 --prompt-tokens 64 --gen-tokens 16 --runs 3 --warmup 1
+  done
+done
 # Chunked prefill under staggered arrivals (issue 26): the longest gap of a running stream while others are admitted.
 for chunk in 0 16 32; do
-  run "arrivals-chunk$chunk" --threads 2 --prompt-tokens 64 --gen-tokens 64 --runs 1 --warmup 1 --arrivals 8 --prefill-chunk "$chunk"
+  run "arrivals-chunk$chunk" --threads 2 --runs 1 --warmup 1 --arrivals 8 --prefill-chunk "$chunk"
 done
