@@ -11,6 +11,13 @@ public sealed class GenerationException : Exception
 
     public GenerationErrorCode Code { get; }
 
+    /// <summary>
+    /// The request field at fault as the contract names it (<c>messages</c>, <c>prompt</c>, <c>max_tokens</c>,
+    /// <c>response_format</c>, <c>messages[1].content</c>), or null when no single field is (an overloaded queue, a
+    /// failed model). The REST API answers it as OpenAI's <c>param</c>.
+    /// </summary>
+    public string? Field { get; init; }
+
     /// <summary>The code as the contract spells it (<c>bad_request</c>, <c>context_overflow</c>, ...).</summary>
     public string WireCode => ToWire(Code);
 

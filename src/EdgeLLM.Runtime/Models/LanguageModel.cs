@@ -166,7 +166,7 @@ public sealed class LanguageModel : IDisposable
         }
         if (ChatTemplate is null)
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, $"model {Identity.Id} has no chat template: send a raw prompt");
+            throw new GenerationException(GenerationErrorCode.BadRequest, $"model {Identity.Id} has no chat template: send a raw prompt") { Field = "messages" };
         }
         try
         {
@@ -176,7 +176,7 @@ public sealed class LanguageModel : IDisposable
         }
         catch (ChatTemplateException e)
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, $"the model's chat template refused the messages: {e.Reason}", e);
+            throw new GenerationException(GenerationErrorCode.BadRequest, $"the model's chat template refused the messages: {e.Reason}", e) { Field = "messages" };
         }
     }
 

@@ -11,6 +11,9 @@ namespace EdgeLLM.Runtime.Scheduling;
 /// </summary>
 internal static class ConstraintAdmission
 {
+    /// <summary>The field a constraint comes from in the contract; a transport that built it from tools says so itself.</summary>
+    public const string ConstraintField = "response_format";
+
     /// <summary>The request's compiled constraint (null for free text), or a <c>bad_request</c>.</summary>
     /// <param name="cache">The model's compiled constraints.</param>
     /// <param name="request">The request.</param>
@@ -30,13 +33,13 @@ internal static class ConstraintAdmission
         }
         catch (ConstraintException e)
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, e.Message, e);
+            throw new GenerationException(GenerationErrorCode.BadRequest, e.Message, e) { Field = ConstraintField };
         }
         if (compiled.ShortestAnswerTokens > maxTokens)
         {
             var limit = maxTokens < room ? $"max_tokens is {maxTokens}" : $"the context leaves {room}";
             throw new GenerationException(GenerationErrorCode.BadRequest,
-                $"the shortest answer {Describe(constraint)} allows takes {compiled.ShortestAnswerTokens} tokens, but {limit}");
+                $"the shortest answer {Describe(constraint)} allows takes {compiled.ShortestAnswerTokens} tokens, but {limit}") { Field = ConstraintField };
         }
         return compiled;
     }

@@ -22,24 +22,25 @@ internal static class RequestPreparer
         {
             throw new GenerationException(GenerationErrorCode.BadRequest, "give either prompt or messages, not both");
         }
+        var promptField = request.Messages is null ? "prompt" : "messages";
         if (request.Prompt is { Length: 0 } || request.Messages is { Count: 0 })
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt is empty");
+            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt is empty") { Field = promptField };
         }
         var text = model.RenderPrompt(request);
         var ids = model.EncodePrompt(text, fromTemplate: request.Messages is not null);
         if (ids.Length == 0)
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt has no tokens");
+            throw new GenerationException(GenerationErrorCode.BadRequest, "the prompt has no tokens") { Field = promptField };
         }
         if (ids.Length >= model.MaxSequenceLength)
         {
             throw new GenerationException(GenerationErrorCode.ContextOverflow,
-                $"the prompt has {ids.Length} tokens; the model's context holds {model.MaxSequenceLength}, leaving no room to generate");
+                $"the prompt has {ids.Length} tokens; the model's context holds {model.MaxSequenceLength}, leaving no room to generate") { Field = promptField };
         }
         if (request.MaxTokens is <= 0)
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, $"max_tokens must be 1 or more, not {request.MaxTokens}");
+            throw new GenerationException(GenerationErrorCode.BadRequest, $"max_tokens must be 1 or more, not {request.MaxTokens}") { Field = "max_tokens" };
         }
         if (options.Admission?.Refuse(request) is { } refused)
         {
@@ -48,7 +49,8 @@ internal static class RequestPreparer
         var sampling = SamplingFor(model, request);
         if (sampling.Problem() is { } problem)
         {
-            throw new GenerationException(GenerationErrorCode.BadRequest, problem);
+            // Problem() names the field first, as "field: reason".
+            throw new GenerationException(GenerationErrorCode.BadRequest, problem) { Field = problem[..problem.IndexOf(':', StringComparison.Ordinal)] };
         }
         var room = model.MaxSequenceLength - ids.Length;
         var maxTokens = Math.Min(request.MaxTokens ?? options.DefaultMaxTokens ?? room, room);

@@ -14,12 +14,12 @@ internal sealed record AdmissionFields(RequestPriority Priority, double? EnergyB
         var deadlineMs = f.OptionalInt("deadline_ms");
         if (deadlineMs is <= 0)
         {
-            throw new FieldException("deadline_ms: must be positive");
+            throw new FieldException("deadline_ms", "must be positive");
         }
         var energy = f.OptionalDouble("energy_budget_j");
         if (energy is { } e && (e <= 0 || double.IsNaN(e) || double.IsInfinity(e)))
         {
-            throw new FieldException("energy_budget_j: must be a positive number");
+            throw new FieldException("energy_budget_j", "must be a positive number");
         }
         return new AdmissionFields(f.Priority("priority"), energy, deadlineMs is { } ms ? now.AddMilliseconds(ms) : null);
     }

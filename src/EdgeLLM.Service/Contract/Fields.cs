@@ -24,16 +24,21 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
 
     public bool TryOptionalString(string name, out string? value, out string? error)
     {
+        error = StringProblem(name, out value) is { } problem ? $"{prefix}{name}: {problem}" : null;
+        return error is null;
+    }
+
+    /// <summary>Why the field <paramref name="name"/> is not an optional string, or null when it is one (or absent).</summary>
+    private string? StringProblem(string name, out string? value)
+    {
         value = null;
-        error = null;
         if (!TryGet(name, out var v))
         {
-            return true;
+            return null;
         }
         if (v.ValueKind != JsonValueKind.String)
         {
-            error = $"{prefix}{name}: must be a string, found {Kind(v)}";
-            return false;
+            return $"must be a string, found {Kind(v)}";
         }
         try
         {
@@ -41,10 +46,9 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         }
         catch (InvalidOperationException)
         {
-            error = LoneSurrogate(prefix + name);
-            return false;
+            return LoneSurrogate;
         }
-        return true;
+        return null;
     }
 
     /// <summary>
@@ -59,29 +63,28 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         }
         catch (InvalidOperationException)
         {
-            throw new FieldException(LoneSurrogate(at));
+            throw new FieldException(at, LoneSurrogate);
         }
     }
 
-    private static string LoneSurrogate(string at) =>
-        $"{at}: holds an escaped lone surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text";
+    private const string LoneSurrogate = "holds an escaped lone surrogate (\\uD800-\\uDFFF without its pair), which is not Unicode text";
 
     /// <summary>Refuses an OpenAI field this runtime cannot honour when it asks for something (not null, false or 0).</summary>
     public void RefuseUnsupported(string name, string why)
     {
         if (TryGet(name, out var v) && v.ValueKind != JsonValueKind.False && !(v.ValueKind == JsonValueKind.Number && v.TryGetDouble(out var d) && d == 0))
         {
-            throw new FieldException($"{prefix}{name}: not supported: {why}");
+            throw new FieldException($"{prefix}{name}", $"not supported: {why}");
         }
     }
 
     public string? OptionalString(string name) =>
-        TryOptionalString(name, out var s, out var error) ? s : throw new FieldException(error!);
+        StringProblem(name, out var s) is { } problem ? throw new FieldException(At(name), problem) : s;
 
     public string PromptText(string name)
     {
         var s = OptionalString(name);
-        return string.IsNullOrEmpty(s) ? throw new FieldException($"{prefix}{name}: must be a non-empty string") : s;
+        return string.IsNullOrEmpty(s) ? throw new FieldException($"{prefix}{name}", "must be a non-empty string") : s;
     }
 
     public int? OptionalInt(string name)
@@ -98,7 +101,7 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         {
             return (int)d;
         }
-        throw new FieldException($"{prefix}{name}: must be an integer, found {Kind(v)}");
+        throw new FieldException($"{prefix}{name}", $"must be an integer, found {Kind(v)}");
     }
 
     public double? OptionalDouble(string name)
@@ -109,10 +112,10 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         }
         if (v.ValueKind != JsonValueKind.Number)
         {
-            throw new FieldException($"{prefix}{name}: must be a number, found {Kind(v)}");
+            throw new FieldException($"{prefix}{name}", $"must be a number, found {Kind(v)}");
         }
         // JSON has no infinity, but 1e400 reads as one; no field means anything by it.
-        return v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new FieldException($"{prefix}{name}: {v.GetRawText()} is out of range");
+        return v.TryGetDouble(out var d) && double.IsFinite(d) ? d : throw new FieldException($"{prefix}{name}", $"{v.GetRawText()} is out of range");
     }
 
     public float? OptionalFloat(string name) => OptionalDouble(name) is { } d ? (float)d : null;
@@ -127,7 +130,7 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         {
             JsonValueKind.True => true,
             JsonValueKind.False => false,
-            _ => throw new FieldException($"{prefix}{name}: must be true or false, found {Kind(v)}"),
+            _ => throw new FieldException($"{prefix}{name}", $"must be true or false, found {Kind(v)}"),
         };
     }
 
@@ -145,7 +148,7 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         {
             return unchecked((ulong)signed);
         }
-        throw new FieldException($"{prefix}{name}: must be an integer, found {Kind(v)}");
+        throw new FieldException($"{prefix}{name}", $"must be an integer, found {Kind(v)}");
     }
 
     public IReadOnlyList<string> StopStrings(string name, int max)
@@ -157,15 +160,15 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         if (v.ValueKind == JsonValueKind.String)
         {
             var one = Text(v, prefix + name);
-            return one.Length == 0 ? throw new FieldException($"{prefix}{name}: must not be empty") : [one];
+            return one.Length == 0 ? throw new FieldException($"{prefix}{name}", "must not be empty") : [one];
         }
         if (v.ValueKind != JsonValueKind.Array)
         {
-            throw new FieldException($"{prefix}{name}: must be a string or a list of strings, found {Kind(v)}");
+            throw new FieldException($"{prefix}{name}", $"must be a string or a list of strings, found {Kind(v)}");
         }
         if (v.GetArrayLength() > max)
         {
-            throw new FieldException($"{prefix}{name}: at most {max} stop strings");
+            throw new FieldException($"{prefix}{name}", $"at most {max} stop strings");
         }
         var list = new List<string>();
         foreach (var item in v.EnumerateArray())
@@ -173,7 +176,7 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
             var at = $"{prefix}{name}[{list.Count}]";
             if (item.ValueKind != JsonValueKind.String || Text(item, at).Length == 0)
             {
-                throw new FieldException($"{at}: must be a non-empty string");
+                throw new FieldException(at, "must be a non-empty string");
             }
             list.Add(Text(item, at));
         }
@@ -185,18 +188,18 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         null or "normal" => RequestPriority.Normal,
         "low" => RequestPriority.Low,
         "high" => RequestPriority.High,
-        var other => throw new FieldException($"{prefix}{name}: must be low, normal or high, found \"{other}\""),
+        var other => throw new FieldException($"{prefix}{name}", $"must be low, normal or high, found \"{other}\""),
     };
 
     public List<PromptMessage> Messages(string name)
     {
         if (!TryGet(name, out var v) || v.ValueKind != JsonValueKind.Array || v.GetArrayLength() == 0)
         {
-            throw new FieldException($"{prefix}{name}: must be a non-empty list of {{\"role\", \"content\"}} objects");
+            throw new FieldException($"{prefix}{name}", $"must be a non-empty list of {{\"role\", \"content\"}} objects");
         }
         if (v.GetArrayLength() > MaxMessages)
         {
-            throw new FieldException($"{prefix}{name}: at most {MaxMessages} messages");
+            throw new FieldException($"{prefix}{name}", $"at most {MaxMessages} messages");
         }
         var list = new List<PromptMessage>(v.GetArrayLength());
         foreach (var m in v.EnumerateArray())
@@ -204,11 +207,11 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
             var at = $"{prefix}{name}[{list.Count}]";
             if (m.ValueKind != JsonValueKind.Object)
             {
-                throw new FieldException($"{at}: must be an object with role and content");
+                throw new FieldException(at, "must be an object with role and content");
             }
             if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || !Roles.Contains(Text(role, $"{at}.role")))
             {
-                throw new FieldException($"{at}.role: must be one of system, user, assistant, tool, developer");
+                throw new FieldException($"{at}.role", "must be one of system, user, assistant, tool, developer");
             }
             list.Add(new PromptMessage(Text(role, $"{at}.role"), Content(m, at)));
         }
@@ -225,7 +228,7 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
         var calls = message.TryGetProperty("tool_calls", out var list) && list.ValueKind != JsonValueKind.Null ? AssistantToolCalls(message, list, at) : null;
         if (!message.TryGetProperty("content", out var c) || c.ValueKind == JsonValueKind.Null)
         {
-            return calls ?? throw new FieldException($"{at}.content: required");
+            return calls ?? throw new FieldException($"{at}.content", "required");
         }
         if (calls is not null)
         {
@@ -243,11 +246,11 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
     {
         if (!message.TryGetProperty("role", out var role) || !role.ValueEquals("assistant"))
         {
-            throw new FieldException($"{at}.tool_calls: only assistant messages carry tool calls");
+            throw new FieldException($"{at}.tool_calls", "only assistant messages carry tool calls");
         }
         if (list.ValueKind != JsonValueKind.Array)
         {
-            throw new FieldException($"{at}.tool_calls: must be a list of {{\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}} objects");
+            throw new FieldException($"{at}.tool_calls", $"must be a list of {{\"type\":\"function\",\"function\":{{\"name\",\"arguments\"}}}} objects");
         }
         var lines = new System.Text.StringBuilder();
         var i = 0;
@@ -257,7 +260,7 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
             if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("function", out var function) || function.ValueKind != JsonValueKind.Object
                 || !function.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
             {
-                throw new FieldException($"{where}.function.name: required");
+                throw new FieldException($"{where}.function.name", "required");
             }
             var arguments = function.TryGetProperty("arguments", out var a) && a.ValueKind == JsonValueKind.String ? Text(a, $"{where}.function.arguments") : "{}";
             using var buffer = new MemoryStream();
@@ -301,13 +304,13 @@ internal readonly struct Fields(JsonElement root, string prefix = "")
                 if (part.ValueKind != JsonValueKind.Object || !part.TryGetProperty("type", out var type) || type.ValueKind != JsonValueKind.String || !type.ValueEquals("text")
                     || !part.TryGetProperty("text", out var t) || t.ValueKind != JsonValueKind.String)
                 {
-                    throw new FieldException($"{at}.content: only text parts are supported");
+                    throw new FieldException($"{at}.content", "only text parts are supported");
                 }
                 text.Append(Text(t, $"{at}.content"));
             }
             return text.ToString();
         }
-        throw new FieldException($"{at}.content: must be a string, found {Kind(c)}");
+        throw new FieldException($"{at}.content", $"must be a string, found {Kind(c)}");
     }
 
     internal static string Kind(JsonElement v) => v.ValueKind switch

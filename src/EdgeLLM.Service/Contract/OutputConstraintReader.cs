@@ -17,7 +17,7 @@ internal static class OutputConstraintReader
         }
         if (format is not null)
         {
-            throw new FieldException("response_format: cannot be combined with tools; describe the answer as a tool's parameters, or send tool_choice \"none\"");
+            throw new FieldException("response_format", "cannot be combined with tools; describe the answer as a tool's parameters, or send tool_choice \"none\"");
         }
         return ToolCallSchema.For(tools);
     }

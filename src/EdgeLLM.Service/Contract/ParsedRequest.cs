@@ -17,6 +17,9 @@ public sealed record ParsedRequest
 
     public bool Stream { get; init; }
 
+    /// <summary>OpenAI's <c>stream_options.include_usage</c>: the stream ends with a chunk of usage and no choices.</summary>
+    public bool IncludeUsage { get; init; }
+
     /// <summary>The request's <c>reply_to</c> topic (MQTT only).</summary>
     public string? ReplyTo { get; init; }
 
@@ -27,6 +30,11 @@ public sealed record ParsedRequest
 
     public GenerationException? Error { get; init; }
 
-    public static ParsedRequest Fail(string? id, GenerationErrorCode code, string message, string? replyTo = null) =>
-        new() { Id = id, ReplyTo = replyTo, Error = new GenerationException(code, message) };
+    /// <param name="id">The request's id, when it was readable.</param>
+    /// <param name="code">The contract's error code.</param>
+    /// <param name="message">Why, naming the field first when one is at fault.</param>
+    /// <param name="replyTo">The request's <c>reply_to</c> (MQTT).</param>
+    /// <param name="field">The field at fault (<see cref="GenerationException.Field"/>), or null.</param>
+    public static ParsedRequest Fail(string? id, GenerationErrorCode code, string message, string? replyTo = null, string? field = null) =>
+        new() { Id = id, ReplyTo = replyTo, Error = new GenerationException(code, message) { Field = field } };
 }

@@ -153,14 +153,17 @@ public sealed class RequestReader
         try
         {
             var request = Build(fields, dialect, id, out var stream, out var tools);
+            // MQTT has its own final with usage; stream_options is OpenAI's, and unknown fields are ignored over MQTT.
+            var includeUsage = dialect != RequestDialect.Mqtt && StreamOptionsReader.IncludeUsage(fields.Root, stream);
             return new ParsedRequest
             {
-                Id = id, IdGenerated = generated, Request = request, Stream = stream, ReplyTo = replyTo, JsonResponse = request.Constraint is not null, Tools = tools,
+                Id = id, IdGenerated = generated, Request = request, Stream = stream, IncludeUsage = includeUsage, ReplyTo = replyTo,
+                JsonResponse = request.Constraint is not null, Tools = tools,
             };
         }
         catch (FieldException e)
         {
-            return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, e.Message, replyTo);
+            return ParsedRequest.Fail(id, GenerationErrorCode.BadRequest, e.Message, replyTo, e.Field);
         }
         catch (InvalidOperationException e)
         {
@@ -179,9 +182,9 @@ public sealed class RequestReader
             case RequestDialect.Mqtt when hasPrompt == hasMessages:
                 throw new FieldException("exactly one of prompt and messages must be given");
             case RequestDialect.OpenAiChat when !hasMessages:
-                throw new FieldException("messages: required");
+                throw new FieldException("messages", "required");
             case RequestDialect.OpenAiCompletion when !hasPrompt:
-                throw new FieldException("prompt: required");
+                throw new FieldException("prompt", "required");
         }
         string? prompt = null;
         List<PromptMessage>? messages = null;
@@ -195,7 +198,7 @@ public sealed class RequestReader
         }
         if (dialect != RequestDialect.Mqtt && f.OptionalInt("n") is { } n && n != 1)
         {
-            throw new FieldException("n: only 1 completion per request is supported");
+            throw new FieldException("n", "only 1 completion per request is supported");
         }
         if (dialect != RequestDialect.Mqtt)
         {
@@ -209,7 +212,7 @@ public sealed class RequestReader
         var parseSpecial = f.OptionalBool("parse_special_tokens") ?? false;
         if (parseSpecial && prompt is null)
         {
-            throw new FieldException("parse_special_tokens: applies to a raw prompt only; message content is always plain text");
+            throw new FieldException("parse_special_tokens", "applies to a raw prompt only; message content is always plain text");
         }
         var constraint = OutputConstraintReader.Read(f.Root, out tools) ?? _bound;
         var maxTokensName = dialect == RequestDialect.OpenAiChat && !f.Has("max_tokens") ? "max_completion_tokens" : "max_tokens";
@@ -219,7 +222,7 @@ public sealed class RequestReader
             // Accepted for OpenAI clients and not applied (repetition_penalty is this runtime's), but held to OpenAI's range.
             if (f.OptionalDouble(penalty) is { } value && value is < -2 or > 2)
             {
-                throw new FieldException($"{penalty}: must be between -2 and 2, found {value}");
+                throw new FieldException(penalty, $"must be between -2 and 2, found {value}");
             }
         }
         var now = _time.GetUtcNow();

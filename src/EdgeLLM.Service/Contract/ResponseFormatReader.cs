@@ -20,7 +20,7 @@ internal static class ResponseFormatReader
         }
         if (v.ValueKind != JsonValueKind.Object || !v.TryGetProperty("type", out var t) || t.ValueKind != JsonValueKind.String)
         {
-            throw new FieldException("response_format: must be an object like {\"type\": \"json_object\"}");
+            throw new FieldException("response_format", "must be an object like {\"type\": \"json_object\"}");
         }
         switch (t.GetString())
         {
@@ -31,11 +31,11 @@ internal static class ResponseFormatReader
             case "json_schema":
                 if (!v.TryGetProperty("json_schema", out var js) || js.ValueKind != JsonValueKind.Object)
                 {
-                    throw new FieldException("response_format.json_schema: required, {\"name\", \"schema\", \"strict\"}");
+                    throw new FieldException("response_format.json_schema", "required, {\"name\", \"schema\", \"strict\"}");
                 }
                 if (!js.TryGetProperty("schema", out var schema) || schema.ValueKind is not (JsonValueKind.Object or JsonValueKind.True))
                 {
-                    throw new FieldException("response_format.json_schema.schema: must be a JSON Schema object");
+                    throw new FieldException("response_format.json_schema.schema", "must be a JSON Schema object");
                 }
                 var name = js.TryGetProperty("name", out var n) && n.ValueKind == JsonValueKind.String ? n.GetString() : null;
                 // EdgeLLM's extension, beside the schema (or beside the type): "compact" (default) or "flexible".
@@ -47,11 +47,11 @@ internal static class ResponseFormatReader
                 // EdgeLLM's extension: the whole answer matches a regular expression.
                 if (!v.TryGetProperty("pattern", out var pattern) || pattern.ValueKind != JsonValueKind.String || pattern.GetString() is not { Length: > 0 } text)
                 {
-                    throw new FieldException("response_format.pattern: required with type regex, a non-empty string");
+                    throw new FieldException("response_format.pattern", "required with type regex, a non-empty string");
                 }
                 return new OutputConstraint { Kind = ConstraintKind.Regex, Pattern = text };
             case var other:
-                throw new FieldException($"response_format.type: must be text, json_object, json_schema or regex, found \"{other}\"");
+                throw new FieldException("response_format.type", $"must be text, json_object, json_schema or regex, found \"{other}\"");
         }
     }
 
@@ -65,7 +65,7 @@ internal static class ResponseFormatReader
         {
             "compact" => JsonWhitespace.Compact,
             "flexible" => JsonWhitespace.Flexible,
-            _ => throw new FieldException($"{field}: must be \"compact\" or \"flexible\""),
+            _ => throw new FieldException(field, "must be \"compact\" or \"flexible\""),
         };
     }
 }

@@ -23,17 +23,17 @@ internal sealed record SamplingFields(
         var limit = maxTokens is null ? null : f.OptionalInt(maxTokens);
         if (limit is <= 0)
         {
-            throw new FieldException($"{f.At(maxTokens!)}: must be 1 or more, found {limit}");
+            throw new FieldException(f.At(maxTokens!), $"must be 1 or more, found {limit}");
         }
         var temperature = f.OptionalDouble("temperature");
         if (temperature is < 0 or > MaxTemperature)
         {
-            throw new FieldException($"{f.At("temperature")}: must be between 0 and {MaxTemperature}, found {temperature}");
+            throw new FieldException(f.At("temperature"), $"must be between 0 and {MaxTemperature}, found {temperature}");
         }
         var topP = f.OptionalDouble("top_p");
         if (topP is <= 0 or > 1)
         {
-            throw new FieldException($"{f.At("top_p")}: must be more than 0 and at most 1, found {topP}");
+            throw new FieldException(f.At("top_p"), $"must be more than 0 and at most 1, found {topP}");
         }
         return new SamplingFields(limit, (float?)temperature, (float?)topP, f.OptionalInt("top_k"), f.OptionalFloat("min_p"),
             f.OptionalFloat(repetitionPenalty), f.OptionalSeed("seed"), f.StopStrings("stop", MaxStopStrings));

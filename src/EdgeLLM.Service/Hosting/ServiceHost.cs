@@ -52,6 +52,7 @@ public static class ServiceHost
         builder.WebHost.ConfigureKestrel(k =>
         {
             k.Limits.MaxRequestBodySize = options.Http.MaxRequestBytes + 1;
+            k.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.Http.RequestHeadersTimeoutSeconds);
             k.AddServerHeader = false;
         });
 

@@ -31,9 +31,9 @@ public readonly record struct KeepAlive(TimeSpan? Duration)
             case JsonValueKind.String:
                 var text = Fields.Text(v, "keep_alive");
                 return TryParseDuration(text, out var seconds2) ? FromSeconds(seconds2)
-                    : throw new FieldException($"keep_alive: \"{text}\" is not a duration: give seconds as a number, or a string like \"5m\", \"1h30m\" or \"-1\"");
+                    : throw new FieldException("keep_alive", $"\"{text}\" is not a duration: give seconds as a number, or a string like \"5m\", \"1h30m\" or \"-1\"");
             default:
-                throw new FieldException($"keep_alive: must be a number of seconds or a duration string, found {Fields.Kind(v)}");
+                throw new FieldException("keep_alive", $"must be a number of seconds or a duration string, found {Fields.Kind(v)}");
         }
     }
 

@@ -22,11 +22,11 @@ internal static class OllamaMessagesReader
     {
         if (messages.ValueKind != JsonValueKind.Array)
         {
-            throw new FieldException($"messages: must be a list of {{\"role\", \"content\"}} objects, found {Fields.Kind(messages)}");
+            throw new FieldException("messages", $"must be a list of {{\"role\", \"content\"}} objects, found {Fields.Kind(messages)}");
         }
         if (messages.GetArrayLength() > Fields.MaxMessages)
         {
-            throw new FieldException($"messages: at most {Fields.MaxMessages} messages");
+            throw new FieldException("messages", $"at most {Fields.MaxMessages} messages");
         }
         var list = new List<PromptMessage>(messages.GetArrayLength());
         foreach (var m in messages.EnumerateArray())
@@ -34,18 +34,18 @@ internal static class OllamaMessagesReader
             var at = $"messages[{list.Count}]";
             if (m.ValueKind != JsonValueKind.Object)
             {
-                throw new FieldException($"{at}: must be an object with role and content");
+                throw new FieldException(at, "must be an object with role and content");
             }
             if (!m.TryGetProperty("role", out var role) || role.ValueKind != JsonValueKind.String || !Roles.Contains(Fields.Text(role, $"{at}.role")))
             {
-                throw new FieldException($"{at}.role: must be one of system, user, assistant, tool");
+                throw new FieldException($"{at}.role", "must be one of system, user, assistant, tool");
             }
             RefuseImages(m, $"{at}.images");
             var content = "";
             if (m.TryGetProperty("content", out var c) && c.ValueKind != JsonValueKind.Null)
             {
                 content = c.ValueKind == JsonValueKind.String ? Fields.Text(c, $"{at}.content")
-                    : throw new FieldException($"{at}.content: must be a string, found {Fields.Kind(c)}");
+                    : throw new FieldException($"{at}.content", $"must be a string, found {Fields.Kind(c)}");
             }
             if (m.TryGetProperty("tool_calls", out var calls) && calls.ValueKind != JsonValueKind.Null)
             {
@@ -62,7 +62,7 @@ internal static class OllamaMessagesReader
         if (owner.TryGetProperty("images", out var images) && images.ValueKind != JsonValueKind.Null
             && !(images.ValueKind == JsonValueKind.Array && images.GetArrayLength() == 0))
         {
-            throw new FieldException($"{at}: images are not supported: EdgeLLM serves text-only models; send the request without images");
+            throw new FieldException(at, "images are not supported: EdgeLLM serves text-only models; send the request without images");
         }
     }
 
@@ -70,7 +70,7 @@ internal static class OllamaMessagesReader
     {
         if (calls.ValueKind != JsonValueKind.Array)
         {
-            throw new FieldException($"{at}: must be a list of {{\"function\": {{\"name\", \"arguments\"}}}}");
+            throw new FieldException(at, $"must be a list of {{\"function\": {{\"name\", \"arguments\"}}}}");
         }
         var text = new StringBuilder(content);
         var i = 0;
@@ -80,7 +80,7 @@ internal static class OllamaMessagesReader
             if (call.ValueKind != JsonValueKind.Object || !call.TryGetProperty("function", out var f) || f.ValueKind != JsonValueKind.Object
                 || !f.TryGetProperty("name", out var name) || name.ValueKind != JsonValueKind.String)
             {
-                throw new FieldException($"{callAt}: must be {{\"function\": {{\"name\", \"arguments\"}}}}");
+                throw new FieldException(callAt, $"must be {{\"function\": {{\"name\", \"arguments\"}}}}");
             }
             if (text.Length > 0)
             {
@@ -111,7 +111,7 @@ internal static class OllamaMessagesReader
             }
             else
             {
-                throw new FieldException($"{at}: must be an object, found {Fields.Kind(arguments)}");
+                throw new FieldException(at, $"must be an object, found {Fields.Kind(arguments)}");
             }
             w.WriteEndObject();
         }

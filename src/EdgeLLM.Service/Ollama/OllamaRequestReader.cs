@@ -42,7 +42,7 @@ public sealed class OllamaRequestReader
             model = f.OptionalString("model");
             if (string.IsNullOrWhiteSpace(model))
             {
-                throw new FieldException("model: required (one of the names GET /api/tags lists)");
+                throw new FieldException("model", "required (one of the names GET /api/tags lists)");
             }
             return Build(f, kind) with { Model = model };
         }
@@ -101,7 +101,7 @@ public sealed class OllamaRequestReader
         // valid value is accepted and the model's context applies.
         if (options.OptionalInt("num_ctx") is <= 0)
         {
-            throw new FieldException("options.num_ctx: must be positive");
+            throw new FieldException("options.num_ctx", "must be positive");
         }
         var format = Format(f.Root);
         var now = _time.GetUtcNow();
@@ -154,7 +154,7 @@ public sealed class OllamaRequestReader
             return new Fields(NoOptions, "options.");
         }
         return o.ValueKind == JsonValueKind.Object ? new Fields(o, "options.")
-            : throw new FieldException($"options: must be an object, found {Fields.Kind(o)}");
+            : throw new FieldException("options", $"must be an object, found {Fields.Kind(o)}");
     }
 
     /// <summary>Ollama's <c>num_predict</c>: a token limit; -1 (no limit) and -2 (fill the context) both mean up to the context.</summary>
@@ -162,7 +162,7 @@ public sealed class OllamaRequestReader
     {
         null or -1 or -2 => null,
         > 0 and var n => n,
-        var other => throw new FieldException($"options.num_predict: must be 1 or more, or -1 for no limit, found {other}"),
+        var other => throw new FieldException("options.num_predict", $"must be 1 or more, or -1 for no limit, found {other}"),
     };
 
     /// <summary>Ollama's <c>format</c>: <c>"json"</c> (any JSON value Ollama means an object in practice) or a JSON Schema.</summary>
@@ -178,12 +178,12 @@ public sealed class OllamaRequestReader
             {
                 "" => null,
                 "json" => OutputConstraint.JsonObject,
-                var other => throw new FieldException($"format: must be \"json\" or a JSON Schema object, found \"{other}\""),
+                var other => throw new FieldException("format", $"must be \"json\" or a JSON Schema object, found \"{other}\""),
             };
         }
         return v.ValueKind is JsonValueKind.Object or JsonValueKind.True
             ? OutputConstraint.ForSchema(v.GetRawText(), "format")
-            : throw new FieldException($"format: must be \"json\" or a JSON Schema object, found {Fields.Kind(v)}");
+            : throw new FieldException("format", $"must be \"json\" or a JSON Schema object, found {Fields.Kind(v)}");
     }
 
     /// <summary>The tools to call; none once the conversation ends with tool results (the answer then reports them).</summary>
@@ -208,7 +208,7 @@ public sealed class OllamaRequestReader
     {
         if (!string.IsNullOrEmpty(f.OptionalString(name)))
         {
-            throw new FieldException($"{name}: not supported: {why}");
+            throw new FieldException(name, $"not supported: {why}");
         }
     }
 
@@ -216,7 +216,7 @@ public sealed class OllamaRequestReader
     {
         if (root.TryGetProperty("context", out var c) && c.ValueKind != JsonValueKind.Null && !(c.ValueKind == JsonValueKind.Array && c.GetArrayLength() == 0))
         {
-            throw new FieldException("context: not supported: send the conversation as messages to /api/chat");
+            throw new FieldException("context", "not supported: send the conversation as messages to /api/chat");
         }
     }
 }

@@ -36,7 +36,7 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         if (parsed.Error is { } error)
         {
             gateway.RecordRejected(Transport, error.Code);
-            await OpenAiError.WriteAsync(context, error).ConfigureAwait(false);
+            await OpenAiError.WriteAsync(context, error, error.Field).ConfigureAwait(false);
             return;
         }
         var request = parsed.Request!;
@@ -44,11 +44,10 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         {
             // Counted under the code the client is answered with, so /metrics and the client's logs agree.
             gateway.RecordRejected(Transport, "model_not_found");
-            await OpenAiError.WriteAsync(context, 404, "model_not_found", $"the model '{wanted}' does not exist here; this device serves '{current.Model.Identity.Id}'").ConfigureAwait(false);
+            await OpenAiError.WriteAsync(context, 404, "model_not_found", $"the model '{wanted}' does not exist here; this device serves '{current.Model.Identity.Id}'", "model").ConfigureAwait(false);
             return;
         }
-        var id = (chat ? "chatcmpl-" : "cmpl-") + parsed.Id;
-        var created = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+        var shape = new ReplyShape(chat, (chat ? "chatcmpl-" : "cmpl-") + parsed.Id, DateTimeOffset.UtcNow.ToUnixTimeSeconds(), chat && parsed.Tools is not null, parsed.IncludeUsage);
         GenerationStream stream;
         try
         {
@@ -56,21 +55,20 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         }
         catch (GenerationException e)
         {
-            await OpenAiError.WriteAsync(context, e).ConfigureAwait(false);
+            await OpenAiError.WriteAsync(context, e, OpenAiError.ParamFor(e, shape.Tools)).ConfigureAwait(false);
             return;
         }
-        var tools = chat && parsed.Tools is not null;
         if (parsed.Stream)
         {
-            await StreamAsync(context, stream, chat, id, created, host.Current?.Model.Identity.Id ?? "", tools).ConfigureAwait(false);
+            await StreamAsync(context, stream, shape, host.Current?.Model.Identity.Id ?? "").ConfigureAwait(false);
         }
         else
         {
-            await AnswerAsync(context, stream, chat, id, created, tools).ConfigureAwait(false);
+            await AnswerAsync(context, stream, shape).ConfigureAwait(false);
         }
     }
 
-    private static async Task AnswerAsync(HttpContext context, GenerationStream stream, bool chat, string id, long created, bool tools)
+    private static async Task AnswerAsync(HttpContext context, GenerationStream stream, ReplyShape shape)
     {
         GenerationResult result;
         try
@@ -79,7 +77,7 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
         }
         catch (GenerationException e)
         {
-            await OpenAiError.WriteAsync(context, e).ConfigureAwait(false);
+            await OpenAiError.WriteAsync(context, e, OpenAiError.ParamFor(e, shape.Tools)).ConfigureAwait(false);
             return;
         }
         catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
@@ -87,14 +85,15 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
             return;
         }
         context.Response.ContentType = "application/json";
-        var call = tools ? ToolCall.FromAnswer(result.Text) : null;
-        await context.Response.Body.WriteAsync(OpenAiResponses.Completion(chat, id, created, result, call), context.RequestAborted).ConfigureAwait(false);
+        var call = shape.Tools ? ToolCall.FromAnswer(result.Text) : null;
+        await context.Response.Body.WriteAsync(OpenAiResponses.Completion(shape.Chat, shape.Id, shape.Created, result, call), context.RequestAborted).ConfigureAwait(false);
     }
 
     /// <summary>SSE chunks; an answer that calls a tool holds its text back and sends the call as one tool-call delta
     /// before the last chunk. An error before the first delta still gets its HTTP status (no header is sent before
-    /// the first delta or the end); a later one arrives as an SSE error event.</summary>
-    private static async Task StreamAsync(HttpContext context, GenerationStream stream, bool chat, string id, long created, string model, bool tools)
+    /// the first delta or the end); a later one arrives as an SSE error event. A request with
+    /// <c>stream_options.include_usage</c> gets the usage in a chunk of its own after the finish reason, as OpenAI sends it.</summary>
+    private static async Task StreamAsync(HttpContext context, GenerationStream stream, ReplyShape shape, string model)
     {
         var deltas = stream.GetAsyncEnumerator(CancellationToken.None);
         await using (deltas.ConfigureAwait(false))
@@ -106,13 +105,14 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
             }
             if (!any && stream.Result.IsFaulted)
             {
-                await AnswerAsync(context, stream, chat, id, created, tools).ConfigureAwait(false);
+                await AnswerAsync(context, stream, shape).ConfigureAwait(false);
                 return;
             }
             var response = context.Response;
             response.ContentType = "text/event-stream";
             response.Headers.CacheControl = "no-cache";
             response.Headers["X-Accel-Buffering"] = "no";
+            var (chat, id, created, tools, includeUsage) = shape;
             var first = true;
             try
             {
@@ -123,7 +123,7 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
                         var delta = tools ? "" : deltas.Current.Text;
                         if (delta.Length > 0 || first)
                         {
-                            await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, delta, first, null, false), context.RequestAborted).ConfigureAwait(false);
+                            await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, model, delta, first, null, false, includeUsage), context.RequestAborted).ConfigureAwait(false);
                             first = false;
                         }
                     }
@@ -133,13 +133,17 @@ public sealed class CompletionEndpoint(GenerationGateway gateway, ModelHost host
                 var call = tools ? ToolCall.FromAnswer(result.Text) : null;
                 if (call is not null)
                 {
-                    await WriteEventAsync(response, OpenAiResponses.ToolCallChunk(id, created, result.Model, call), context.RequestAborted).ConfigureAwait(false);
+                    await WriteEventAsync(response, OpenAiResponses.ToolCallChunk(id, created, result.Model, call, includeUsage), context.RequestAborted).ConfigureAwait(false);
                 }
-                await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, result.Model, "", first, result, call is not null), context.RequestAborted).ConfigureAwait(false);
+                await WriteEventAsync(response, OpenAiResponses.Chunk(chat, id, created, result.Model, "", first, result, call is not null, includeUsage), context.RequestAborted).ConfigureAwait(false);
+                if (includeUsage)
+                {
+                    await WriteEventAsync(response, OpenAiResponses.UsageChunk(chat, id, created, result), context.RequestAborted).ConfigureAwait(false);
+                }
             }
             catch (GenerationException e)
             {
-                await WriteEventAsync(response, OpenAiError.Body(e.Message, OpenAiError.TypeFor(OpenAiError.StatusFor(e.Code)), e.WireCode), context.RequestAborted).ConfigureAwait(false);
+                await WriteEventAsync(response, OpenAiError.Event(e, OpenAiError.ParamFor(e, tools)), context.RequestAborted).ConfigureAwait(false);
             }
             catch (OperationCanceledException) when (context.RequestAborted.IsCancellationRequested)
             {

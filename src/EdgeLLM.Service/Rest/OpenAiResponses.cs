@@ -43,8 +43,9 @@ public static class OpenAiResponses
         ResponseWriter.WriteUsage(w, result.Usage);
     });
 
-    /// <summary>The stream chunk that carries a tool call as one delta (name and all arguments).</summary>
-    public static byte[] ToolCallChunk(string id, long created, string model, ToolCall toolCall) => ResponseWriter.Write(w =>
+    /// <summary>The stream chunk that carries a tool call as one delta (name and all arguments); with
+    /// <paramref name="includeUsage"/> (<c>stream_options.include_usage</c>) it has <c>"usage": null</c>.</summary>
+    public static byte[] ToolCallChunk(string id, long created, string model, ToolCall toolCall, bool includeUsage) => ResponseWriter.Write(w =>
     {
         Header(w, "chat.completion.chunk", id, created, model);
         w.WriteStartArray("choices");
@@ -58,10 +59,15 @@ public static class OpenAiResponses
         w.WriteNull("finish_reason");
         w.WriteEndObject();
         w.WriteEndArray();
+        NoUsage(w, includeUsage);
     });
 
-    /// <summary>A stream chunk; the last one (with <paramref name="result"/>) has the finish reason and usage.</summary>
-    public static byte[] Chunk(bool chat, string id, long created, string model, string delta, bool first, GenerationResult? result, bool toolCalls = false) => ResponseWriter.Write(w =>
+    /// <summary>
+    /// A stream chunk; the last one of the choice (with <paramref name="result"/>) has the finish reason. Usage is never
+    /// here: OpenAI sends it only when asked, in <see cref="UsageChunk"/>, and a client that asked reads
+    /// <c>"usage": null</c> on every other chunk (<paramref name="includeUsage"/>).
+    /// </summary>
+    public static byte[] Chunk(bool chat, string id, long created, string model, string delta, bool first, GenerationResult? result, bool toolCalls, bool includeUsage) => ResponseWriter.Write(w =>
     {
         Header(w, chat ? "chat.completion.chunk" : "text_completion", id, created, model);
         w.WriteStartArray("choices");
@@ -95,12 +101,29 @@ public static class OpenAiResponses
         }
         w.WriteEndObject();
         w.WriteEndArray();
-        if (result is not null)
-        {
-            w.WritePropertyName("usage");
-            ResponseWriter.WriteUsage(w, result.Usage);
-        }
+        NoUsage(w, includeUsage);
     });
+
+    /// <summary>
+    /// The chunk a stream that asked for usage ends with, after the finish reason and before <c>data: [DONE]</c>:
+    /// no choices (<c>"choices": []</c>), and the usage of the whole answer.
+    /// </summary>
+    public static byte[] UsageChunk(bool chat, string id, long created, GenerationResult result) => ResponseWriter.Write(w =>
+    {
+        Header(w, chat ? "chat.completion.chunk" : "text_completion", id, created, result.Model);
+        w.WriteStartArray("choices");
+        w.WriteEndArray();
+        w.WritePropertyName("usage");
+        ResponseWriter.WriteUsage(w, result.Usage);
+    });
+
+    private static void NoUsage(Utf8JsonWriter w, bool includeUsage)
+    {
+        if (includeUsage)
+        {
+            w.WriteNull("usage");
+        }
+    }
 
     private static void Header(Utf8JsonWriter w, string kind, string id, long created, string model)
     {

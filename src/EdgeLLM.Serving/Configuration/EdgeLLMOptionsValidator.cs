@@ -80,6 +80,10 @@ public sealed class EdgeLLMOptionsValidator : IValidateOptions<EdgeLLMOptions>
         {
             failures.Add("EdgeLLM:Http:ApiKeys entries must be at least 16 characters");
         }
+        if (http.RequestHeadersTimeoutSeconds is < 1 or > 300)
+        {
+            failures.Add($"EdgeLLM:Http:RequestHeadersTimeoutSeconds must be between 1 and 300, not {http.RequestHeadersTimeoutSeconds}");
+        }
     }
 
     private static void ValidateMqtt(MqttFrontOptions m, List<string> failures)

@@ -12,4 +12,11 @@ public sealed class HttpOptions
     public List<string> ApiKeys { get; set; } = [];
 
     public int MaxRequestBytes { get; set; } = 1 << 20;
+
+    /// <summary>
+    /// Seconds a client has to send a request's headers (Kestrel's <c>RequestHeadersTimeout</c>, default 30): a
+    /// slowloris client holds a connection no longer than this. Kestrel answers it with an empty 408 itself
+    /// (docs/LIMITS.md says why the body cannot be JSON).
+    /// </summary>
+    public int RequestHeadersTimeoutSeconds { get; set; } = 30;
 }

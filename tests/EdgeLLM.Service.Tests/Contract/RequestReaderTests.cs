@@ -11,6 +11,36 @@ public class RequestReaderTests
 
     private ParsedRequest Read(string json, RequestDialect dialect = RequestDialect.Mqtt) => _reader.Read(Encoding.UTF8.GetBytes(json), dialect);
 
+    /// <summary>Issue 27: the field an error names first in its message is also its <c>Field</c> (REST's <c>param</c>).</summary>
+    [Theory]
+    [InlineData("""{"messages":[{"role":"user","content":"a \ud800"}]}""", RequestDialect.OpenAiChat, "messages[0].content")]
+    [InlineData("""{"messages":[{"role":"user","content":"x"}],"tool_choice":{"type":"function","function":{"name":"f"}}}""", RequestDialect.OpenAiChat, "tool_choice")]
+    [InlineData("""{"prompt":"x","model":7}""", RequestDialect.OpenAiCompletion, "model")]
+    [InlineData("""{"prompt":"x","priority":"urgent"}""", RequestDialect.Mqtt, "priority")]
+    [InlineData("""{"prompt":"x","stream_options":{"include_usage":true}}""", RequestDialect.OpenAiCompletion, "stream_options")]
+    public void A_field_error_carries_the_field_its_message_starts_with(string json, RequestDialect dialect, string field)
+    {
+        var error = Read(json, dialect).Error!;
+        Assert.Equal(field, error.Field);
+        Assert.StartsWith(field + ": ", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("""{"prompt":"x","messages":[{"role":"user","content":"x"}]}""", RequestDialect.Mqtt)]
+    [InlineData("not json", RequestDialect.OpenAiChat)]
+    public void An_error_of_no_single_field_has_no_field(string json, RequestDialect dialect) =>
+        Assert.Null(Read(json, dialect).Error!.Field);
+
+    [Fact]
+    public void Stream_options_is_read_for_openai_streams_and_ignored_over_mqtt()
+    {
+        Assert.True(Read("""{"prompt":"x","stream":true,"stream_options":{"include_usage":true}}""", RequestDialect.OpenAiCompletion).IncludeUsage);
+        Assert.False(Read("""{"prompt":"x","stream":true,"stream_options":{}}""", RequestDialect.OpenAiCompletion).IncludeUsage);
+        var mqtt = Read("""{"prompt":"x","stream_options":"anything"}""");
+        Assert.Null(mqtt.Error);
+        Assert.False(mqtt.IncludeUsage);
+    }
+
     [Fact]
     public void The_contract_example_reads_every_field()
     {

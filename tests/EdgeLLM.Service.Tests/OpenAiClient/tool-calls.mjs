@@ -58,6 +58,23 @@ for await (const chunk of stream) {
   streamed.finish_reason = choice?.finish_reason ?? streamed.finish_reason;
 }
 
+// Usage in a stream, as the SDK reads it: only when asked (stream_options.include_usage), in a last chunk of its own.
+const usageSeen = async (streamOptions) => {
+  const chunks = await client.chat.completions.create({
+    model: "iot-assist", messages, temperature: 0, max_tokens: 8, stream: true, ...(streamOptions ? { stream_options: streamOptions } : {}),
+  });
+  const seen = { chunks: 0, with_usage_key: 0, usage: null, last_choices: null, text: "" };
+  for await (const chunk of chunks) {
+    seen.chunks++;
+    seen.with_usage_key += "usage" in chunk ? 1 : 0;
+    seen.usage = chunk.usage ?? seen.usage;
+    seen.last_choices = chunk.choices.length;
+    seen.text += chunk.choices[0]?.delta?.content ?? "";
+  }
+  return seen;
+};
+const usage = { asked: await usageSeen({ include_usage: true }), not_asked: await usageSeen(null) };
+
 const schema = await client.chat.completions.create({
   model: "iot-assist",
   messages,
@@ -73,13 +90,14 @@ try {
     response_format: { type: "json_schema", json_schema: { name: "bad", schema: { type: "string", format: "email" } } },
   });
 } catch (e) {
-  refused = { status: e.status, message: e.message };
+  refused = { status: e.status, message: e.message, param: e.param ?? null };
 }
 
 console.log(JSON.stringify({
   plain: { message: plain.choices[0].message, finish_reason: plain.choices[0].finish_reason },
   named: { message: named.choices[0].message, finish_reason: named.choices[0].finish_reason },
   streamed,
+  usage,
   schema: { content: schema.choices[0].message.content, finish_reason: schema.choices[0].finish_reason },
   refused,
 }));

@@ -74,37 +74,99 @@ public class RestApiTests : IAsyncLifetime
         }
     }
 
+    /// <summary>
+    /// With <c>stream_options.include_usage</c> (issue 27, as OpenAI does it): every content chunk has <c>"usage": null</c>,
+    /// and the usage comes in a chunk of its own, with no choices, after the finish reason and before <c>[DONE]</c>.
+    /// </summary>
     [Fact]
-    public async Task Streaming_completion_sends_chunks_then_done_and_the_chunks_make_the_text()
+    public async Task Streaming_completion_sends_chunks_then_a_usage_chunk_when_asked_then_done()
     {
         var c = DefaultModelSmoke.Cases[0];
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/completions") { Content = Json(new { prompt = c.Prompt, parse_special_tokens = true, stream = true, temperature = 0, max_tokens = 64 }) };
-        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
-        var body = await response.Content.ReadAsStringAsync();
-        var events = body.Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("data: [DONE]", events[^1]);
+        var events = await StreamAsync("/v1/completions", new { prompt = c.Prompt, parse_special_tokens = true, stream = true, stream_options = new { include_usage = true }, temperature = 0, max_tokens = 64 });
         var text = new StringBuilder();
         string? finish = null;
-        JsonElement? usage = null;
-        foreach (var e in events[..^1])
+        foreach (var chunk in events[..^1])
         {
-            Assert.StartsWith("data: ", e);
-            using var doc = JsonDocument.Parse(e["data: ".Length..]);
-            var choice = doc.RootElement.GetProperty("choices")[0];
+            Assert.Equal(JsonValueKind.Null, chunk.GetProperty("usage").ValueKind);
+            var choice = chunk.GetProperty("choices")[0];
             text.Append(choice.GetProperty("text").GetString());
             if (choice.GetProperty("finish_reason").ValueKind == JsonValueKind.String)
             {
                 Assert.Null(finish);
                 finish = choice.GetProperty("finish_reason").GetString();
-                usage = doc.RootElement.GetProperty("usage").Clone();
             }
         }
-        Assert.True(events.Length > 3);
+        Assert.True(events.Count > 3);
         Assert.Equal(c.Text, text.ToString());
         Assert.Equal("stop", finish);
-        Assert.True(usage!.Value.GetProperty("completion_tokens").GetInt32() > 0);
+        var last = events[^1];
+        Assert.Equal("text_completion", last.GetProperty("object").GetString());
+        Assert.Equal(events[0].GetProperty("id").GetString(), last.GetProperty("id").GetString());
+        Assert.Equal(0, last.GetProperty("choices").GetArrayLength());
+        Assert.True(last.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 0);
+        Assert.True(last.GetProperty("usage").GetProperty("prompt_tokens").GetInt32() > 0);
+    }
+
+    /// <summary>Issue 27: usage rode on the last content chunk though no one asked; OpenAI sends none then.</summary>
+    [Theory]
+    [InlineData("/v1/chat/completions", false)]
+    [InlineData("/v1/completions", false)]
+    [InlineData("/v1/chat/completions", true)]
+    public async Task A_stream_not_asking_for_usage_has_no_usage_in_any_chunk(string path, bool includeUsageFalse)
+    {
+        object body = path == "/v1/completions"
+            ? new { prompt = "lock the front door", stream = true, max_tokens = 8 }
+            : includeUsageFalse
+                ? new { messages = new[] { new { role = "user", content = "lock the front door" } }, stream = true, stream_options = new { include_usage = false }, max_tokens = 8 }
+                : new { messages = new[] { new { role = "user", content = "lock the front door" } }, stream = true, max_tokens = 8 };
+        var events = await StreamAsync(path, body);
+        Assert.True(events.Count >= 2);
+        Assert.All(events, e => Assert.False(e.TryGetProperty("usage", out _), e.GetRawText()));
+        Assert.All(events, e => Assert.Equal(1, e.GetProperty("choices").GetArrayLength()));
+        Assert.Equal(JsonValueKind.String, events[^1].GetProperty("choices")[0].GetProperty("finish_reason").ValueKind);
+    }
+
+    [Fact]
+    public async Task A_streamed_chat_asking_for_usage_ends_with_a_chunk_of_usage_and_no_choices()
+    {
+        var events = await StreamAsync("/v1/chat/completions", new
+        {
+            messages = new[] { new { role = "user", content = "lock the front door" } }, stream = true, stream_options = new { include_usage = true }, max_tokens = 8,
+        });
+        Assert.All(events[..^1], e => Assert.Equal(JsonValueKind.Null, e.GetProperty("usage").ValueKind));
+        Assert.Equal(JsonValueKind.String, events[^2].GetProperty("choices")[0].GetProperty("finish_reason").ValueKind);
+        Assert.Equal("chat.completion.chunk", events[^1].GetProperty("object").GetString());
+        Assert.Equal(0, events[^1].GetProperty("choices").GetArrayLength());
+        Assert.InRange(events[^1].GetProperty("usage").GetProperty("completion_tokens").GetInt32(), 1, 8);
+    }
+
+    [Theory]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream_options\":{\"include_usage\":true}}")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":false,\"stream_options\":{\"include_usage\":true}}")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,\"stream_options\":{\"include_usage\":\"yes\"}}")]
+    [InlineData("{\"messages\":[{\"role\":\"user\",\"content\":\"hi\"}],\"stream\":true,\"stream_options\":true}")]
+    public async Task Stream_options_without_a_stream_or_of_the_wrong_kind_is_a_400_naming_stream_options(string body)
+    {
+        using var response = await Http.PostAsync("/v1/chat/completions", new StringContent(body, Encoding.UTF8, "application/json"));
+        var error = await AssertErrorAsync(response, 400, "bad_request");
+        Assert.Equal("stream_options", error.GetProperty("param").GetString());
+    }
+
+    /// <summary>The events of an SSE answer, parsed, without the closing <c>data: [DONE]</c> (asserted present).</summary>
+    private async Task<List<JsonElement>> StreamAsync(string path, object body)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, path) { Content = Json(body) };
+        using var response = await Http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("text/event-stream", response.Content.Headers.ContentType!.MediaType);
+        var events = (await response.Content.ReadAsStringAsync()).Split("\n\n", StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal("data: [DONE]", events[^1]);
+        return events[..^1].Select(e =>
+        {
+            Assert.StartsWith("data: ", e);
+            using var doc = JsonDocument.Parse(e["data: ".Length..]);
+            return doc.RootElement.Clone();
+        }).ToList();
     }
 
     [Fact]
@@ -176,7 +238,8 @@ public class RestApiTests : IAsyncLifetime
 
     internal static StringContent Json(object body) => new(JsonSerializer.Serialize(body), Encoding.UTF8, "application/json");
 
-    internal static async Task AssertErrorAsync(HttpResponseMessage response, int status, string code)
+    /// <summary>Asserts OpenAI's error object, <c>param</c> included (null or a string, never absent), and returns it.</summary>
+    internal static async Task<JsonElement> AssertErrorAsync(HttpResponseMessage response, int status, string code)
     {
         Assert.Equal(status, (int)response.StatusCode);
         using var doc = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
@@ -184,5 +247,7 @@ public class RestApiTests : IAsyncLifetime
         Assert.Equal(code, error.GetProperty("code").GetString());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
         Assert.False(string.IsNullOrEmpty(error.GetProperty("type").GetString()));
+        Assert.True(error.GetProperty("param").ValueKind is JsonValueKind.Null or JsonValueKind.String, error.GetRawText());
+        return error.Clone();
     }
 }

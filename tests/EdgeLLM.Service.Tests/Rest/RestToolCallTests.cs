@@ -82,6 +82,17 @@ public sealed class RestToolCallTests : IAsyncLifetime
         }
         Assert.Equal("", streamed.GetProperty("content").GetString());
 
+        // Issue 27: usage only when asked, in a chunk of its own with no choices; every chunk then has the usage key.
+        var asked = root.GetProperty("usage").GetProperty("asked");
+        Assert.True(asked.GetProperty("usage").GetProperty("completion_tokens").GetInt32() > 0);
+        Assert.Equal(0, asked.GetProperty("last_choices").GetInt32());
+        Assert.Equal(asked.GetProperty("chunks").GetInt32(), asked.GetProperty("with_usage_key").GetInt32());
+        var notAsked = root.GetProperty("usage").GetProperty("not_asked");
+        Assert.Equal(JsonValueKind.Null, notAsked.GetProperty("usage").ValueKind);
+        Assert.Equal(0, notAsked.GetProperty("with_usage_key").GetInt32());
+        Assert.Equal(1, notAsked.GetProperty("last_choices").GetInt32());
+        Assert.Equal(asked.GetProperty("text").GetString(), notAsked.GetProperty("text").GetString());
+
         var schema = root.GetProperty("schema");
         Assert.Equal("stop", schema.GetProperty("finish_reason").GetString());
         using (var answer = JsonDocument.Parse(schema.GetProperty("content").GetString()!))
@@ -92,5 +103,6 @@ public sealed class RestToolCallTests : IAsyncLifetime
         var refused = root.GetProperty("refused");
         Assert.Equal(400, refused.GetProperty("status").GetInt32());
         Assert.Contains("format", refused.GetProperty("message").GetString());
+        Assert.Equal("response_format", refused.GetProperty("param").GetString());
     }
 }
