@@ -6,7 +6,8 @@
 #                           check them (clean Debian 12 install, arm64 under qemu, the image): what CI runs
 #   ./install.sh --build    set up and build only
 #   ./install.sh --package  build the release artifacts into dist/: for linux-x64 and linux-arm64 a tarball, a .deb
-#                           and an OCI image archive, each a Native AOT app needing no .NET (docs/DEPLOY.md)
+#                           and an OCI image archive, each a Native AOT app needing no .NET, and the optional GenAI
+#                           add-on as a tarball and a .deb (docs/DEPLOY.md)
 #
 # Environment:
 #   EDGELLM_ORT_LIBRARY   use this libonnxruntime.so instead of the one in the Microsoft.ML.OnnxRuntime package

@@ -4,6 +4,9 @@
 #   edgellm-<version>-linux-<arch>.tar.xz     self-contained Native AOT app + default model + install-device.sh
 #   edgellm_<version>_<debarch>.deb           the same app under /usr/lib/edgellm, unit, conffile, maintainer scripts
 #   edgellm-<version>-linux-<arch>.oci.tar    OCI image archive: a Debian 12 runtime base (no shell, no apt) + the app
+#                                             with the GenAI library (an image is one unit; docs/DEPLOY.md)
+#   edgellm-genai-<version>-linux-<arch>.tar.xz   the optional GenAI add-on: libonnxruntime-genai.so, which only the
+#   edgellm-genai_<version>_<debarch>.deb         `genai` executor loads; the base tarball and .deb leave it out
 #
 # for linux-x64 and linux-arm64. Nothing needs the .NET runtime on the device: the binary is Native AOT and each
 # artifact carries only its own architecture's native libraries. Needs: the .NET 10 SDK, clang + lld (the AOT
@@ -29,6 +32,7 @@ debarch() { case "$1" in x64) echo amd64 ;; arm64) echo arm64 ;; esac; }
 
 # The app folder every artifact carries: the AOT binary, this architecture's native libraries (stripped: the GenAI
 # library ships with 20 MiB of debug info), device profiles, the default model, the bench's peer scripts.
+# (split_genai then takes GenAI's library out into the add-on; `--app` keeps it.)
 publish_app() {
   local arch="$1" out="$WORK/app-$1"
   log "publishing the Native AOT app for linux-$arch"
@@ -43,6 +47,16 @@ publish_app() {
   chmod -R u+rwX,go+rX,go-w "$out"
 }
 
+# ONNX Runtime GenAI's library (13 MB, a fifth of the app) is used only by the `genai` executor (the Jetson and NPU
+# profiles); without it the service serves on EdgeLLM's executor. It leaves the base app for the add-on, so that the
+# base install stays within 64 MB with the default model.
+split_genai() {
+  local arch="$1" lib="libonnxruntime-genai.so"
+  [ -f "$WORK/app-$arch/$lib" ] || { echo "package: the publish for linux-$arch has no $lib" >&2; exit 1; }
+  rm -rf "$WORK/genai-$arch"; mkdir -p "$WORK/genai-$arch"
+  mv "$WORK/app-$arch/$lib" "$WORK/genai-$arch/$lib"
+}
+
 make_tar() {
   local arch="$1" name="edgellm-$VERSION-linux-$1"
   log "tarball $name.tar.xz"
@@ -52,6 +66,13 @@ make_tar() {
   install -m 0644 "$REPO/deploy/edgellm.service.in" "$WORK/$name/edgellm.service.in"
   # xz, not gzip: 29-32 MB with gzip against 19-21 MB with xz, for an app that is two thirds machine code.
   tar --owner=0 --group=0 --numeric-owner --sort=name -C "$WORK" -cf - "$name" | xz -T0 -9 > "$DIST/$name.tar.xz"
+  # The add-on's one file sits under the base tarball's own folder name, so that unpacking both in one place merges
+  # them and install-device.sh installs both (it also finds the add-on's tarball lying beside it).
+  local addon="edgellm-genai-$VERSION-linux-$arch"
+  log "tarball $addon.tar.xz (GenAI add-on)"
+  rm -rf "$WORK/genai-tar-$arch"; mkdir -p "$WORK/genai-tar-$arch/$name/app"
+  cp -a "$WORK/genai-$arch/libonnxruntime-genai.so" "$WORK/genai-tar-$arch/$name/app/"
+  tar --owner=0 --group=0 --numeric-owner --sort=name -C "$WORK/genai-tar-$arch" -cf - "$name" | xz -T0 -9 > "$DIST/$addon.tar.xz"
 }
 
 make_deb() {
@@ -69,6 +90,20 @@ make_deb() {
   sed -e "s|@VERSION@|$VERSION|; s|@ARCH@|$deb|; s|@SIZE@|$size|" "$HERE/debian/control" > "$root/DEBIAN/control"
   echo /etc/edgellm/edgellm.json > "$root/DEBIAN/conffiles"
   for s in postinst prerm postrm; do install -m 0755 "$HERE/debian/$s" "$root/DEBIAN/$s"; done
+  dpkg-deb --root-owner-group -Zxz -b "$root" "$DIST/$name.deb" >/dev/null
+  make_genai_deb "$arch"
+}
+
+# The GenAI add-on: the library where the app loads it from (beside the binary), for exactly this base version.
+make_genai_deb() {
+  local arch="$1" deb; deb="$(debarch "$1")"
+  local root="$WORK/genai-deb-$arch" name="edgellm-genai_${VERSION}_$deb"
+  log "Debian package $name.deb (GenAI add-on)"
+  rm -rf "$root"; mkdir -p "$root/DEBIAN" "$root/usr/lib/edgellm"
+  install -m 0644 "$WORK/genai-$arch/libonnxruntime-genai.so" "$root/usr/lib/edgellm/libonnxruntime-genai.so"
+  local size; size="$(du -sk --exclude=DEBIAN "$root" | cut -f1)"
+  sed -e "s|@VERSION@|$VERSION|g; s|@ARCH@|$deb|; s|@SIZE@|$size|" "$HERE/debian/genai/control" > "$root/DEBIAN/control"
+  for s in postinst postrm; do install -m 0755 "$HERE/debian/genai/$s" "$root/DEBIAN/$s"; done
   dpkg-deb --root-owner-group -Zxz -b "$root" "$DIST/$name.deb" >/dev/null
 }
 
@@ -103,6 +138,9 @@ make_oci() {
   printf 'root:x:0:0:root:/root:/usr/sbin/nologin\nedgellm:x:10001:10001:EdgeLLM:/var/lib/edgellm:/usr/sbin/nologin\n' > "$rootfs/etc/passwd"
   printf 'root:x:0:\nedgellm:x:10001:\n' > "$rootfs/etc/group"
   cp -a "$WORK/app-$arch" "$rootfs/usr/lib/edgellm"
+  # The image keeps GenAI: it is pulled and updated as one unit, has no package manager to add an add-on with, and
+  # stays within its 60 MB goal with it (docs/DEPLOY.md).
+  cp -a "$WORK/genai-$arch/libonnxruntime-genai.so" "$rootfs/usr/lib/edgellm/"
   ln -s ../lib/edgellm/edgellm "$rootfs/usr/bin/edgellm"
   install -m 0644 "$HERE/edgellm.json" "$rootfs/etc/edgellm/edgellm.json"
   chmod 1777 "$rootfs/tmp"
@@ -129,6 +167,7 @@ fi
 
 for arch in $ARCHES; do
   publish_app "$arch"
+  split_genai "$arch"
   for kind in $KINDS; do "make_$kind" "$arch"; done
 done
 log "artifacts in $DIST:"

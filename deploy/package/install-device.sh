@@ -5,6 +5,9 @@
 #                                       install and start the hardened edgellm.service (or say how to start it)
 #   sudo ./install-device.sh --uninstall   stop and remove the app and the unit (configuration and state stay)
 #
+# The optional GenAI add-on (edgellm-genai-<version>-linux-<arch>.tar.xz, the library the `genai` executor loads) is
+# installed with the app when it lies beside this folder or beside this script, or was unpacked over this folder.
+#
 # Nothing is built and no .NET runtime is needed: app/ is a Native AOT binary with its native libraries. The device
 # needs glibc 2.34+, libstdc++, ICU (libicu70/72/74) and OpenSSL 3, which every supported OS has.
 # Environment: PREFIX (/opt/edgellm).
@@ -37,6 +40,20 @@ esac
 say "installing to $PREFIX"
 rm -rf "$PREFIX.new"
 cp -a "$HERE/app" "$PREFIX.new"
+GENAI=libonnxruntime-genai.so
+addon="$(basename "$HERE" | sed 's/^edgellm-/edgellm-genai-/').tar.xz"
+if [ ! -f "$PREFIX.new/$GENAI" ]; then
+  for t in "$HERE/$addon" "$HERE/../$addon"; do
+    [ -f "$t" ] || continue
+    tar -xJf "$t" -C "$PREFIX.new" --strip-components=2 --wildcards "*/app/$GENAI" || die "cannot unpack $t"
+    break
+  done
+fi
+if [ -f "$PREFIX.new/$GENAI" ]; then
+  say "with the GenAI add-on ($GENAI: the genai executor)"
+elif [ -f "$PREFIX/$GENAI" ]; then
+  say "the previous install had the GenAI add-on; put $addon beside this folder and re-run to keep it"
+fi
 [ -d "$PREFIX" ] && mv "$PREFIX" "$PREFIX.old"
 mv "$PREFIX.new" "$PREFIX"
 rm -rf "$PREFIX.old"

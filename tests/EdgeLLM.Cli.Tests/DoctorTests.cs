@@ -41,6 +41,11 @@ public class DoctorTests
         Assert.Contains(ort.GetProperty("available_providers").EnumerateArray(), p => p.GetString() == "CPUExecutionProvider");
         Assert.Equal("TensorrtExecutionProvider", ort.GetProperty("profile_providers")[0].GetProperty("name").GetString());
         Assert.False(string.IsNullOrEmpty(ort.GetProperty("chosen").GetString()));
+        // The test build restores GenAI's package; the release artifacts ship it as the add-on doctor names.
+        var genai = r.GetProperty("onnxruntime_genai");
+        Assert.True(genai.GetProperty("installed").GetBoolean());
+        Assert.EndsWith("libonnxruntime-genai.so", genai.GetProperty("path").GetString(), StringComparison.Ordinal);
+        Assert.Equal("edgellm-genai", genai.GetProperty("add_on").GetString());
         Assert.Equal(4294967296, r.GetProperty("budgets").GetProperty("memory_bytes").GetInt64());
         var energy = r.GetProperty("energy");
         Assert.Equal("ina3221", energy.GetProperty("meter").GetString());

@@ -21,9 +21,10 @@ smoke_tarball() {
   tar -xf "$DIST/edgellm-$VERSION-linux-x64.tar.xz" -C "$t" && "$HERE/smoke-app.sh" "$t"/edgellm-*/app
   local rc=$?; rm -rf "$t"; return $rc
 }
-check "artifacts: architecture, glibc <= 2.35, no other OS, sizes" "$HERE/check-artifacts.sh" "$DIST" "$VERSION"
+check "artifacts: architecture, glibc <= 2.35, no other OS, GenAI only in the add-on and the image, sizes" "$HERE/check-artifacts.sh" "$DIST" "$VERSION"
 check "x64 Native AOT app: run, serve + REST + MQTT, OTA update" smoke_tarball
-check "x64 .deb on a clean Debian 12: install, serve, OTA, upgrade, purge" "$HERE/verify-deb.sh" "$DIST/edgellm_${VERSION}_amd64.deb"
+check "x64 .deb on a clean Debian 12: install, serve, GenAI add-on on and off, OTA, upgrade, purge" "$HERE/verify-deb.sh" \
+  "$DIST/edgellm_${VERSION}_amd64.deb" "$DIST/edgellm-genai_${VERSION}_amd64.deb"
 check "x64 OCI image: inspect, unpack, run as its user" "$HERE/verify-oci.sh" "$DIST/edgellm-$VERSION-linux-x64.oci.tar"
 check "arm64 OCI image: inspect, unpack" "$HERE/verify-oci.sh" "$DIST/edgellm-$VERSION-linux-arm64.oci.tar"
 check "arm64 tarball under qemu: --version, run --chat, serve + REST" "$HERE/verify-arm64.sh" "$DIST/edgellm-$VERSION-linux-arm64.tar.xz"

@@ -3,12 +3,16 @@
 # installed with apt (only Debian's dependencies), the service started as a device without systemd as PID 1 would
 # (`edgellm serve --config /etc/edgellm/edgellm.json`), the README's REST and MQTT examples, an OTA update, an upgrade
 # to a newer build that keeps the edited configuration and the OTA-installed model active, and a purge that leaves
-# nothing behind. Needs root (chroot) and Debian's mirror.
-# Usage: verify-deb.sh PACKAGE.deb
+# nothing behind. On the way, the GenAI add-on: installed on top, EDGELLM__ENGINE__EXECUTOR=genai serves on GenAI's
+# executor; removed, the same setting serves on EdgeLLM's executor with one log line naming the add-on.
+# Needs root (chroot) and Debian's mirror.
+# Usage: verify-deb.sh PACKAGE.deb [ADD-ON.deb]   (the add-on defaults to edgellm-genai_<version>_<arch>.deb beside it)
 set -euo pipefail
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 source "$HERE/lib.sh"
 DEB="$(readlink -f "$1")"
+GENAI_DEB="$(readlink -f "${2:-$(dirname "$DEB")/$(basename "$DEB" | sed 's/^edgellm_/edgellm-genai_/')}")"
+[ -f "$GENAI_DEB" ] || fail "no GenAI add-on package $GENAI_DEB"
 T="$(mktemp -d)"
 ROOT="$T/rootfs"
 PIDS=()
@@ -78,6 +82,37 @@ for _ in $(seq 1 60); do grep -q '"active_confirmed": true' "$ROOT/var/lib/edgel
 grep -q '"active_confirmed": true' "$ROOT/var/lib/edgellm/ota/ota-state.json" || fail "the OTA switch was never confirmed"
 note "OTA: $VERSION active and confirmed"
 stop_service
+
+# executor_served PORT: the executor /metrics says serves the model.
+executor_served() { curl -sS "http://127.0.0.1:$1/metrics" | sed -n 's/^edgellm_executor_info{executor="\([a-z]*\)".*/\1/p'; }
+# genai_installed: what `edgellm doctor` says of the add-on (true or false).
+genai_installed() { in_root edgellm doctor --json --no-load | sed -n 's/^ *"installed": *\(true\|false\).*/\1/p' | head -n 1; }
+
+note "GenAI add-on: $(basename "$GENAI_DEB") on top, EDGELLM__ENGINE__EXECUTOR=genai"
+[ ! -e "$ROOT/usr/lib/edgellm/libonnxruntime-genai.so" ] || fail "the base package installed GenAI's library"
+[ "$(genai_installed)" = false ] || fail "doctor says GenAI is installed without the add-on"
+cp "$GENAI_DEB" "$ROOT/tmp/edgellm-genai.deb"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends /tmp/edgellm-genai.deb >"$T/apt-genai.log" 2>&1 \
+  || { cat "$T/apt-genai.log"; fail "apt-get install the add-on"; }
+[ -f "$ROOT/usr/lib/edgellm/libonnxruntime-genai.so" ] || fail "the add-on did not install libonnxruntime-genai.so beside the app"
+[ "$(genai_installed)" = true ] || fail "doctor says GenAI is not installed after the add-on"
+export EDGELLM__ENGINE__EXECUTOR=genai
+start_service
+[ "$(executor_served "$REST_PORT")" = genai ] || { tail -n 30 "$T/serve.log"; fail "with the add-on /metrics says executor '$(executor_served "$REST_PORT")', not genai"; }
+body="$(rest_chat "$REST_PORT")"; is_kitchen_answer "$body" || fail "REST on the genai executor answered: $body"
+note "add-on: executor genai serves, REST: ok"
+stop_service
+: >"$T/serve.log"
+in_root env DEBIAN_FRONTEND=noninteractive apt-get remove -y -q edgellm-genai >"$T/apt-genai.log" 2>&1 || { cat "$T/apt-genai.log"; fail "remove the add-on"; }
+[ ! -e "$ROOT/usr/lib/edgellm/libonnxruntime-genai.so" ] || fail "removing the add-on left its library"
+start_service
+[ "$(executor_served "$REST_PORT")" = edgellm ] || fail "without the add-on /metrics says executor '$(executor_served "$REST_PORT")', not edgellm"
+line="$(grep -F 'install the edgellm-genai add-on' "$T/serve.log" | head -n 1)"
+[ -n "$line" ] || { cat "$T/serve.log"; fail "no log line naming the add-on when genai is configured without it"; }
+body="$(rest_chat "$REST_PORT")"; is_kitchen_answer "$body" || fail "REST after removing the add-on answered: $body"
+note "add-on removed: executor edgellm serves, REST: ok; log: ${line:0:160}"
+stop_service
+unset EDGELLM__ENGINE__EXECUTOR
 
 note "upgrade to a newer build, configuration edited"
 sed -i 's/"IntervalSeconds": 30/"IntervalSeconds": 31/' "$ROOT/etc/edgellm/edgellm.json"

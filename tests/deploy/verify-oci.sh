@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The OCI image archive: skopeo reads it (architecture, non-root user, state volume, entrypoint), umoci unpacks it,
 # and the unpacked root file system runs as the image says — the image's user, its environment, its entrypoint —
-# for `run --chat` and `serve` + the README's REST example. (No container engine runs here; an engine would do the
+# for `run --chat`, `doctor` on the genai executor (the image keeps GenAI) and `serve` + the README's REST example. (No container engine runs here; an engine would do the
 # same with namespaces.) For an arm64 image only the metadata and the binaries' architecture are checked: the arm64
 # binary itself is run by verify-arm64.sh.
 # Usage: verify-oci.sh IMAGE.oci.tar
@@ -52,6 +52,12 @@ mkdir -p "$ROOT/proc" "$ROOT/dev"
 answer="$(in_image run --chat "$PROMPT")"
 is_kitchen_answer "$answer" || fail "image run --chat answered: $answer"
 note "image run --chat: $answer"
+# The image keeps GenAI (docs/DEPLOY.md): asked for the genai executor, doctor loads the model on it.
+IN_IMAGE_GENAI=("${IN_IMAGE[@]:0:2}" EDGELLM__ENGINE__EXECUTOR=genai "${IN_IMAGE[@]:2}")
+doctor="$("${IN_IMAGE_GENAI[@]}" doctor --json)" || fail "image doctor: $doctor"
+grep -q '"installed": true' <<<"$doctor" && grep -q '"executor": "genai"' <<<"$doctor" \
+  || fail "image doctor with EDGELLM__ENGINE__EXECUTOR=genai: $(grep -A4 '"onnxruntime_genai"\|"serving"' <<<"$doctor")"
+note "image doctor: GenAI installed, executor genai serves"
 REST_PORT="$(free_port)"
 "${IN_IMAGE[@]}" serve --config /etc/edgellm/edgellm.json --EdgeLLM:Mqtt:Enabled=false \
   --EdgeLLM:Http:Urls="http://127.0.0.1:$REST_PORT" >"$T/serve.log" 2>&1 &

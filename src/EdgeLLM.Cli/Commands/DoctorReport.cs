@@ -4,6 +4,7 @@ using System.Text.Json;
 using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Energy;
+using EdgeLLM.Runtime.Executors.GenAi;
 using EdgeLLM.Runtime.Onnx;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Runtime.Thermal;
@@ -22,6 +23,9 @@ internal sealed record DoctorReport
     public required string? OrtError { get; init; }
 
     public required IReadOnlyList<string> AvailableProviders { get; init; }
+
+    /// <summary>Where ONNX Runtime GenAI's library loads from; null when the <c>edgellm-genai</c> add-on is not installed.</summary>
+    public required string? GenAiLocation { get; init; }
 
     public required ProviderPlan Plan { get; init; }
 
@@ -84,6 +88,7 @@ internal sealed record DoctorReport
             OrtVersion = version,
             OrtError = error,
             AvailableProviders = available,
+            GenAiLocation = GenAiLibrary.Location,
             Plan = ProviderPlan.For(profile, available),
             MeterSource = choice.Meter.Source,
             MeterIsEstimate = choice.Meter.IsEstimate,
@@ -114,6 +119,9 @@ internal sealed record DoctorReport
             o.WriteLine($"  - {finding}");
         }
         o.WriteLine(OrtError is null ? $"ONNX Runtime {OrtVersion}" : $"ONNX Runtime: not found: {OrtError}");
+        o.WriteLine(GenAiLocation is { } genai
+            ? $"ONNX Runtime GenAI: installed ({genai})"
+            : $"ONNX Runtime GenAI: not installed (the {GenAiLibrary.AddOnPackage} add-on; without it the genai executor falls back to edgellm)");
         o.WriteLine($"Execution providers available: {(AvailableProviders.Count == 0 ? "none" : string.Join(", ", AvailableProviders))}");
         foreach (var c in Plan.Candidates)
         {
@@ -175,6 +183,11 @@ internal sealed record DoctorReport
             }
             w.WriteEndArray();
             w.WriteString("chosen", Plan.Chosen);
+            w.WriteEndObject();
+            w.WriteStartObject("onnxruntime_genai");
+            w.WriteBoolean("installed", GenAiLocation is not null);
+            w.WriteString("path", GenAiLocation);
+            w.WriteString("add_on", GenAiLibrary.AddOnPackage);
             w.WriteEndObject();
             w.WriteStartObject("executor");
             w.WriteString("name", ExecutorKinds.ToName(Executor));

@@ -1,3 +1,4 @@
+using EdgeLLM.Runtime.Executors.GenAi;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Runtime.Speculative;
@@ -38,6 +39,14 @@ public sealed partial class ModelLoader(ServingPlan plan, ILoggerFactory loggerF
         if (plan.Executor != ExecutorKind.GenAi)
         {
             return LoadOn(plan.Executor, directory, engine, fallbackReason: null);
+        }
+        if (!GenAiLibrary.IsAvailable)
+        {
+            // The release artifacts ship GenAI as an add-on: its absence is an install choice, said in one line
+            // that names the package, not a loader error.
+            LogGenAiAddOnMissing(_logger, GenAiLibrary.FileName, GenAiLibrary.AddOnPackage, Path.GetFileName(directory));
+            return LoadOn(ExecutorKind.EdgeLLM, directory, engine,
+                $"ONNX Runtime GenAI ({GenAiLibrary.FileName}) is not installed: install the {GenAiLibrary.AddOnPackage} add-on");
         }
         try
         {
@@ -106,4 +115,8 @@ public sealed partial class ModelLoader(ServingPlan plan, ILoggerFactory loggerF
 
     [LoggerMessage(EventId = 1240, Level = LogLevel.Warning, Message = "Model {Model} is served by the edgellm executor instead of genai: {Reason}")]
     private static partial void LogExecutorFallback(ILogger logger, string model, string reason);
+
+    [LoggerMessage(EventId = 1241, Level = LogLevel.Warning,
+        Message = "The genai executor is configured but ONNX Runtime GenAI ({Library}) is not installed: install the {Package} add-on (apt install ./{Package}_<version>_<arch>.deb, or its tarball); {Model} is served by the edgellm executor")]
+    private static partial void LogGenAiAddOnMissing(ILogger logger, string library, string package, string model);
 }
