@@ -32,10 +32,11 @@ run() {
 # Four runtimes, interleaved rounds, one and two threads (two with eight streams: grouped prefill and batched decode).
 run peers-1t --threads 1 --prompt-tokens 64 --gen-tokens 64 --runs 3 --warmup 1 --rounds 3 --compare-peer "${peers[@]}"
 run peers-2t --threads 2 --prompt-tokens 64 --gen-tokens 64 --runs 3 --warmup 1 --rounds 3 --compare-peer --concurrency 1,8 "${peers[@]}"
-# Logits only where read, on and off, alternating (A B A B A B): EdgeLLM alone, two threads.
+# Logits only where read, on and off, alternating (A B A B A B): EdgeLLM alone, two threads; eight 64-token prompts
+# at once show grouped prefill (one group of 8 with one logits row each, against groups of 3 with every row).
 for round in 1 2 3; do
   for select in true false; do
-    EDGELLM__ENGINE__SELECTLOGITSPOSITIONS=$select run "logits-$select-$round" --threads 2 --prompt-tokens 64 --gen-tokens 16 --runs 3 --warmup 1
+    EDGELLM__ENGINE__SELECTLOGITSPOSITIONS=$select run "logits-$select-$round" --threads 2 --prompt-tokens 64 --gen-tokens 16 --runs 3 --warmup 1 --concurrency 8
   done
 done
 # Chunked prefill under staggered arrivals (issue 26): the longest gap of a running stream while others are admitted.
