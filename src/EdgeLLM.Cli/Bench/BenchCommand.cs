@@ -242,6 +242,7 @@ internal static class BenchCommand
             LlamaCpp = llamaCpp?.Result,
             GenAi = genaiResult,
             Interleaved = interleaved,
+            SelectsLogitsPositions = session.Model.SelectsLogitsPositions,
         };
     }
 

@@ -14,6 +14,9 @@ internal sealed record BenchReport(
     /// <summary>The main run's decode tokens/s over GenAI's.</summary>
     public double? GenAiDecodeRatio => GenAi?.Single is { DecodeTokensPerSecond: > 0 } g ? Single.DecodeTokensPerSecond / g.DecodeTokensPerSecond : null;
 
+    /// <summary>True when EdgeLLM's decoder computed logits only where they were read (<c>EdgeLLM:Engine:SelectLogitsPositions</c>).</summary>
+    public bool SelectsLogitsPositions { get; init; }
+
     /// <summary>True for a <c>--synthetic</c> bench model: its weights are random, its speed and memory real.</summary>
     public bool RandomWeights { get; init; }
 

@@ -10,7 +10,7 @@ internal static class BenchTable
     public static void Write(IAnsiConsole console, BenchReport r)
     {
         console.WriteLine($"{r.Model}{(r.RandomWeights ? " (random weights)" : "")} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
-                          $"prompt {r.Single.PromptTokens} tokens, {r.Single.GeneratedTokens} generated");
+                          $"prompt {r.Single.PromptTokens} tokens, {r.Single.GeneratedTokens} generated; EdgeLLM logits {(r.SelectsLogitsPositions ? "only where read" : "at every position")}");
         var single = new Table().AddColumns("runtime", "load ms", "TTFT ms", "prefill tok/s", "decode tok/s", "total ms", "peak RSS", "decode outside ORT Run");
         AddSingle(single, r.Single);
         if (r.Peer?.Peer is { } peer)

@@ -23,6 +23,7 @@ public class BenchCommandTests
         Assert.InRange(s.GetProperty("outside_ort_share").GetDouble(), 0, 1);
         Assert.InRange(s.GetProperty("step_overhead_share").GetDouble(), 0, 1);
         Assert.Equal(JsonValueKind.Null, doc.RootElement.GetProperty("peer").ValueKind);
+        Assert.True(doc.RootElement.GetProperty("selects_logits_positions").GetBoolean());
     }
 
     [Fact]
