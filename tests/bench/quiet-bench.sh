@@ -39,7 +39,11 @@ for round in 1 2 3; do
     EDGELLM__ENGINE__SELECTLOGITSPOSITIONS=$select run "logits-$select-$round" --threads 2 --prompt-tokens 64 --gen-tokens 16 --runs 3 --warmup 1 --concurrency 8
   done
 done
-# Chunked prefill under staggered arrivals (issue 26): the longest gap of a running stream while others are admitted.
-for chunk in 0 16 32; do
-  run "arrivals-chunk$chunk" --threads 2 --runs 1 --warmup 1 --arrivals 8 --prefill-chunk "$chunk"
+# Chunked prefill under staggered arrivals (issue 26): first-token latency, and the longest gap of a running stream
+# while others are admitted; chunk sizes interleaved (0 32 16, then again).
+for round in 1 2 3; do
+  for chunk in 0 32 16; do
+    run "arrivals-chunk$chunk-$round" --threads 2 --concurrency 1 --runs 1 --warmup 0 --prompt-tokens 64 --gen-tokens 32 \
+      --arrivals 8 --prefill-chunk "$chunk"
+  done
 done
