@@ -229,7 +229,7 @@ public class ExecutorLoopTests(LoopModelFixture fixture) : IClassFixture<LoopMod
     [Fact]
     public async Task A_refused_admission_fails_that_request_alone()
     {
-        var backend = new ScriptedBackend(fixture.Model) { RefuseAdmit = new GenerationException(GenerationErrorCode.BadRequest, "no guidance") };
+        var backend = new ScriptedBackend(fixture.Model) { RefuseAdmit = _ => new GenerationException(GenerationErrorCode.BadRequest, "no guidance") };
         await using var executor = new ScriptedExecutor(fixture.Model, backend);
         executor.Start();
         var e = await Assert.ThrowsAsync<GenerationException>(() => executor.GenerateAsync(Request("r")));
