@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Runtime.Tests.Scheduling;
 
@@ -76,6 +77,30 @@ public class ExecutorLoopAdmissionTests(LoopModelFixture fixture) : IClassFixtur
         Assert.Equal(0, stats.InFlight);
         Assert.Equal(0, stats.KvBytesInUse);
         Assert.Equal(0, stats.PrefillChunks);
+        // Whole steps were timed, each once (a sum of timestamps would read as hours).
+        Assert.True(stats.DecodeStepTime > TimeSpan.Zero && stats.DecodeStepTime < TimeSpan.FromMinutes(10), $"{stats.DecodeStepTime}");
+    }
+
+    [Fact]
+    public async Task The_log_says_what_serves_how_each_request_ended_and_why_the_loop_stopped()
+    {
+        var logger = new RecordingLogger();
+        var backend = new ScriptedBackend(fixture.Model, capacity: 3);
+        var executor = new ScriptedExecutor(fixture.Model, backend, logger: logger);
+        await using var _ = executor;
+        executor.Start();
+        backend.Script("a", 5, 6, Eos);
+        await executor.GenerateAsync(Request("a"));
+        backend.FailStep = new InvalidOperationException("device lost");
+        await Assert.ThrowsAsync<GenerationException>(() => executor.GenerateAsync(Request("a")));
+        await executor.StopAsync(TimeSpan.Zero);
+        var entries = logger.Entries;
+        var kv = fixture.Model.SharedKvBuffer ? "shared" : "growing";
+        Assert.Contains((LogLevel.Information, 1200, $"Executor edgellm serving iot-assist: 3 batch rows, Continuous batching, {fixture.Model.MaxSequenceLength} positions per sequence, {kv} KV cache", (Exception?)null), entries);
+        Assert.Contains(entries, e => e.Level == LogLevel.Debug && e.EventId == 1201
+            && e.Message.StartsWith($"Request a finished (Stop): {PromptLength("hello")} prompt and 2 completion tokens in ", StringComparison.Ordinal));
+        Assert.Contains(entries, e => e.Level == LogLevel.Critical && e.EventId == 1203
+            && e.Message == "The edgellm executor's loop failed; it stops serving" && e.Exception?.Message == "device lost");
     }
 
     [Fact]

@@ -1,6 +1,7 @@
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeLLM.Runtime.Tests.Scheduling;
 
@@ -223,8 +224,8 @@ internal sealed class ScriptedBackend(LanguageModel model, int capacity = 4) : I
 }
 
 /// <summary>An executor over <see cref="ScriptedBackend"/>: all it takes is the loop and a backend.</summary>
-internal sealed class ScriptedExecutor(LanguageModel model, ScriptedBackend backend, EngineOptions? options = null, TimeProvider? time = null)
-    : ExecutorLoop(ExecutorKind.EdgeLLM, model, options, null, time, _ => backend)
+internal sealed class ScriptedExecutor(LanguageModel model, ScriptedBackend backend, EngineOptions? options = null, TimeProvider? time = null, ILogger? logger = null)
+    : ExecutorLoop(ExecutorKind.EdgeLLM, model, options, logger, time, _ => backend)
 {
     /// <summary>Started, or disposed and the cause thrown (as the real executors are made).</summary>
     public static ScriptedExecutor Started(LanguageModel model, ScriptedBackend backend, EngineOptions? options = null) =>

@@ -153,6 +153,27 @@ public class SlotLifecycleTests(LoopModelFixture fixture) : IClassFixture<LoopMo
         Assert.Equal(constrained.TokenIds.Count, masked);
         Assert.Equal("{\"on\":true} and then more text", free.Text);
         Assert.Equal(masked, executor.GetStats().ConstrainedTokens);
+        Assert.True(executor.GetStats().ConstraintMaskTime > TimeSpan.Zero);
+    }
+
+    [Fact]
+    public async Task A_cancel_that_arrives_during_a_step_ends_the_request_before_that_steps_token()
+    {
+        using var gate = new SemaphoreSlim(0);
+        var backend = new ScriptedBackend(fixture.Model) { StepGate = gate };
+        await using var executor = Started(backend);
+        backend.Script("c", 5, 6, 7, 8, Eos);
+        using var cts = new CancellationTokenSource();
+        var stream = executor.Stream(Request("c"), cts.Token);
+        gate.Release();
+        await backend.Stepping.WaitAsync();
+        // The second step has begun; the cancel reaches the loop as that step's run is reported.
+        await backend.Stepping.WaitAsync();
+        await cts.CancelAsync();
+        gate.Release(100);
+        var result = await stream.Result;
+        Assert.Equal(FinishReason.Cancelled, result.FinishReason);
+        Assert.Equal([5], result.TokenIds);
     }
 
     [Fact]
