@@ -98,6 +98,52 @@ public class SpeculativeDecoderTests(LoopModelFixture fixture) : IClassFixture<L
         Assert.Equal(slot.DraftedTokens, decoder.DraftedTokens);
         Assert.Equal(slot.AcceptedDraftTokens, decoder.AcceptedDraftTokens);
         Assert.Equal(sink.Runs, verifySteps);
+        // A lone drafting sequence needs no batched decode: one run verifies its token and its draft.
+        Assert.Equal(0, batch.Decodes);
+        Assert.Equal(verifySteps, batch.Extends);
+    }
+
+    [Fact]
+    public void A_draft_is_never_longer_than_max_draft_tokens()
+    {
+        var batch = new FakeBatch(1, 64, Cycle);
+        using var decoder = Decoder(batch, maxDraft: 4);
+        var sink = new Sink();
+        var slot = NewSlot(0, [1, 2, 3, 4, 1, 2, 3, 4], maxTokens: 40);
+        Begin(decoder, batch, sink, slot);
+        for (var step = 1; step <= 3; step++)
+        {
+            Assert.True(decoder.TryStep([slot], sink));
+            Assert.Equal(4 * step, slot.DraftedTokens);
+            Assert.Equal(1 + 5 * step, slot.Generated.Count);
+        }
+    }
+
+    [Fact]
+    public void Options_out_of_range_are_refused()
+    {
+        var e = Assert.Throws<ArgumentException>(() => new SpeculativeDecoder(new SpeculativeOptions { PromptLookup = true, MaxDraftTokens = 0 },
+            new FakeBatch(1, 64, Cycle), new HashSet<int> { Eos }, (_, _) => throw new InvalidOperationException()));
+        Assert.Contains("speculative decoding: MaxDraftTokens", e.Message);
+    }
+
+    [Fact]
+    public void A_draft_model_drafts_through_its_own_batch_which_the_decoder_frees()
+    {
+        var batch = new FakeBatch(1, 64, Cycle);
+        var draftBatch = new FakeBatch(1, 64, Cycle);
+        var decoder = new SpeculativeDecoder(new SpeculativeOptions { Draft = fixture.Model, MaxDraftTokens = 4 }, batch, new HashSet<int> { Eos }, (_, _) => draftBatch);
+        var sink = new Sink();
+        // No repeats to look up: only a draft model can propose here.
+        var slot = NewSlot(0, [1], maxTokens: 9);
+        Begin(decoder, batch, sink, slot);
+        RunToEnd(decoder, batch, sink, [slot]);
+        Assert.Equal(Chain(Cycle, 1, 9), slot.Generated);
+        Assert.True(slot.DraftedTokens > 0);
+        Assert.Equal(slot.DraftedTokens, slot.AcceptedDraftTokens);
+        Assert.False(draftBatch.Disposed);
+        decoder.Dispose();
+        Assert.True(draftBatch.Disposed);
     }
 
     [Fact]
@@ -216,6 +262,8 @@ public class SpeculativeDecoderTests(LoopModelFixture fixture) : IClassFixture<L
         Assert.Single(cancelled.Generated);
         Assert.True(kept.Generated.Count > 1);
         Assert.Equal(2, sink.LastRan);
+        // The cancelled row has no draft, so the step went through a batched decode first.
+        Assert.Equal(1, batch.Decodes);
     }
 
     /// <summary>The loop's side, reduced to what the decoder relies on: greedy choice, history, max tokens, end of sequence.</summary>
@@ -320,9 +368,9 @@ public class SpeculativeDecoderTests(LoopModelFixture fixture) : IClassFixture<L
 
         public void Truncate(int slot, int length) => _rows[slot].RemoveRange(length, _rows[slot].Count - length);
 
-        public void Dispose()
-        {
-        }
+        public bool Disposed { get; private set; }
+
+        public void Dispose() => Disposed = true;
 
         private static float[] OneHot(int token)
         {
