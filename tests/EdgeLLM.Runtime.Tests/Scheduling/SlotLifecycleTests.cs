@@ -1,6 +1,7 @@
 using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Energy;
 using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Sampling;
 using EdgeLLM.Runtime.Scheduling;
 
 namespace EdgeLLM.Runtime.Tests.Scheduling;
@@ -253,6 +254,73 @@ public class SlotLifecycleTests(LoopModelFixture fixture) : IClassFixture<LoopMo
         var two = await executor.GenerateAsync(Request("two"));
         Assert.Equal(" on", two.Text);
         Assert.Equal(Ids(" on").Length, executor.GetStats().DecodeSteps);
+    }
+
+    /// <summary>A lifecycle over one admitted, decoding slot, outside any loop.</summary>
+    private (SlotLifecycle Lifecycle, ExecutorCore Core, Slot Slot) Lone(EngineOptions? options = null)
+    {
+        var core = new ExecutorCore(fixture.Model, options, null, null);
+        var table = new SlotTable(1);
+        var lifecycle = new SlotLifecycle(fixture.Model, core, new ScriptedBackend(fixture.Model, 1), table);
+        var pending = new PendingRequest(Request("l"), [5, 6, 7], SamplingOptions.Greedy, 8, 0);
+        var slot = new Slot(pending, 0, null, fixture.Model.Tokenizer.CreateStream(), fixture.Model.MaxSequenceLength, constrain: false);
+        table.Add(slot);
+        table.StartDecoding(slot);
+        return (lifecycle, core, slot);
+    }
+
+    [Fact]
+    public async Task A_request_has_one_final_whatever_reports_come_after_it()
+    {
+        var (lifecycle, core, slot) = Lone(new EngineOptions { EnergyMeter = new CountingMeter(1.0) });
+        lifecycle.Mark();
+        lifecycle.Accept(slot, 9);
+        lifecycle.Finish(slot, FinishReason.Length);
+        var energy = slot.EnergyJ;
+        lifecycle.Accept(slot, 10);
+        lifecycle.Finish(slot, FinishReason.Cancelled);
+        lifecycle.End(slot, FinishReason.Stop);
+        lifecycle.Fail(slot, new GenerationException(GenerationErrorCode.Internal, "late"));
+        lifecycle.Ran([slot]);
+        var result = await slot.Pending.Result;
+        Assert.Equal(FinishReason.Length, result.FinishReason);
+        Assert.Equal([9], result.TokenIds);
+        Assert.Equal([9], slot.Generated);
+        Assert.Equal(1, lifecycle.Emitted);
+        Assert.Equal(energy, slot.EnergyJ);
+        Assert.Equal(1, core.Outcomes.Completed);
+        Assert.Equal(0, core.Outcomes.Failed);
+    }
+
+    [Fact]
+    public async Task A_failed_request_is_failed_once_and_counted_as_failed()
+    {
+        var (lifecycle, core, slot) = Lone();
+        lifecycle.Fail(slot, new GenerationException(GenerationErrorCode.Internal, "first"));
+        lifecycle.Fail(slot, new GenerationException(GenerationErrorCode.Internal, "second"));
+        lifecycle.Finish(slot, FinishReason.Stop);
+        Assert.True(slot.Finished);
+        Assert.Equal("first", (await Assert.ThrowsAsync<GenerationException>(() => slot.Pending.Result)).Message);
+        Assert.Equal(1, core.Outcomes.Failed);
+        Assert.Equal(0, core.Outcomes.Completed);
+    }
+
+    [Fact]
+    public void A_mark_starts_the_count_of_tokens_and_run_time_afresh()
+    {
+        var (lifecycle, _, slot) = Lone();
+        lifecycle.Mark();
+        lifecycle.Ran([slot]);
+        lifecycle.Accept(slot, 9);
+        lifecycle.Accept(slot, 10);
+        Assert.Equal(2, lifecycle.Emitted);
+        Assert.True(lifecycle.RunTime > TimeSpan.Zero);
+        Assert.Equal(10, slot.NextToken);
+        Assert.Equal(5, slot.HistoryLength);
+        Assert.Equal([5, 6, 7, 9, 10], slot.HistorySpan.ToArray());
+        lifecycle.Mark();
+        Assert.Equal(0, lifecycle.Emitted);
+        Assert.Equal(TimeSpan.Zero, lifecycle.RunTime);
     }
 
     /// <summary>A meter that reads <paramref name="perRead"/> joules more at every reading.</summary>

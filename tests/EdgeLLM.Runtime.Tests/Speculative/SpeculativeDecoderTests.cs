@@ -1,3 +1,4 @@
+using EdgeLLM.Runtime.Constraints;
 using EdgeLLM.Runtime.Engine;
 using EdgeLLM.Runtime.Generation;
 using EdgeLLM.Runtime.Sampling;
@@ -20,11 +21,14 @@ public class SpeculativeDecoderTests(LoopModelFixture fixture) : IClassFixture<L
     /// <summary>1 → 2 → 3 → 4 → 1 …: prompts that repeat the cycle are drafted right.</summary>
     private static int Cycle(int t) => t % 4 + 1;
 
-    private Slot NewSlot(int row, int[] prompt, int maxTokens)
+    private Slot NewSlot(int row, int[] prompt, int maxTokens, bool constrained = false)
     {
-        var pending = new PendingRequest(new GenerationRequest { Id = $"r{row}", Prompt = "x" }, prompt, SamplingOptions.Greedy, maxTokens, row);
-        var slot = new Slot(pending, row, new TokenSampler(Vocab), fixture.Model.Tokenizer.CreateStream(), 64, constrain: false) { State = SlotState.Decoding };
-        return slot;
+        var request = new GenerationRequest { Id = $"r{row}", Prompt = "x", Constraint = constrained ? OutputConstraint.JsonObject : null };
+        var pending = new PendingRequest(request, prompt, SamplingOptions.Greedy, maxTokens, row)
+        {
+            Constraint = ConstraintAdmission.Compile(new ConstraintCache(fixture.Model.Tokenizer), request, maxTokens, 64),
+        };
+        return new Slot(pending, row, new TokenSampler(Vocab), fixture.Model.Tokenizer.CreateStream(), 64, constrain: constrained) { State = SlotState.Decoding };
     }
 
     /// <summary>Slots whose prompts are in the batch and whose first token (from the prompt's logits) is taken.</summary>
@@ -245,6 +249,22 @@ public class SpeculativeDecoderTests(LoopModelFixture fixture) : IClassFixture<L
         Assert.Equal(2, slot.DraftedTokens);
         Assert.Equal([3, 4, 1, 2], slot.Generated);
         Assert.Equal(9, batch.Length(0));
+    }
+
+    [Fact]
+    public void A_constrained_sequence_is_never_drafted_for()
+    {
+        var batch = new FakeBatch(2, 64, Cycle);
+        using var decoder = Decoder(batch);
+        var sink = new Sink();
+        var free = NewSlot(0, [1, 2, 3, 4, 1, 2], maxTokens: 10);
+        var constrained = NewSlot(1, [1, 2, 3, 4, 1, 2], maxTokens: 10, constrained: true);
+        Assert.NotNull(constrained.Constraint);
+        Begin(decoder, batch, sink, free, constrained);
+        Assert.True(decoder.TryStep([free, constrained], sink));
+        Assert.Equal(0, constrained.DraftedTokens);
+        Assert.Equal([3, 4], constrained.Generated);
+        Assert.True(free.DraftedTokens > 0);
     }
 
     [Fact]
