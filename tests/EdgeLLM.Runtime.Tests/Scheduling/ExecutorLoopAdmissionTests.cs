@@ -267,6 +267,10 @@ public class ExecutorLoopAdmissionTests(LoopModelFixture fixture) : IClassFixtur
             Assert.Equal(ExecutorKind.EdgeLLM, executor.Kind);
             Assert.Equal(BatchingMode.Continuous, executor.Batching);
             Assert.Same(fixture.Model, executor.Model);
+            // The backend opened on the loop's own thread, which never keeps the process alive.
+            Assert.NotSame(Thread.CurrentThread, backend.OpenedOn);
+            Assert.Equal("edgellm-edgellm", backend.OpenedOn?.Name);
+            Assert.True(backend.OpenedOn?.IsBackground);
         }
         Assert.True(backend.Disposed);
         var failing = new ScriptedBackend(fixture.Model) { FailOpen = new InvalidOperationException("no device") };

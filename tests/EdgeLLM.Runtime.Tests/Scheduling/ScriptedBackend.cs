@@ -56,6 +56,9 @@ internal sealed class ScriptedBackend(LanguageModel model, int capacity = 4) : I
 
     public bool Disposed { get; private set; }
 
+    /// <summary>The thread <see cref="Open"/> ran on (the loop's own).</summary>
+    public Thread? OpenedOn { get; private set; }
+
     public int Capacity => capacity;
 
     public BatchingMode Batching => BatchingMode.Continuous;
@@ -106,6 +109,7 @@ internal sealed class ScriptedBackend(LanguageModel model, int capacity = 4) : I
         }
         _position = new int[capacity];
         _open = true;
+        OpenedOn = Thread.CurrentThread;
     }
 
     public void Admit(Slot slot)
