@@ -238,6 +238,9 @@ public class ExecutorLoopAdmissionTests(LoopModelFixture fixture) : IClassFixtur
         }
         Assert.Equal(FinishReason.Cancelled, (await streams[2]).FinishReason);
         Assert.False(executor.IsAcceptingRequests);
+        // Nothing is left to drain: a stop returns at once, not after its drain time.
+        await executor.StopAsync(TimeSpan.FromMinutes(5));
+        Assert.True(backend.Disposed);
     }
 
     [Fact]
@@ -276,5 +279,10 @@ public class ExecutorLoopAdmissionTests(LoopModelFixture fixture) : IClassFixtur
         var failing = new ScriptedBackend(fixture.Model) { FailOpen = new InvalidOperationException("no device") };
         Assert.Equal("no device", Assert.Throws<InvalidOperationException>(() => ScriptedExecutor.Started(fixture.Model, failing)).Message);
         Assert.True(failing.Disposed);
+        var unopened = new ScriptedExecutor(fixture.Model, new ScriptedBackend(fixture.Model) { FailOpen = new InvalidOperationException("no device") });
+        Assert.Throws<InvalidOperationException>(unopened.Start);
+        // An executor that never opened has nothing to drain: its stop returns at once.
+        await unopened.StopAsync(TimeSpan.FromMinutes(5));
+        await unopened.DisposeAsync();
     }
 }
