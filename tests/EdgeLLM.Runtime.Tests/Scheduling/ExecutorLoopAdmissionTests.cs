@@ -1,4 +1,5 @@
 using EdgeLLM.Runtime.Generation;
+using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 using Microsoft.Extensions.Logging;
 
@@ -257,6 +258,17 @@ public class ExecutorLoopAdmissionTests(LoopModelFixture fixture) : IClassFixtur
         Assert.Empty(backend.Calls);
         Assert.Throws<GenerationException>(() => executor.Stream(Request("after")));
         await executor.DisposeAsync();
+    }
+
+    [Fact]
+    public async Task An_executor_needs_a_model_and_logs_a_growing_cache_as_growing()
+    {
+        Assert.Throws<ArgumentNullException>(() => new ScriptedExecutor(null!, new ScriptedBackend(fixture.Model)));
+        using var growing = LanguageModel.Load(TestPaths.DefaultModel, new ModelLoadOptions { IntraOpThreads = 1, OpenDecoderSession = false, SharedKvBuffer = false });
+        var logger = new RecordingLogger();
+        await using var executor = new ScriptedExecutor(growing, new ScriptedBackend(growing, capacity: 1), logger: logger);
+        executor.Start();
+        Assert.Contains(logger.Entries, e => e.EventId == 1200 && e.Message.EndsWith(" positions per sequence, growing KV cache", StringComparison.Ordinal));
     }
 
     [Fact]

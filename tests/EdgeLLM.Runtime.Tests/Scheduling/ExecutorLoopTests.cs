@@ -260,7 +260,7 @@ public class ExecutorLoopTests(LoopModelFixture fixture) : IClassFixture<LoopMod
     {
         var (executor, _) = Start();
         await using var _ = executor;
-        Assert.Throws<InvalidOperationException>(executor.Start);
+        Assert.Equal("the executor is already started", Assert.Throws<InvalidOperationException>(executor.Start).Message);
     }
 
     /// <summary>Lets one step run and waits for the stream's first delta (the stream keeps being read by its result).</summary>
