@@ -185,6 +185,8 @@ public class ExecutorLoopAdmissionTests(LoopModelFixture fixture) : IClassFixtur
         Assert.Equal(" ok", (await late.Result).Text);
         Assert.Equal(10, (await running.Result).TokenIds.Count);
         Assert.Contains("move 2>1", backend.Calls);
+        // The cancelled prompt left at the next boundary: none of it went in after its first chunk.
+        Assert.Single(Starting(backend, "prefill gone"));
         Assert.True(executor.GetStats().PrefillChunks > 0);
         Assert.Equal(PromptLength(prompt), Starting(backend, "prefill late").Sum(c => int.Parse(c.Split(' ')[2], System.Globalization.CultureInfo.InvariantCulture)));
     }

@@ -108,13 +108,17 @@ public class SlotLifecycleTests(LoopModelFixture fixture) : IClassFixture<LoopMo
         backend.Script("s", " lights on x");
         var stream = executor.Stream(Request("s") with { Stop = ["xyz"] });
         var deltas = new List<string>();
+        var last = 0;
         await foreach (var d in stream)
         {
             deltas.Add(d.Text);
+            last = d.TokenId;
         }
         var result = await stream.Result;
         Assert.Equal(FinishReason.Stop, result.FinishReason);
         Assert.Equal(" lights on x", result.Text);
+        // The flushed text belongs to no one token.
+        Assert.Equal(-1, last);
         Assert.Equal(result.Text, string.Concat(deltas));
     }
 

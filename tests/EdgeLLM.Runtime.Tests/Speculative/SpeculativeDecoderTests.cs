@@ -194,6 +194,8 @@ public class SpeculativeDecoderTests(LoopModelFixture fixture) : IClassFixture<L
         Begin(decoder, batch, sink, drafting, plain);
         Assert.True(decoder.TryStep([drafting, plain], sink));
         Assert.Equal(1, batch.Decodes);
+        // After the batched decode, one run over the draft verifies the rest of it.
+        Assert.Equal(1, batch.Extends);
         Assert.Equal(2, plain.Generated.Count);
         Assert.True(drafting.Generated.Count > 2);
         RunToEnd(decoder, batch, sink, [drafting, plain]);
