@@ -229,7 +229,7 @@ public class ExecutorLoopTests(LoopModelFixture fixture) : IClassFixture<LoopMod
     [Fact]
     public async Task A_refused_admission_fails_that_request_alone()
     {
-        var backend = new ScriptedBackend(fixture.Model) { RefuseAdmit = new GenerationException(GenerationErrorCode.BadRequest, "no guidance") };
+        var backend = new ScriptedBackend(fixture.Model) { RefuseAdmit = _ => new GenerationException(GenerationErrorCode.BadRequest, "no guidance") };
         await using var executor = new ScriptedExecutor(fixture.Model, backend);
         executor.Start();
         var e = await Assert.ThrowsAsync<GenerationException>(() => executor.GenerateAsync(Request("r")));
@@ -260,7 +260,7 @@ public class ExecutorLoopTests(LoopModelFixture fixture) : IClassFixture<LoopMod
     {
         var (executor, _) = Start();
         await using var _ = executor;
-        Assert.Throws<InvalidOperationException>(executor.Start);
+        Assert.Equal("the executor is already started", Assert.Throws<InvalidOperationException>(executor.Start).Message);
     }
 
     /// <summary>Lets one step run and waits for the stream's first delta (the stream keeps being read by its result).</summary>
