@@ -52,6 +52,9 @@ public sealed record ServingPlan
     /// <summary>Whether EdgeLLM's decoder computes logits only where they are read (<c>EdgeLLM:Engine:SelectLogitsPositions</c>).</summary>
     public bool SelectLogitsPositions { get; init; } = true;
 
+    /// <summary>Whether ONNX Runtime's workers spin inside a run (<c>EdgeLLM:Engine:IntraOpSpinning</c>).</summary>
+    public bool IntraOpSpinning { get; init; } = new ModelLoadOptions().IntraOpSpinning;
+
     /// <summary>Another ONNX Runtime build by path, when configured.</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 
@@ -73,5 +76,6 @@ public sealed record ServingPlan
         Providers = Providers,
         OnnxRuntimeLibrary = OnnxRuntimeLibrary,
         SelectLogitsPositions = SelectLogitsPositions,
+        IntraOpSpinning = IntraOpSpinning,
     };
 }

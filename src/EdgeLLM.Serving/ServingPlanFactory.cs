@@ -35,6 +35,7 @@ public static partial class ServingPlanFactory
             PrefixCacheBytes = engine.PrefixCacheBytes ?? EngineOptions.DefaultPrefixCacheBytes,
             PrefillChunkTokens = engine.PrefillChunkTokens ?? profile.PrefillChunkTokens ?? EngineOptions.DefaultPrefillChunkTokens,
             SelectLogitsPositions = engine.SelectLogitsPositions ?? true,
+            IntraOpSpinning = engine.IntraOpSpinning ?? new Runtime.Models.ModelLoadOptions().IntraOpSpinning,
             OnnxRuntimeLibrary = options.Onnx.LibraryPath,
             RuntimeBytes = ProcessMemory.ResidentBytes(),
             EnergyMeter = meter,

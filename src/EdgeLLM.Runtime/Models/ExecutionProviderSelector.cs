@@ -19,7 +19,7 @@ public static partial class ExecutionProviderSelector
             .DistinctBy(p => Canonical(p.Name))
             .ToList();
         var attempts = new List<ProviderAttempt>();
-        var spinning = IntraOpSpinning.For(directory);
+        var spinning = options.IntraOpSpinning ? "1" : "0";
         foreach (var candidate in candidates)
         {
             var name = Canonical(candidate.Name);
@@ -106,7 +106,7 @@ public static partial class ExecutionProviderSelector
                 "ORT_ENABLE_EXTENDED" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
                 _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
             };
-            // Workers spin inside a Run only for small models (IntraOpSpinning says why), and stop spinning the moment
+            // Workers spin inside a Run unless told not to (ModelLoadOptions.IntraOpSpinning says why), and stop spinning the moment
             // the Run returns, so an idle device does not burn energy waiting.
             so.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);
             so.AddSessionConfigEntry("session.force_spinning_stop", "1");

@@ -31,6 +31,16 @@ public sealed record ModelLoadOptions
     /// </summary>
     public bool SelectLogitsPositions { get; init; } = true;
 
+    /// <summary>
+    /// True (the default): ONNX Runtime's intra-op workers spin between the parallel sections of a <c>Run</c> and stop
+    /// when it returns (<c>session.force_spinning_stop</c>), so an idle device does not spin. On a quiet 2-core machine
+    /// at two threads, qwen2.5-0.5b decoded 68.8 tokens/s spinning against 60.8 sleeping (waking a worker for each of a
+    /// step's few hundred sections costs more than it saves; docs/PERFORMANCE.md). False for a device whose cores
+    /// are busy with other work: there a spinning worker takes the core from the thread doing the work, and decode
+    /// was measured to halve. A model's <c>config_entries</c> override either way.
+    /// </summary>
+    public bool IntraOpSpinning { get; init; } = true;
+
     /// <summary>An explicit libonnxruntime path (<c>EdgeLLM:Onnx:LibraryPath</c>).</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 }

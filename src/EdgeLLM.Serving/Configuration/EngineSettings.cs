@@ -26,4 +26,8 @@ public sealed class EngineSettings
     /// <summary>False loads the decoder as its file says, computing logits at every position; unset or true adds the
     /// logits-index input (<see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.SelectLogitsPositions"/>).</summary>
     public bool? SelectLogitsPositions { get; set; }
+
+    /// <summary>False makes ONNX Runtime's workers sleep between a run's parallel sections instead of spinning (for
+    /// devices whose cores are busy with other work); unset takes <see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.IntraOpSpinning"/>.</summary>
+    public bool? IntraOpSpinning { get; set; }
 }
