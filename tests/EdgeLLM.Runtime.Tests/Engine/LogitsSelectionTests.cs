@@ -201,6 +201,9 @@ public class LogitsSelectionTests
         Assert.Equal(TensorElementType.Int64, input.ElementDataType);
         Assert.Equal([-1, -1, 1], input.Dimensions);
         Assert.Equal(LogitsIndexGraph.CountDimension, session.Session.OutputMetadata["logits"].SymbolicDimensions[1]);
+        // The index input's rows are the logits' rows: one batch dimension, named as the model names it.
+        Assert.Equal(session.Session.OutputMetadata["logits"].SymbolicDimensions[0], input.SymbolicDimensions[0]);
+        Assert.Equal("batch_size", input.SymbolicDimensions[0]);
         Assert.Contains("MatMulNBits", session.LogitsSelection);
     }
 
@@ -214,18 +217,20 @@ public class LogitsSelectionTests
     }
 
     /// <summary>A model whose one node makes 'logits' with <paramref name="op"/> from inputs x and w.</summary>
-    private static byte[] TinyModel(string op, string output = "logits")
+    private static byte[] TinyModel(string op, string output = "logits", string input = "x", string[]? inputs = null)
     {
         var graph = new ProtoWriter();
         graph.Message(1, node =>
         {
-            node.String(1, "x");
-            node.String(1, "w");
+            foreach (var name in inputs ?? ["x", "w"])
+            {
+                node.String(1, name);
+            }
             node.String(2, output);
             node.String(4, op);
         });
         graph.String(2, "tiny");
-        graph.Message(11, v => v.String(1, "x"));
+        graph.Message(11, v => v.String(1, input));
         graph.Message(12, v => v.String(1, output));
         var model = new ProtoWriter();
         model.Varint(1, 10);
@@ -237,7 +242,12 @@ public class LogitsSelectionTests
     public void A_head_the_rewrite_does_not_know_is_left_as_it_is_with_the_reason()
     {
         Assert.Null(LogitsIndexGraph.TryRewrite(TinyModel("Identity"), "logits", out var reason));
-        Assert.Contains("Identity", reason);
+        Assert.Equal("the LM head producing 'logits' is Identity, not one of MatMul, MatMulNBits", reason);
+        Assert.Null(LogitsIndexGraph.TryRewrite(TinyModel("MatMul", input: LogitsIndexGraph.InputName), "logits", out reason));
+        Assert.Equal($"the graph already has an input named {LogitsIndexGraph.InputName}", reason);
+        // A Cast without inputs cannot be followed back: the head is the Cast itself, refused, not a crash.
+        Assert.Null(LogitsIndexGraph.TryRewrite(TinyModel("Cast", inputs: []), "logits", out reason));
+        Assert.Contains("is Cast", reason);
         Assert.Null(LogitsIndexGraph.TryRewrite(TinyModel("MatMul", output: "hidden"), "logits", out reason));
         Assert.Contains("no node produces 'logits'", reason);
         Assert.Null(LogitsIndexGraph.TryRewrite(new ProtoWriter().Written.ToArray(), "logits", out reason));
@@ -250,16 +260,32 @@ public class LogitsSelectionTests
         var graph = new ProtoWriter();
         graph.Message(1, n => { n.String(1, "h"); n.String(1, "w"); n.String(2, "mm"); n.String(4, "MatMul"); });
         graph.Message(1, n => { n.String(1, "mm"); n.String(2, "logits"); n.String(4, "Cast"); });
-        graph.Message(12, v => v.String(1, "logits"));
+        // logits: float16 [batch, sequence, 7]
+        graph.Message(12, v =>
+        {
+            v.String(1, "logits");
+            v.Message(2, t => t.Message(1, tensor =>
+            {
+                tensor.Varint(1, 10);
+                tensor.Message(2, shape =>
+                {
+                    shape.Message(1, d => d.String(2, "b"));
+                    shape.Message(1, d => d.String(2, "sequence"));
+                    shape.Message(1, d => d.Varint(1, 7));
+                });
+            }));
+        });
         var model = new ProtoWriter();
         model.Bytes(7, graph.Written);
         var rewritten = LogitsIndexGraph.TryRewrite(model.Written.ToArray(), "logits", out var reason);
         Assert.NotNull(rewritten);
-        Assert.Contains("MatMul", reason);
+        Assert.Equal($"logits computed only at the positions {LogitsIndexGraph.InputName} names (LM head MatMul '')", reason);
         var fields = ProtoReader.Fields(rewritten);
         var g = rewritten.AsSpan(fields.Single(f => f.Number == 7).Payload);
-        var nodes = new List<(string Op, string[] Inputs)>();
+        var nodes = new List<(string Op, string[] Inputs, string Name)>();
         var inputs = new List<string>();
+        var outputShapes = new List<(ulong ElementType, string[] Dims)>();
+        var inputShapes = new List<string[]>();
         foreach (var f in ProtoReader.Fields(g))
         {
             var payload = g[f.Payload];
@@ -271,17 +297,72 @@ public class LogitsSelectionTests
                 {
                     list.Add((x.Number, x.Number is 1 or 2 or 4 ? ProtoReader.String(payload, x) : ""));
                 }
-                nodes.Add((list.Single(x => x.Number == 4).Value, list.Where(x => x.Number == 1).Select(x => x.Value).ToArray()));
+                var name = "";
+                foreach (var x in strings.Where(x => x.Number == 3))
+                {
+                    name = ProtoReader.String(payload, x);
+                }
+                nodes.Add((list.Single(x => x.Number == 4).Value, list.Where(x => x.Number == 1).Select(x => x.Value).ToArray(), name));
             }
             else if (f.Number == 11)
             {
                 inputs.Add(ProtoReader.String(payload, strings.Single(x => x.Number == 1)));
+                inputShapes.Add(Shape(payload).Dims);
+            }
+            else if (f.Number == 12)
+            {
+                outputShapes.Add(Shape(payload));
             }
         }
+        Assert.Equal("/edgellm/logits_gather", nodes[0].Name);
+        var output = Assert.Single(outputShapes);
+        Assert.Equal(10UL, output.ElementType);
+        Assert.Equal(["b", LogitsIndexGraph.CountDimension, "7"], output.Dims);
+        Assert.Equal(["b", LogitsIndexGraph.CountDimension, "1"], inputShapes.Single());
         Assert.Equal(["GatherND", "MatMul", "Cast"], nodes.Select(n => n.Op));
         Assert.Equal(["h", LogitsIndexGraph.InputName], nodes[0].Inputs);
         Assert.Equal(["h/" + LogitsIndexGraph.InputName, "w"], nodes[1].Inputs);
         Assert.Equal([LogitsIndexGraph.InputName], inputs);
+    }
+
+    /// <summary>A ValueInfo's tensor element type and dimensions (a dim_param's name, or a dim_value's number).</summary>
+    private static (ulong ElementType, string[] Dims) Shape(ReadOnlySpan<byte> valueInfo)
+    {
+        var type = valueInfo[ProtoReader.Fields(valueInfo).Single(f => f.Number == 2).Payload];
+        var tensor = type[ProtoReader.Fields(type).Single(f => f.Number == 1).Payload];
+        var fields = ProtoReader.Fields(tensor);
+        var elementType = fields.Single(f => f.Number == 1).Varint;
+        var shape = tensor[fields.Single(f => f.Number == 2).Payload];
+        var dims = new List<string>();
+        foreach (var d in ProtoReader.Fields(shape))
+        {
+            var dim = shape[d.Payload];
+            var value = ProtoReader.Fields(dim).Single();
+            dims.Add(value.Number == 2 ? ProtoReader.String(dim, value) : value.Varint.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        }
+        return (elementType, dims.ToArray());
+    }
+
+    [Fact]
+    public void Fields_of_every_wire_type_are_read_where_they_lie_and_varints_round_trip()
+    {
+        var w = new ProtoWriter();
+        w.Varint(1, 300);
+        w.Varint(2, ulong.MaxValue);
+        w.Raw([(3 << 3) | 1, 1, 2, 3, 4, 5, 6, 7, 8]);
+        w.Raw([(4 << 3) | 5, 9, 9, 9, 9]);
+        w.String(5, "hé");
+        var bytes = w.Written.ToArray();
+        var fields = ProtoReader.Fields(bytes);
+        Assert.Equal([1, 2, 3, 4, 5], fields.Select(f => f.Number));
+        Assert.Equal([WireType.Varint, WireType.Varint, WireType.Fixed64, WireType.Fixed32, WireType.LengthDelimited], fields.Select(f => f.Type));
+        Assert.Equal(300UL, fields[0].Varint);
+        Assert.Equal(ulong.MaxValue, fields[1].Varint);
+        Assert.Equal((11, 9), (fields[1].End - fields[1].Start, fields[2].End - fields[2].Start));
+        Assert.Equal(fields[2].End, fields[3].Start);
+        Assert.Equal(fields[3].Start + 5, fields[3].End);
+        Assert.Equal("hé", ProtoReader.String(bytes, fields[4]));
+        Assert.Equal(bytes.Length, fields[4].End);
     }
 
     [Fact]
@@ -292,6 +373,16 @@ public class LogitsSelectionTests
         // Wire type 3 (groups) is not used by ONNX.
         Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x0b]));
         // A varint that never ends.
-        Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x08, 0xff]));
+        Assert.Equal("message ends inside a varint", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x08, 0xff])).Message);
+        // A length one byte past the end: the message says what was claimed.
+        Assert.Equal("field 7 at byte 0 claims 3 bytes; 2 remain", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x3a, 3, 1, 2])).Message);
+        // Field number 0 does not exist.
+        Assert.StartsWith("field number 0", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x00, 0x01])).Message);
+        Assert.Contains("wire type 3", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x0b])).Message);
+        // A fixed64 with three of its eight bytes.
+        Assert.StartsWith("message ends inside a field", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields([0x09, 1, 2, 3])).Message);
+        // Eleven varint bytes, the last one ending it: longer than any 64-bit value.
+        byte[] eleven = [0x08, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01];
+        Assert.StartsWith("varint longer than ten bytes", Assert.Throws<InvalidDataException>(() => ProtoReader.Fields(eleven)).Message);
     }
 }
