@@ -270,22 +270,4 @@ public class ExecutorLoopTests(LoopModelFixture fixture) : IClassFixture<LoopMod
         var deltas = stream.GetAsyncEnumerator();
         Assert.True(await deltas.MoveNextAsync());
     }
-
-    /// <summary>A meter that reads <paramref name="perRead"/> joules more at every reading.</summary>
-    private sealed class CountingMeter(double perRead) : IEnergyMeter
-    {
-        private double _joules;
-
-        public string Source => "test";
-
-        public bool IsEstimate => false;
-
-        public double ReadJoules() => _joules += perRead;
-
-        public double? ReadWatts() => null;
-
-        public void RecordBusy(TimeSpan busy)
-        {
-        }
-    }
 }

@@ -326,22 +326,4 @@ public class SlotLifecycleTests(LoopModelFixture fixture) : IClassFixture<LoopMo
         Assert.Equal(0, lifecycle.Emitted);
         Assert.Equal(TimeSpan.Zero, lifecycle.RunTime);
     }
-
-    /// <summary>A meter that reads <paramref name="perRead"/> joules more at every reading.</summary>
-    private sealed class CountingMeter(double perRead) : IEnergyMeter
-    {
-        private double _joules;
-
-        public string Source => "test";
-
-        public bool IsEstimate => false;
-
-        public double ReadJoules() => _joules += perRead;
-
-        public double? ReadWatts() => null;
-
-        public void RecordBusy(TimeSpan busy)
-        {
-        }
-    }
 }
