@@ -29,10 +29,8 @@ public sealed class FleetDeltaUpdateTests : IAsyncLifetime
     [Fact]
     public async Task A_version_changing_only_model_onnx_downloads_only_that_file_on_a_real_service()
     {
-        var (keys, trusted) = await FleetKeys.CreateAsync(_root);
-        var bundles = Path.Combine(_root, "bundles");
-        Directory.CreateDirectory(bundles);
-        await using var server = await StaticBundleServer.StartAsync(bundles);
+        await using var origin = await FleetOrigin.StartAsync(_root);
+        var (keys, trusted, bundles, server) = origin;
 
         // The default model with model.onnx changed without changing what it computes: an unknown field appended to the
         // ONNX protobuf (field 999, 16 bytes), which parsers skip. The smoke test still passes; only the bytes differ.

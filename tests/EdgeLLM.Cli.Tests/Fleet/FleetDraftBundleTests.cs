@@ -31,10 +31,8 @@ public sealed class FleetDraftBundleTests : IAsyncLifetime
     [Fact]
     public async Task A_bundle_of_a_model_and_its_draft_becomes_active_and_serves_with_drafting()
     {
-        var (keys, trusted) = await FleetKeys.CreateAsync(_root);
-        var bundles = Path.Combine(_root, "bundles");
-        Directory.CreateDirectory(bundles);
-        await using var server = await StaticBundleServer.StartAsync(bundles);
+        await using var origin = await FleetOrigin.StartAsync(_root);
+        var (keys, trusted, bundles, server) = origin;
 
         var pack = await InProcess.RunAsync(["ota", "pack", ProModel, "--out", bundles, "--url", server.BaseAddress.AbsoluteUri,
             "--files-url", server.BaseAddress.AbsoluteUri, "--with-draft", "--against", Repo.DefaultModel]);

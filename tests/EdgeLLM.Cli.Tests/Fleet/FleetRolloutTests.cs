@@ -32,10 +32,8 @@ public sealed class FleetRolloutTests : IAsyncLifetime
     [Fact]
     public async Task A_fifty_percent_group_rollout_updates_exactly_the_devices_in_it_and_fleet_status_reports_the_versions_they_serve()
     {
-        var (keys, trusted) = await FleetKeys.CreateAsync(_root);
-        var bundles = Path.Combine(_root, "bundles");
-        Directory.CreateDirectory(bundles);
-        await using var server = await StaticBundleServer.StartAsync(bundles);
+        await using var origin = await FleetOrigin.StartAsync(_root);
+        var (keys, trusted, bundles, server) = origin;
         var manifest = await PackAndSignAsync(keys, bundles, server.BaseAddress, rolloutPercent: 50);
         string defaultVersion = ReadVersion(Repo.DefaultModel);
         Assert.NotEqual(NewVersion, defaultVersion);
