@@ -50,10 +50,10 @@ public sealed record ServingPlan
     public int PrefillChunkTokens { get; init; } = EngineOptions.DefaultPrefillChunkTokens;
 
     /// <summary>Whether EdgeLLM's decoder computes logits only where they are read (<c>EdgeLLM:Engine:SelectLogitsPositions</c>).</summary>
-    public bool SelectLogitsPositions { get; init; } = true;
+    public bool SelectLogitsPositions { get; init; } = ModelLoadOptions.Default.SelectLogitsPositions;
 
     /// <summary>Whether ONNX Runtime's workers spin inside a run (<c>EdgeLLM:Engine:IntraOpSpinning</c>).</summary>
-    public bool IntraOpSpinning { get; init; } = new ModelLoadOptions().IntraOpSpinning;
+    public bool IntraOpSpinning { get; init; } = ModelLoadOptions.Default.IntraOpSpinning;
 
     /// <summary>Another ONNX Runtime build by path, when configured.</summary>
     public string? OnnxRuntimeLibrary { get; init; }

@@ -1,5 +1,6 @@
 using EdgeLLM.Runtime.Devices;
 using EdgeLLM.Runtime.Energy;
+using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Serving.Configuration;
 using Microsoft.Extensions.Logging;
@@ -34,8 +35,8 @@ public static partial class ServingPlanFactory
             MaxSequenceLength = engine.MaxSequenceLength ?? 0,
             PrefixCacheBytes = engine.PrefixCacheBytes ?? EngineOptions.DefaultPrefixCacheBytes,
             PrefillChunkTokens = engine.PrefillChunkTokens ?? profile.PrefillChunkTokens ?? EngineOptions.DefaultPrefillChunkTokens,
-            SelectLogitsPositions = engine.SelectLogitsPositions ?? true,
-            IntraOpSpinning = engine.IntraOpSpinning ?? new Runtime.Models.ModelLoadOptions().IntraOpSpinning,
+            SelectLogitsPositions = engine.SelectLogitsPositions ?? ModelLoadOptions.Default.SelectLogitsPositions,
+            IntraOpSpinning = engine.IntraOpSpinning ?? ModelLoadOptions.Default.IntraOpSpinning,
             OnnxRuntimeLibrary = options.Onnx.LibraryPath,
             RuntimeBytes = ProcessMemory.ResidentBytes(),
             EnergyMeter = meter,

@@ -180,7 +180,7 @@ internal static class BenchCommand
         }
 
         MemoryResult? memory = null;
-        var own = InterleavedBench.Engine(bench, levels, progress, afterRound: round =>
+        var own = new InterleavedBench.EngineParticipant(bench, levels, progress, afterRound: round =>
         {
             if (round == 1)
             {

@@ -64,9 +64,6 @@ internal static class InterleavedBench
         }
     }
 
-    public static EngineParticipant Engine(EngineBench bench, IReadOnlyList<int> levels, TextWriter progress, Action<int>? afterRound = null) =>
-        new(bench, levels, progress, afterRound);
-
     /// <summary>
     /// ONNX Runtime GenAI's engine on the same model, prompt ids and levels, opened on its first turn and kept open to
     /// the end (an idle ONNX Runtime session uses no CPU; EdgeLLM's memory is read before it opens). A failure to open

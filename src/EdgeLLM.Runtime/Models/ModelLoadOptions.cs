@@ -4,6 +4,9 @@ namespace EdgeLLM.Runtime.Models;
 /// providers to try in order (each falls back to the next, and finally to CPU).</summary>
 public sealed record ModelLoadOptions
 {
+    /// <summary>The defaults, for layers that override some settings and leave the rest as they are here.</summary>
+    public static ModelLoadOptions Default { get; } = new();
+
     /// <summary>ONNX Runtime intra-op threads; 0 lets ORT choose.</summary>
     public int IntraOpThreads { get; init; }
 
