@@ -17,16 +17,7 @@ public static class OllamaError
 
     public static Task WriteAsync(HttpContext context, int status, string message)
     {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json; charset=utf-8";
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-        if (status == StatusCodes.Status429TooManyRequests)
-        {
-            context.Response.Headers.RetryAfter = "1";
-        }
+        ErrorResponseHead.Write(context.Response, status, "application/json; charset=utf-8");
         return context.Response.Body.WriteAsync(Body(message), context.RequestAborted).AsTask();
     }
 

@@ -50,16 +50,7 @@ public static class OpenAiError
 
     public static Task WriteAsync(HttpContext context, int status, string code, string message, string? param = null)
     {
-        context.Response.StatusCode = status;
-        context.Response.ContentType = "application/json";
-        if (status == StatusCodes.Status401Unauthorized)
-        {
-            context.Response.Headers.WWWAuthenticate = "Bearer";
-        }
-        if (status == StatusCodes.Status429TooManyRequests)
-        {
-            context.Response.Headers.RetryAfter = "1";
-        }
+        ErrorResponseHead.Write(context.Response, status, "application/json");
         return context.Response.Body.WriteAsync(Body(message, TypeFor(status), code, param)).AsTask();
     }
 
