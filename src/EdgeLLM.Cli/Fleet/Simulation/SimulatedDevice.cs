@@ -32,6 +32,7 @@ internal sealed partial class SimulatedDevice
     private readonly string _statusTopic;
     private readonly string _otaStatusTopic;
     private readonly DateTimeOffset _since;
+    private readonly TaskCompletionSource _abortHandled = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private Task _tail = Task.CompletedTask;
     private (OtaManifest Manifest, CancellationTokenSource Stop)? _running;
     private OtaStateEntry _active;
@@ -88,6 +89,10 @@ internal sealed partial class SimulatedDevice
         }
     }
 
+    /// <summary>Completes once the device has handled an abort notice: an operator's abort arrives over the broker after
+    /// the rollout command ends, so <see cref="Idle"/> alone may complete before the notice has come.</summary>
+    public Task AbortHandled => _abortHandled.Task;
+
     /// <summary>Publishes the retained device status (online, the served version, the OTA group).</summary>
     public Task PublishStatusAsync(string state, CancellationToken cancellationToken) =>
         _publish(_statusTopic, StatusJson(state), cancellationToken);
@@ -133,6 +138,7 @@ internal sealed partial class SimulatedDevice
             if (manifest.Abort)
             {
                 await AbortAsync(manifest, cancellationToken).ConfigureAwait(false);
+                _abortHandled.TrySetResult();
             }
             else
             {

@@ -64,6 +64,9 @@ public sealed class FleetScaleTests(ITestOutputHelper log)
         Assert.Contains($"rollout 'lab' of iot-assist@{SimulatedFleet.NewVersion} to group lab: aborted at wave 2/4", rollout.Output);
         Assert.DoesNotContain("wave 3/4", rollout.Output);
 
+        // The abort notices reach the devices over the broker after the command has ended: wait for every device (all
+        // are in the group the notice goes to) to have handled one, then for what each still runs.
+        await Task.WhenAll(fleet.Simulator.Devices.Values.Select(d => d.AbortHandled)).WaitAsync(TimeSpan.FromMinutes(2));
         await Task.WhenAll(fleet.Simulator.Devices.Values.Select(d => d.Idle));
         var switched = fleet.Simulator.Devices.Values.Where(d => d.Installs > 0).ToList();
         Assert.NotEmpty(switched);
