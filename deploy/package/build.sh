@@ -37,7 +37,7 @@ publish_app() {
   local arch="$1" out="$WORK/app-$1"
   log "publishing the Native AOT app for linux-$arch"
   (cd "$REPO" && dotnet publish src/EdgeLLM.Cli/EdgeLLM.Cli.csproj -c Release -r "linux-$arch" -o "$out" \
-      -nologo -clp:ErrorsOnly -p:TreatWarningsAsErrors=true >/dev/null)
+      -nologo -clp:ErrorsOnly -p:TreatWarningsAsErrors=true 1>&2)
   rm -f "$out"/*.dbg "$out"/*.pdb "$out"/*.xml
   llvm-strip --strip-unneeded "$out"/*.so
   mkdir -p "$out/models"
