@@ -60,9 +60,10 @@ public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extension
         await using (candidate.ConfigureAwait(false))
         {
             var problem = await suite.RunAsync(candidate.Engine, cancellationToken).ConfigureAwait(false);
-            var required = single.RequiredBytes(candidate.Model);
+            // The footprint measured while loading it, as the serving model's is: the same arithmetic as at start-up.
             return problem is null
-                ? OtaValidationResult.Pass($"memory budget and {suite.Cases.Count} smoke cases passed", required, loader.Plan.MemoryBudgetBytes)
+                ? OtaValidationResult.Pass($"memory budget ({candidate.Footprint.Describe()}) and {suite.Cases.Count} smoke cases passed",
+                    candidate.Footprint.RequiredBytes, loader.Plan.MemoryBudgetBytes)
                 : OtaValidationResult.Fail(problem);
         }
     }
