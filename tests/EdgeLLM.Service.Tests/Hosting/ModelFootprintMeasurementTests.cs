@@ -51,22 +51,30 @@ public sealed class ModelFootprintMeasurementTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Kv_pages_a_decoding_sequence_writes_show_up_as_resident_in_the_current_footprint()
+    public async Task Kv_pages_a_decoding_sequence_holds_show_up_as_resident_in_the_current_footprint()
     {
         var plan = new ServingPlan { Threads = 1, MaxBatchSize = 2, RuntimeBytes = 1 };
         await using var loaded = new ModelLoader(plan, NullLoggerFactory.Instance).Load(DefaultModelSmoke.Directory);
         var idle = loaded.CurrentFootprint().KvResidentBytes;
+        var prompt = string.Concat(Enumerable.Repeat("turn on the kitchen lights at 7pm, ", 24));
+        var promptTokens = loaded.Model.EncodePrompt(prompt, fromTemplate: false).Length;
 
-        var stream = loaded.Engine.Stream(new EdgeLLM.Runtime.Generation.GenerationRequest { Id = "kv-resident", Prompt = "turn on the kitchen lights", MaxTokens = 400, IgnoreEos = true, Temperature = 0 });
-        var resident = 0L;
+        // Long enough that the sequence still decodes when its first token arrives: its prompt's KV is written then.
+        var stream = loaded.Engine.Stream(new EdgeLLM.Runtime.Generation.GenerationRequest
+        {
+            Id = "kv-resident", Prompt = prompt, MaxTokens = 500 - promptTokens, IgnoreEos = true, Temperature = 0,
+        });
+        long? decoding = null;
         await foreach (var delta in stream.ConfigureAwait(false))
         {
-            resident = Math.Max(resident, loaded.CurrentFootprint().KvResidentBytes);
+            decoding ??= loaded.CurrentFootprint().KvResidentBytes;
         }
         await stream.Result;
 
-        // 400 positions of 4 layers × 2 KV heads × 64 floats, keys and values: about 1.6 MiB written, page by page.
-        var written = 400 * loaded.Model.KvLayout.BytesPerToken;
-        Assert.InRange(resident, idle + written / 2, loaded.Footprint.KvReservedBytes);
+        // 4 layers × keys and values × 2 KV heads × 64 floats a position: the prompt's positions at least, page by page,
+        // and never more than the reservation.
+        Assert.InRange(promptTokens, 200, 400);
+        Assert.Equal(0, idle);
+        Assert.InRange(decoding!.Value, promptTokens * loaded.Model.KvLayout.BytesPerToken, loaded.Footprint.KvReservedBytes);
     }
 }
