@@ -111,7 +111,7 @@ public class DoctorTests
         var text = output.ToString();
         Assert.Equal(0, code);
         Assert.Contains("Memory at 8 batch slots of 512 positions (measured from /proc/self/status at load):", text);
-        Assert.Contains("KV cache         16.00 MiB  reserved for every slot at full context", text);
+        Assert.Contains("  KV cache        16.00 MiB  reserved for every slot at full context; 0.00 MiB resident now", text);
         foreach (var part in new[] { "  runtime ", "  sessions ", "  tokenizer ", "  activations ", "  total " })
         {
             Assert.Contains(part, text);
@@ -121,7 +121,8 @@ public class DoctorTests
     [Fact]
     public async Task A_budget_too_small_for_the_model_is_reported_with_the_parts_that_do_not_fit()
     {
-        var profile = Path.Combine(Path.GetTempPath(), $"edgellm-doctor-small-{Environment.ProcessId}.json");
+        // A profile file is named after its id.
+        var profile = Path.Combine(Directory.CreateTempSubdirectory("edgellm-doctor-").FullName, "generic-cpu.json");
         var source = File.ReadAllText(RepositoryFile(Path.Combine("device-configs", "generic-cpu.json")));
         File.WriteAllText(profile, source.Replace("\"memory_budget_bytes\": 2147483648", "\"memory_budget_bytes\": 1048576", StringComparison.Ordinal)
             .Replace("\"kv_cache_budget_bytes\": 268435456", "\"kv_cache_budget_bytes\": 1048576", StringComparison.Ordinal));
