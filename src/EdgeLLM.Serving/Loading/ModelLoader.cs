@@ -18,17 +18,17 @@ public sealed partial class ModelLoader
 {
     private readonly ServingPlan _plan;
     private readonly ILoggerFactory _loggerFactory;
-    private readonly Func<MemoryReading> _read;
+    private readonly Func<LoadPoint, MemoryReading> _read;
     private readonly ILogger _logger;
 
-    public ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory) : this(plan, loggerFactory, MemoryReading.Settled)
+    public ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory) : this(plan, loggerFactory, _ => MemoryReading.Settled())
     {
     }
 
     /// <param name="plan">The serving plan.</param>
     /// <param name="loggerFactory">Logs.</param>
-    /// <param name="read">Reads the process's memory around each load step (tests give fixed readings).</param>
-    internal ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory, Func<MemoryReading> read)
+    /// <param name="read">Reads the process's memory at each point of a load (tests give fixed readings).</param>
+    internal ModelLoader(ServingPlan plan, ILoggerFactory loggerFactory, Func<LoadPoint, MemoryReading> read)
     {
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(loggerFactory);
@@ -40,6 +40,10 @@ public sealed partial class ModelLoader
     }
 
     public ServingPlan Plan => _plan;
+
+    /// <summary>A loader under another plan (a budget that other models leave, a single slot) that measures loads the
+    /// same way.</summary>
+    public ModelLoader With(ServingPlan plan) => new(plan, _loggerFactory, _read);
 
     /// <param name="directory">The model directory.</param>
     /// <param name="engine">The executor's options as they are (a CLI command's own batch); null sizes them from the plan.</param>
@@ -80,13 +84,13 @@ public sealed partial class ModelLoader
 
     private LoadedModel LoadOn(ExecutorKind kind, string directory, EngineOptions? engine, string? fallbackReason)
     {
-        var before = _read();
+        var before = _read(LoadPoint.BeforeOpen);
         var model = LanguageModel.Load(directory, ExecutorFactory.LoadOptionsFor(kind, _plan.LoadOptions), _loggerFactory);
         LanguageModel? draft = null;
         IInferenceExecutor? executor = null;
         try
         {
-            var opened = _read();
+            var opened = _read(LoadPoint.Opened);
             var cost = LoadCost.Between(before, opened);
             // GenAI opens its own session when its executor starts: until it is measured, the weights files stand for it.
             var ownSession = model.LoadOptions.OpenDecoderSession;
@@ -107,7 +111,7 @@ public sealed partial class ModelLoader
                 Speculative = speculative,
             }, _loggerFactory);
             // The draft's load and the executor's start (GenAI's model, the batch's buffers) are the model's too.
-            cost = cost.And(LoadCost.Between(opened, _read()));
+            cost = cost.And(LoadCost.Between(opened, _read(LoadPoint.Started)));
             var stats = executor.GetStats();
             var footprint = ModelFootprint.Of(model, _plan, cost, stats.BatchCapacity, executor.KvResidentBytes()) with { KvReservedBytes = stats.KvCacheBytes };
             if (!ownSession)

@@ -23,13 +23,9 @@ public sealed class ModelLoaderBudgetTests
 
     /// <summary>Readings as a load takes them (before, after opening, after the executor): the open adds
     /// <see cref="Session"/> + <see cref="Tokenizer"/> resident bytes, <see cref="Tokenizer"/> of them managed.</summary>
-    private static Func<MemoryReading> FixedCost()
-    {
-        var readings = 0;
-        return () => readings++ % 3 == 0
-            ? new MemoryReading(100L << 20, 10L << 20)
-            : new MemoryReading((100L << 20) + Session + Tokenizer, (10L << 20) + Tokenizer);
-    }
+    internal static Func<LoadPoint, MemoryReading> FixedCost(long session = Session, long tokenizer = Tokenizer) => point => point == LoadPoint.BeforeOpen
+        ? new MemoryReading(100L << 20, 10L << 20)
+        : new MemoryReading((100L << 20) + session + tokenizer, (10L << 20) + tokenizer);
 
     private static (long PerSequence, Func<int, long> Activations) Shape()
     {
