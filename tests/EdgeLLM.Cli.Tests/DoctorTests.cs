@@ -27,6 +27,18 @@ public class DoctorTests
         throw new DirectoryNotFoundException($"sysfs fixture {device}");
     }
 
+    private static string RepositoryFile(string relative)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, relative)))
+            {
+                return Path.Combine(dir.FullName, relative);
+            }
+        }
+        throw new FileNotFoundException(relative);
+    }
+
     [Fact]
     public async Task Doctor_detects_a_jetson_and_reports_providers_budgets_meter_and_temperatures_as_json()
     {
@@ -69,6 +81,60 @@ public class DoctorTests
         Assert.Contains("chosen: CPUExecutionProvider (fallback: QNNExecutionProvider not in this ONNX Runtime build)", text);
         Assert.Contains("Energy meter: estimate", text);
         Assert.Contains("thermal_zone0 cpu-thermal: 52.1 C", text);
+    }
+
+    [Fact]
+    public async Task Doctor_shows_the_served_models_measured_footprint_at_the_profiles_batch()
+    {
+        var output = new StringWriter();
+        var code = await CliApp.RunAsync(["doctor", "--config", EmptyConfig, "--device", "generic-cpu", "--json"], output);
+        Assert.Equal(0, code);
+        using var doc = JsonDocument.Parse(output.ToString());
+        var serving = doc.RootElement.GetProperty("serving");
+        Assert.Equal("iot-assist", serving.GetProperty("model").GetString());
+        var memory = serving.GetProperty("memory");
+        long Part(string name) => memory.GetProperty(name).GetInt64();
+        // generic-cpu: 8 concurrent sequences, and its 256 MiB KV budget holds 8 of the default model's 2 MiB.
+        Assert.Equal(8, memory.GetProperty("batch_slots").GetInt32());
+        Assert.Equal(8 * 512L * 2 * 4 * 2 * 64 * 4, Part("kv_reserved_bytes"));
+        Assert.Equal(Part("session_bytes") + Part("tokenizer_bytes") + Part("kv_reserved_bytes") + Part("activation_bytes"), Part("model_bytes"));
+        Assert.Equal(Part("runtime_bytes") + Part("model_bytes"), Part("required_bytes"));
+        Assert.True(Part("required_bytes") < doc.RootElement.GetProperty("budgets").GetProperty("memory_bytes").GetInt64());
+        Assert.Equal("/proc/self/status", memory.GetProperty("measured_by").GetString());
+    }
+
+    [Fact]
+    public async Task Doctor_text_lists_each_part_of_the_footprint()
+    {
+        var output = new StringWriter();
+        var code = await CliApp.RunAsync(["doctor", "--config", EmptyConfig, "--device", "generic-cpu"], output);
+        var text = output.ToString();
+        Assert.Equal(0, code);
+        Assert.Contains("Memory at 8 batch slots of 512 positions (measured from /proc/self/status at load):", text);
+        Assert.Contains("  KV cache        16.00 MiB  reserved for every slot at full context; 0.00 MiB resident now", text);
+        foreach (var part in new[] { "  runtime ", "  sessions ", "  tokenizer ", "  activations ", "  total " })
+        {
+            Assert.Contains(part, text);
+        }
+    }
+
+    [Fact]
+    public async Task A_budget_too_small_for_the_model_is_reported_with_the_parts_that_do_not_fit()
+    {
+        // A profile file is named after its id.
+        var profile = Path.Combine(Directory.CreateTempSubdirectory("edgellm-doctor-").FullName, "generic-cpu.json");
+        var source = File.ReadAllText(RepositoryFile(Path.Combine("device-configs", "generic-cpu.json")));
+        File.WriteAllText(profile, source.Replace("\"memory_budget_bytes\": 2147483648", "\"memory_budget_bytes\": 1048576", StringComparison.Ordinal)
+            .Replace("\"kv_cache_budget_bytes\": 268435456", "\"kv_cache_budget_bytes\": 1048576", StringComparison.Ordinal));
+        var output = new StringWriter();
+
+        var code = await CliApp.RunAsync(["doctor", "--config", EmptyConfig, "--device", profile], output);
+
+        var text = output.ToString();
+        Assert.Equal(0, code);
+        Assert.Contains("Serving: cannot load", text);
+        Assert.Contains("but the memory budget is 1048576 bytes", text);
+        Assert.Contains("weights files 5.66 MiB + runtime", text);
     }
 
     [Fact]

@@ -184,7 +184,7 @@ internal static class BenchCommand
         {
             if (round == 1)
             {
-                memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes);
+                memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes, session.Footprint);
             }
         });
         var participants = new List<InterleavedBench.Participant> { own };

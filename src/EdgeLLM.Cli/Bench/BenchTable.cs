@@ -1,5 +1,6 @@
 using System.Globalization;
 using EdgeLLM.Cli.Models;
+using EdgeLLM.Serving.Loading;
 using Spectre.Console;
 
 namespace EdgeLLM.Cli.Bench;
@@ -55,6 +56,7 @@ internal static class BenchTable
         if (r.Memory is { } m)
         {
             console.WriteLine($"memory{RandomNote(r)}: peak RSS {DiskSize.Format(m.PeakRssBytes)} = weights {DiskSize.Format(m.WeightBytes)} + KV cache {DiskSize.Format(m.KvCacheBytes)} + {DiskSize.Format(m.OverheadBytes)} more");
+            WriteFootprint(console, r, m);
         }
         if (r.Roofline is { } roof)
         {
@@ -115,6 +117,25 @@ internal static class BenchTable
                 $"UNRELIABLE: the load average reached {i.MaxLoad:F2} on {i.Cores} cores; these ratios say nothing about the runtimes"));
         }
     }
+
+    /// <summary>The footprint measured at load, one row per part, and what the runs took at their peak beside it.</summary>
+    private static void WriteFootprint(IAnsiConsole console, BenchReport r, MemoryResult m)
+    {
+        var f = m.Footprint;
+        var table = new Table().AddColumns("part", "bytes", "MiB", "what")
+            .Caption(Markup.Escape($"footprint at {f.BatchSlots} {(f.BatchSlots == 1 ? "slot" : "slots")} of {f.SequenceLength} positions, measured from {f.MeasuredBy} at load{RandomNote(r)}"));
+        AddPart(table, "runtime", f.RuntimeBytes, "the process before the model");
+        AddPart(table, "sessions", f.SessionBytes, $"ONNX Runtime (weights files {ModelFootprint.MiB(f.WeightsFileBytes)})");
+        AddPart(table, "tokenizer", f.TokenizerBytes, "managed tables, template, configuration");
+        AddPart(table, "KV cache", f.KvReservedBytes, $"reserved; {ModelFootprint.MiB(f.KvResidentBytes)} resident after round 1");
+        AddPart(table, "activations", f.ActivationBytes, "estimate at the batch");
+        AddPart(table, "total", f.RequiredBytes, "what the memory budget must hold");
+        AddPart(table, "runs at peak", m.RunPeakBytes, "measured: peak RSS beyond runtime, sessions and tokenizer");
+        console.Write(table);
+    }
+
+    private static void AddPart(Table table, string part, long bytes, string what) => table.AddRow(
+        Markup.Escape(part), bytes.ToString(CultureInfo.InvariantCulture), F(bytes / (double)(1 << 20), "F2"), Markup.Escape(what));
 
     private static string Spread(Spread s) => string.Create(CultureInfo.InvariantCulture, $"{s.Median:F1} ({s.Min:F1}–{s.Max:F1})");
 

@@ -1,21 +1,25 @@
 using System.Text.Json;
+using EdgeLLM.Cli.Bench;
 using EdgeLLM.Cli.Common;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Serving.Configuration;
+using EdgeLLM.Serving.Loading;
 
 namespace EdgeLLM.Cli.Commands;
 
 /// <summary>
-/// <c>doctor</c>'s serving check: the model loaded as <c>serve</c> would load it, to say which executor and provider
-/// really serve it and why (each provider that could not be used, a GenAI plan served by EdgeLLM's own executor).
-/// A profile's list only says what is asked for; loading is what finds a library missing.
+/// <c>doctor</c>'s serving check: the model loaded exactly as <c>serve</c> would load it (the profile's budgets and
+/// batch), to say which executor and provider really serve it and why (each provider that could not be used, a GenAI
+/// plan served by EdgeLLM's own executor), and what it costs in memory, part by part. A profile's list only says what
+/// is asked for; loading is what finds a library missing or a budget too small.
 /// </summary>
 internal sealed class ServingCheck
 {
-    private ServingCheck(string? model, ExecutorChoice? choice, string? error)
+    private ServingCheck(string? model, ExecutorChoice? choice, ModelFootprint? footprint, string? error)
     {
         Model = model;
         Choice = choice;
+        Footprint = footprint;
         Error = error;
     }
 
@@ -23,22 +27,26 @@ internal sealed class ServingCheck
 
     public ExecutorChoice? Choice { get; }
 
+    /// <summary>The measured footprint: of the served model, or of a model the budget refused (null when it did not load
+    /// far enough to be measured).</summary>
+    public ModelFootprint? Footprint { get; }
+
     public string? Error { get; }
 
-    /// <summary>Loads the configured model under <paramref name="settings"/> and tells what serves it.</summary>
+    /// <summary>Loads the configured model under <paramref name="settings"/> and tells what serves it and what it costs.</summary>
     public static async Task<ServingCheck> RunAsync(EdgeLLMOptions settings)
     {
         try
         {
-            var session = EngineSession.Open(settings.Model, new EngineOptions { MaxBatchSize = 1, PrefixCacheBytes = 0 }, settings: settings);
+            var session = EngineSession.OpenAsServed(settings);
             await using (session.ConfigureAwait(false))
             {
-                return new ServingCheck(session.Model.Identity.Id, session.Choice, null);
+                return new ServingCheck(session.Model.Identity.Id, session.Choice, session.Footprint, null);
             }
         }
         catch (CliException e)
         {
-            return new ServingCheck(settings.Model, null, e.Message);
+            return new ServingCheck(settings.Model, null, (e.InnerException?.InnerException as MemoryBudgetException)?.Footprint, e.Message);
         }
     }
 
@@ -47,13 +55,19 @@ internal sealed class ServingCheck
         if (Choice is not { } c)
         {
             o.WriteLine($"Serving: cannot load {Model ?? "the default model"}: {Error}");
-            return;
         }
-        o.WriteLine($"Serving: {Model} on executor {ExecutorKinds.ToName(c.Kind)}, provider {c.Provider}" +
-            (c.FallbackReason is null ? "" : $" (asked for {ExecutorKinds.ToName(c.Requested)}: {c.FallbackReason})"));
-        foreach (var a in c.ProviderAttempts)
+        else
         {
-            o.WriteLine($"  {(a.Chosen ? "->" : "  ")} {a.Provider}{(a.Reason is null ? "" : $": {a.Reason}")}");
+            o.WriteLine($"Serving: {Model} on executor {ExecutorKinds.ToName(c.Kind)}, provider {c.Provider}" +
+                (c.FallbackReason is null ? "" : $" (asked for {ExecutorKinds.ToName(c.Requested)}: {c.FallbackReason})"));
+            foreach (var a in c.ProviderAttempts)
+            {
+                o.WriteLine($"  {(a.Chosen ? "->" : "  ")} {a.Provider}{(a.Reason is null ? "" : $": {a.Reason}")}");
+            }
+        }
+        if (Footprint is { } f)
+        {
+            FootprintText.Write(o, f);
         }
     }
 
@@ -78,6 +92,15 @@ internal sealed class ServingCheck
                 w.WriteEndObject();
             }
             w.WriteEndArray();
+        }
+        w.WritePropertyName("memory");
+        if (Footprint is { } f)
+        {
+            JsonSerializer.Serialize(w, f, BenchJson.Default.ModelFootprint);
+        }
+        else
+        {
+            w.WriteNullValue();
         }
         w.WriteEndObject();
     }

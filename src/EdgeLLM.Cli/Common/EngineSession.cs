@@ -26,6 +26,9 @@ internal sealed class EngineSession : IAsyncDisposable
     /// <summary>How long opening the model took (files, tokenizer, ONNX Runtime or GenAI sessions).</summary>
     public TimeSpan LoadTime { get; }
 
+    /// <summary>What the model costs this process, measured at load, with the KV cache's resident part measured now.</summary>
+    public ModelFootprint Footprint => _loaded.CurrentFootprint();
+
     /// <summary>Finds a model and loads it under the serving plan the service would use (<see cref="CliModelLoader.Plan"/>:
     /// providers, threads, ONNX Runtime library, executor), with <paramref name="executor"/>, <paramref name="threads"/>
     /// and a positive <paramref name="maxSequenceLength"/> over it; exit code 3 when it cannot be loaded. The memory and
@@ -40,6 +43,24 @@ internal sealed class EngineSession : IAsyncDisposable
         try
         {
             var loaded = new ModelLoader(plan, CliModelLoader.StderrLogs).Load(directory, engineOptions);
+            return new EngineSession(loaded, System.Diagnostics.Stopwatch.GetElapsedTime(started));
+        }
+        catch (ModelLoadException e)
+        {
+            throw new CliException(ExitCodes.ModelUnavailable, "model_unavailable", $"cannot load the model: {e.Message}", e);
+        }
+    }
+
+    /// <summary>Loads the configured model exactly as <c>edgellm serve</c> would (<c>doctor</c>): the serving plan with its
+    /// memory and KV budgets, the batch sized from them; exit code 3 when it cannot be loaded or does not fit.</summary>
+    public static EngineSession OpenAsServed(EdgeLLMOptions settings)
+    {
+        var plan = CliModelLoader.Plan(settings: settings);
+        var directory = CliModelLoader.ResolveDirectory(settings.Model, settings.StateDir);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        try
+        {
+            var loaded = new ModelLoader(plan, CliModelLoader.StderrLogs).Load(directory);
             return new EngineSession(loaded, System.Diagnostics.Stopwatch.GetElapsedTime(started));
         }
         catch (ModelLoadException e)

@@ -26,6 +26,10 @@ internal interface IDecodeBatch : IDisposable
     /// <summary>Bytes of KV cache this batch reserves at most (resident only for what its sequences hold).</summary>
     long KvBytes { get; }
 
+    /// <summary>The part of <see cref="KvBytes"/> resident now (a system call per buffer: for reports, not the decode
+    /// loop). A batch whose cache is not a lazily committed mapping holds all of it.</summary>
+    long KvResidentBytes() => KvBytes;
+
     /// <summary>Stopwatch ticks spent inside ONNX Runtime's Run by <see cref="Decode"/> since the batch was made
     /// (the rest of a decode step is EdgeLLM's own overhead; <c>edgellm bench</c> reports the share).</summary>
     long DecodeRunTicks { get; }

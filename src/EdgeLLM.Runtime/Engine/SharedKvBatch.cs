@@ -84,7 +84,7 @@ internal sealed unsafe partial class SharedKvBatch : IDecodeBatch
 
     /// <summary>Resident bytes of the KV cache, measured page by page (the tests and memory reports; a system call per
     /// buffer, so not for the decode loop).</summary>
-    internal long KvResidentBytes() => _cache.ResidentBytes();
+    public long KvResidentBytes() => _cache.ResidentBytes();
 
     /// <summary>Resident bytes of the mask and logits rows, measured as <see cref="KvResidentBytes"/>.</summary>
     internal long ActivationResidentBytes() => _maskBuffer.ResidentBytes() + _logits.ResidentBytes();

@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace EdgeLLM.Runtime.Memory;
 
-/// <summary>The libc calls <see cref="PagedBuffer"/> needs on Linux (constants shared by x86-64 and arm64).</summary>
+/// <summary>The libc calls <see cref="PagedBuffer"/> and <see cref="NativeHeap"/> need on Linux (constants shared by x86-64 and arm64).</summary>
 internal static unsafe partial class LinuxMemory
 {
     public const int ProtReadWrite = 0x1 | 0x2;
@@ -20,6 +20,10 @@ internal static unsafe partial class LinuxMemory
     /// <summary>One byte per page of the range; bit 0 set where the page is resident.</summary>
     [LibraryImport("libc", EntryPoint = "mincore", SetLastError = true)]
     public static partial int Residency(void* address, nuint length, byte* pages);
+
+    /// <summary>glibc: hands the free memory of every malloc arena back to the system; 1 if any was released.</summary>
+    [LibraryImport("libc", EntryPoint = "malloc_trim")]
+    public static partial int MallocTrim(nuint pad);
 
     [LibraryImport("libc", EntryPoint = "madvise", SetLastError = true)]
     public static partial int Advise(void* address, nuint length, int advice);

@@ -69,6 +69,10 @@ public sealed class LanguageModel : IDisposable
     /// <summary>Positions one sequence may hold (prompt and completion).</summary>
     public int MaxSequenceLength { get; }
 
+    /// <summary>KV cache a batch of <paramref name="slots"/> reserves at full context: every slot's with a shared
+    /// buffer, one sequence's with a growing past (which decodes one sequence). The one place this is written.</summary>
+    public long KvReservedBytes(int slots) => KvLayout.BytesPerSequence(MaxSequenceLength) * (SharedKvBuffer ? Math.Max(1, slots) : 1);
+
     /// <summary>Bytes of the ONNX files (weights) on disk.</summary>
     public long WeightsBytes { get; }
 

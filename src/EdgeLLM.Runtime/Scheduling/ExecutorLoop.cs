@@ -108,6 +108,20 @@ public abstract partial class ExecutorLoop : IInferenceExecutor
     }
 
     /// <inheritdoc />
+    public long KvResidentBytes()
+    {
+        try
+        {
+            return _backend.KvResidentBytes();
+        }
+        catch (Exception e) when (e is InvalidOperationException or ObjectDisposedException)
+        {
+            // The loop freed the batch while this report read it (a stop): what it had reserved is the bound.
+            return _backend.KvBytes;
+        }
+    }
+
+    /// <inheritdoc />
     public EngineStats GetStats()
     {
         var slots = _slots;

@@ -31,6 +31,10 @@ internal interface IExecutionBackend : IDisposable
     /// <summary>Bytes of KV cache the backend holds.</summary>
     long KvBytes { get; }
 
+    /// <summary>The part of <see cref="KvBytes"/> resident now; a backend that cannot tell counts all of it (GenAI
+    /// allocates its cache itself).</summary>
+    long KvResidentBytes() => KvBytes;
+
     /// <summary>Stopwatch ticks spent inside the runtime's own run calls.</summary>
     long RunTicks { get; }
 

@@ -33,6 +33,11 @@ public interface IInferenceExecutor : IAsyncDisposable
 
     EngineStats GetStats();
 
+    /// <summary>Bytes of the KV cache resident now, measured page by page where the cache is a lazily committed mapping
+    /// (Linux), else every reserved byte: a system call per buffer, so for reports (<c>/v1/models</c>, <c>doctor</c>,
+    /// <c>bench</c>), never the decode loop.</summary>
+    long KvResidentBytes();
+
     /// <summary>Queues a completion and returns its stream: text deltas as they are generated and the one final
     /// <see cref="GenerationStream.Result"/>. Cancelling ends the request with a <see cref="FinishReason.Cancelled"/>
     /// result at the next token boundary.</summary>

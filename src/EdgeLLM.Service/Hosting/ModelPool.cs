@@ -154,7 +154,7 @@ public sealed partial class ModelPool(ModelHost host, ModelLoader loader, TimePr
                 try
                 {
                     // The loader's own check and batch sizing, against what is left of the budget (0 means no budget).
-                    var within = new ModelLoader(loader.Plan with { MemoryBudgetBytes = budget <= 0 ? 0 : left }, loggerFactory);
+                    var within = loader.With(loader.Plan with { MemoryBudgetBytes = budget <= 0 ? 0 : left });
                     return await Task.Run(() => within.Load(model.Directory), cancellationToken).ConfigureAwait(false);
                 }
                 catch (ModelLoadException e) when (e.InnerException is MemoryBudgetException)

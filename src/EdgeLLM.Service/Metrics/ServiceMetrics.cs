@@ -98,7 +98,7 @@ public sealed class ServiceMetrics(ModelHost host, IDeviceReadings device)
         w.Single("edgellm_draft_tokens_total", "counter", "Tokens drafted for speculative decoding.", stats?.DraftedTokens ?? 0);
         w.Single("edgellm_draft_accepted_tokens_total", "counter", "Drafted tokens the model accepted.", stats?.AcceptedDraftTokens ?? 0);
         w.Single("edgellm_draft_acceptance_rate", "gauge", "Accepted over drafted tokens since the engine started (0 without drafting).", stats?.DraftAcceptanceRate ?? 0);
-        w.Single("edgellm_model_memory_bytes", "gauge", "Weights plus KV cache of the serving model.", current?.MemoryBytes ?? 0);
+        w.Single("edgellm_model_memory_bytes", "gauge", "What the serving model adds to the process at its full batch, measured at load: sessions, tokenizer, reserved KV cache, activations.", current?.MemoryBytes ?? 0);
         w.Single("edgellm_memory_rss_bytes", "gauge", "Resident memory of the process.", ProcessMemory.ResidentBytes());
         w.Single("edgellm_memory_peak_rss_bytes", "gauge", "Peak resident memory of the process.", ProcessMemory.PeakResidentBytes());
         w.Single("edgellm_memory_budget_bytes", "gauge", "The device profile's memory budget (0: none).", host.Plan.MemoryBudgetBytes);

@@ -10,7 +10,7 @@ namespace EdgeLLM.Service.Ota;
 /// budget is checked with the same arithmetic as at start-up) with a single slot, and runs its smoke suite
 /// through a real engine. A bundle without <c>smoke.json</c> is refused: an untested model never serves.
 /// </summary>
-public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extensions.Logging.ILoggerFactory loggerFactory) : IOtaModelValidator
+public sealed class EngineModelValidator(ModelLoader loader) : IOtaModelValidator
 {
     public async Task<OtaValidationResult> ValidateAsync(OtaValidationRequest request, CancellationToken cancellationToken)
     {
@@ -43,7 +43,7 @@ public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extension
             return OtaValidationResult.Fail($"the model's draft: {e.Message}; pack the draft with it (edgellm ota pack --with-draft)");
         }
 
-        var single = new ModelLoader(loader.Plan with { MaxBatchSize = 1, PrefixCacheBytes = 0, Admission = null, EnergyMeter = null }, loggerFactory);
+        var single = loader.With(loader.Plan with { MaxBatchSize = 1, PrefixCacheBytes = 0, Admission = null, EnergyMeter = null });
         LoadedModel candidate;
         try
         {
@@ -60,9 +60,10 @@ public sealed class EngineModelValidator(ModelLoader loader, Microsoft.Extension
         await using (candidate.ConfigureAwait(false))
         {
             var problem = await suite.RunAsync(candidate.Engine, cancellationToken).ConfigureAwait(false);
-            var required = single.RequiredBytes(candidate.Model);
+            // The footprint measured while loading it, as the serving model's is: the same arithmetic as at start-up.
             return problem is null
-                ? OtaValidationResult.Pass($"memory budget and {suite.Cases.Count} smoke cases passed", required, loader.Plan.MemoryBudgetBytes)
+                ? OtaValidationResult.Pass($"memory budget ({candidate.Footprint.Describe()}) and {suite.Cases.Count} smoke cases passed",
+                    candidate.Footprint.RequiredBytes, loader.Plan.MemoryBudgetBytes)
                 : OtaValidationResult.Fail(problem);
         }
     }

@@ -3,6 +3,7 @@ using System.Text.Json.Serialization;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Service.Hosting;
 using EdgeLLM.Service.Metrics;
+using EdgeLLM.Serving.Loading;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -70,6 +71,7 @@ public static class RestApi
                 Version = id.Version,
                 Quantization = id.Quantization,
                 MemoryBytes = current.MemoryBytes,
+                Memory = current.CurrentFootprint(),
                 ExecutionProvider = current.ExecutionProvider,
                 ContextLength = current.Model.MaxSequenceLength,
             });
@@ -116,7 +118,12 @@ public static class RestApi
 
         public required string Quantization { get; init; }
 
+        /// <summary>What the model adds to the process at its full batch (<see cref="ModelFootprint.ModelBytes"/>).</summary>
         public required long MemoryBytes { get; init; }
+
+        /// <summary>The parts of <see cref="MemoryBytes"/> and the runtime beside them, as measured at load (EdgeLLM's
+        /// extension of contract section 3: docs/MEMORY.md).</summary>
+        public required ModelFootprint Memory { get; init; }
 
         public required string ExecutionProvider { get; init; }
 

@@ -5,7 +5,7 @@ namespace EdgeLLM.Serving.Loading;
 
 /// <summary>A model, its speculative draft (if it has one) and the engine serving them; disposed together, the
 /// engine first. The loaded model owns the draft: an options record only points at it.</summary>
-public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, long kvBytes, LanguageModel? draft = null) : IAsyncDisposable
+public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, ModelFootprint footprint, LanguageModel? draft = null) : IAsyncDisposable
 {
     public LanguageModel Model { get; } = model;
 
@@ -17,8 +17,16 @@ public sealed class LoadedModel(LanguageModel model, IInferenceExecutor engine, 
     /// <summary>The provider the serving executor runs on (GenAI's after its own fallback; status, metrics, logs).</summary>
     public string ExecutionProvider => Choice.Provider;
 
-    /// <summary>Weights plus the KV cache of every slot: what <c>/v1/models</c> reports as <c>memory_bytes</c>.</summary>
-    public long MemoryBytes => Model.WeightsBytes + kvBytes;
+    /// <summary>What the model cost this process, measured when it was loaded (<see cref="ModelLoader"/>).</summary>
+    public ModelFootprint Footprint { get; } = footprint;
+
+    /// <summary>What the model adds to the process at its full batch (<see cref="ModelFootprint.ModelBytes"/>): what
+    /// <c>/v1/models</c> reports as <c>memory_bytes</c> and what other models' budgets leave room for.</summary>
+    public long MemoryBytes => Footprint.ModelBytes;
+
+    /// <summary>The footprint with the KV cache's resident part measured now (a system call per cache buffer: for
+    /// reports, not per request).</summary>
+    public ModelFootprint CurrentFootprint() => Footprint with { KvResidentBytes = Engine.KvResidentBytes() };
 
     public DateTimeOffset LoadedAt { get; } = DateTimeOffset.UtcNow;
 

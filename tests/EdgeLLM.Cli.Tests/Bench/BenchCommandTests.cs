@@ -27,6 +27,29 @@ public class BenchCommandTests
     }
 
     [Fact]
+    public async Task Json_memory_carries_the_footprint_measured_at_load_at_the_benchs_batch()
+    {
+        var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "8", "--prompt-tokens", "16", "--concurrency", "1,3", "--json"]);
+        Assert.True(code == 0, error);
+        using var doc = JsonDocument.Parse(output);
+        var memory = doc.RootElement.GetProperty("memory");
+        var f = memory.GetProperty("footprint");
+        long Part(string name) => f.GetProperty(name).GetInt64();
+
+        // The batch is the largest level; each of its sequences holds prompt + generated positions.
+        Assert.Equal(3, f.GetProperty("batch_slots").GetInt32());
+        Assert.Equal(24, f.GetProperty("sequence_length").GetInt32());
+        Assert.Equal(memory.GetProperty("kv_cache_bytes").GetInt64(), Part("kv_reserved_bytes"));
+        Assert.Equal(3 * 24L * 2 * 4 * 2 * 64 * 4, Part("kv_reserved_bytes"));
+        Assert.Equal(memory.GetProperty("weight_bytes").GetInt64(), Part("weights_file_bytes"));
+        Assert.Equal(Part("session_bytes") + Part("tokenizer_bytes") + Part("kv_reserved_bytes") + Part("activation_bytes"), Part("model_bytes"));
+        Assert.Equal(Part("runtime_bytes") + Part("model_bytes"), Part("required_bytes"));
+        Assert.True(Part("runtime_bytes") > 0);
+        Assert.Equal(memory.GetProperty("peak_rss_bytes").GetInt64() - Part("runtime_bytes") - Part("session_bytes") - Part("tokenizer_bytes"),
+            memory.GetProperty("run_peak_bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task Concurrency_levels_each_report_throughput_and_latency()
     {
         var (code, output, error) = await InProcess.RunAsync(["bench", "--runs", "1", "--warmup", "0", "--gen-tokens", "8", "--prompt-tokens", "16", "--concurrency", "1,2,4", "--json"]);
@@ -51,6 +74,11 @@ public class BenchCommandTests
         Assert.Contains("decode tok/s", output);
         Assert.Contains("EdgeLLM 0.1.0", output);
         Assert.Contains("peak RSS", output);
+        // The footprint table: one row per part, the total the budget must hold and the runs' measured peak.
+        foreach (var row in new[] { "runtime", "sessions", "tokenizer", "KV cache", "activations", "total", "runs at peak", "footprint at 1 slot of 12 positions, measured from /proc/self/status" })
+        {
+            Assert.Contains(row, output);
+        }
     }
 
     [Theory]

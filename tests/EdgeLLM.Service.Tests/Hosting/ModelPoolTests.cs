@@ -23,18 +23,24 @@ public sealed class ModelPoolTests : IAsyncDisposable
 
     private async Task<ModelPool> StartAsync(long memoryBudgetBytes = 0)
     {
-        // One batch slot each, so a model takes exactly its weights and one full-context KV sequence.
+        // One batch slot each, so a model takes exactly its load cost, one full-context KV sequence and its activations.
         var plan = new ServingPlan { Threads = 1, MaxBatchSize = 1, MemoryBudgetBytes = memoryBudgetBytes };
-        var loader = new ModelLoader(plan, NullLoggerFactory.Instance);
+        // Every load costs the same fixed sessions and tokenizer, so what fits is exact (the real measurement is
+        // ModelFootprintMeasurementTests'); the pool's own loads go through the same loader.
+        var loader = new ModelLoader(plan, NullLoggerFactory.Instance, ModelLoaderBudgetTests.FixedCost(Session, Tokenizer));
         _host = new ModelHost(loader, NullLogger<ModelHost>.Instance) { Drain = TimeSpan.FromSeconds(5) };
         await _host.LoadAsync(DefaultModelSmoke.Directory, CancellationToken.None);
         return _pool = new ModelPool(_host, loader, _time, NullLoggerFactory.Instance);
     }
 
+    private const long Session = 8L << 20;
+    private const long Tokenizer = 1L << 20;
+
+    /// <summary>What a model adds with one slot under the fixed load cost: the loader's own arithmetic.</summary>
     private static long Footprint(string directory)
     {
         using var loaded = LanguageModel.Load(directory, new ModelLoadOptions { IntraOpThreads = 1 });
-        return loaded.WeightsBytes + loaded.KvLayout.BytesPerSequence(loaded.MaxSequenceLength);
+        return ModelFootprint.Of(loaded, new ServingPlan { MaxBatchSize = 1 }, new LoadCost(Session, Tokenizer), slots: 1).ModelBytes;
     }
 
     [Fact]

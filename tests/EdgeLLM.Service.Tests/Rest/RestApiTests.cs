@@ -44,6 +44,30 @@ public class RestApiTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Models_break_the_memory_down_into_the_measured_parts_that_add_up_to_memory_bytes()
+    {
+        using var doc = JsonDocument.Parse(await Http.GetStringAsync("/v1/models"));
+        var model = Assert.Single(doc.RootElement.GetProperty("data").EnumerateArray());
+        var memory = model.GetProperty("memory");
+        long Part(string name) => memory.GetProperty(name).GetInt64();
+
+        Assert.Equal(model.GetProperty("memory_bytes").GetInt64(), Part("model_bytes"));
+        Assert.Equal(Part("session_bytes") + Part("tokenizer_bytes") + Part("kv_reserved_bytes") + Part("activation_bytes"), Part("model_bytes"));
+        Assert.Equal(Part("runtime_bytes") + Part("model_bytes"), Part("required_bytes"));
+        Assert.Equal(Directory.EnumerateFiles(DefaultModelSmoke.Directory, "*.onnx*").Sum(f => new FileInfo(f).Length), Part("weights_file_bytes"));
+        // Other tests run beside this one, so the measured parts are only checked for sign here (their bounds:
+        // ModelFootprintMeasurementTests, which runs alone).
+        Assert.True(Part("runtime_bytes") > 0 && Part("session_bytes") >= 0 && Part("activation_bytes") > 0);
+        Assert.InRange(Part("kv_resident_bytes"), 0, Part("kv_reserved_bytes"));
+        Assert.Equal(memory.GetProperty("batch_slots").GetInt32() * 512L * 2 * 4 * 2 * 64 * 4, Part("kv_reserved_bytes"));
+        Assert.Equal(512, memory.GetProperty("sequence_length").GetInt32());
+        Assert.Equal("/proc/self/status", memory.GetProperty("measured_by").GetString());
+        // The single-model route answers the same entry.
+        using var one = JsonDocument.Parse(await Http.GetStringAsync("/v1/models/iot-assist"));
+        Assert.Equal(Part("session_bytes"), one.RootElement.GetProperty("memory").GetProperty("session_bytes").GetInt64());
+    }
+
+    [Fact]
     public async Task Chat_completion_answers_the_smoke_prompts_exactly()
     {
         foreach (var c in DefaultModelSmoke.Cases.Take(4))

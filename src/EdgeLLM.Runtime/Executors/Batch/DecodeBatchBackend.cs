@@ -44,6 +44,8 @@ internal sealed class DecodeBatchBackend(LanguageModel model, EngineOptions opti
 
     public long KvBytes => _batch?.KvBytes ?? 0;
 
+    public long KvResidentBytes() => _batch?.KvResidentBytes() ?? 0;
+
     public long RunTicks => _batch?.DecodeRunTicks ?? 0;
 
     /// <summary>The model's batch, then the prefix cache, then the speculative decoder; a stage that throws leaves

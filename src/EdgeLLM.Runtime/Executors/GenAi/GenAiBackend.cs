@@ -37,14 +37,7 @@ internal sealed class GenAiBackend(LanguageModel model, EngineOptions options, G
 
     public bool ChunksPrefill => false;
 
-    public long KvBytes
-    {
-        get
-        {
-            var perSequence = model.KvLayout.BytesPerSequence(model.MaxSequenceLength);
-            return model.SharedKvBuffer ? perSequence * Capacity : perSequence;
-        }
-    }
+    public long KvBytes => model.KvReservedBytes(Capacity);
 
     public long RunTicks => Interlocked.Read(ref _runTicks);
 
