@@ -55,6 +55,9 @@ public sealed record ServingPlan
     /// <summary>Whether ONNX Runtime's workers spin inside a run (<c>EdgeLLM:Engine:IntraOpSpinning</c>).</summary>
     public bool IntraOpSpinning { get; init; } = ModelLoadOptions.Default.IntraOpSpinning;
 
+    /// <summary>Whether the decoder's resident weights move to huge pages once loaded (<c>EdgeLLM:Engine:HugePages</c>).</summary>
+    public bool HugePages { get; init; } = ModelLoadOptions.Default.HugePages;
+
     /// <summary>Another ONNX Runtime build by path, when configured.</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 
@@ -77,5 +80,6 @@ public sealed record ServingPlan
         OnnxRuntimeLibrary = OnnxRuntimeLibrary,
         SelectLogitsPositions = SelectLogitsPositions,
         IntraOpSpinning = IntraOpSpinning,
+        HugePages = HugePages,
     };
 }

@@ -37,6 +37,7 @@ public static partial class ServingPlanFactory
             PrefillChunkTokens = engine.PrefillChunkTokens ?? profile.PrefillChunkTokens ?? EngineOptions.DefaultPrefillChunkTokens,
             SelectLogitsPositions = engine.SelectLogitsPositions ?? ModelLoadOptions.Default.SelectLogitsPositions,
             IntraOpSpinning = engine.IntraOpSpinning ?? ModelLoadOptions.Default.IntraOpSpinning,
+            HugePages = engine.HugePages ?? ModelLoadOptions.Default.HugePages,
             OnnxRuntimeLibrary = options.Onnx.LibraryPath,
             RuntimeBytes = ProcessMemory.ResidentBytes(),
             EnergyMeter = meter,

@@ -1,3 +1,4 @@
+using EdgeLLM.Runtime.Memory;
 using EdgeLLM.Runtime.Onnx;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
@@ -45,6 +46,11 @@ public static partial class ExecutionProviderSelector
         attempts.Add(new ProviderAttempt("CPUExecutionProvider", true, null));
         LogChosen(logger, "CPUExecutionProvider");
         LogLogitsSelection(logger, cpu.LogitsSelection);
+        if (options.HugePages)
+        {
+            // The session has read and prepacked the weights as it opened: they are resident now, and stay.
+            LogHugePages(logger, ResidentHugePages.Collapse());
+        }
         return (cpu, "CPUExecutionProvider", attempts);
     }
 
@@ -149,4 +155,7 @@ public static partial class ExecutionProviderSelector
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Decoder logits: {Selection}")]
     private static partial void LogLogitsSelection(ILogger logger, string selection);
+
+    [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Decoder memory: {HugePages}")]
+    private static partial void LogHugePages(ILogger logger, HugePageCollapse hugePages);
 }

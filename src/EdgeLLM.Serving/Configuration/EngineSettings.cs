@@ -30,4 +30,8 @@ public sealed class EngineSettings
     /// <summary>False makes ONNX Runtime's workers sleep between a run's parallel sections instead of spinning (for
     /// devices whose cores are busy with other work); unset takes <see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.IntraOpSpinning"/>.</summary>
     public bool? IntraOpSpinning { get; set; }
+
+    /// <summary>False keeps the decoder's weights on small pages; unset takes
+    /// <see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.HugePages"/>.</summary>
+    public bool? HugePages { get; set; }
 }

@@ -138,7 +138,6 @@ internal sealed partial class SimulatedDevice
             if (manifest.Abort)
             {
                 await AbortAsync(manifest, cancellationToken).ConfigureAwait(false);
-                _abortHandled.TrySetResult();
             }
             else
             {
@@ -153,6 +152,14 @@ internal sealed partial class SimulatedDevice
         {
             // A real device would report again after reconnecting; the simulated one says so and takes the next message.
             LogPublishFailed(_logger, Id, manifest.ToString(), e.Message);
+        }
+        finally
+        {
+            if (manifest.Abort)
+            {
+                // Handled: rolled back or not concerned, whether or not its report went out.
+                _abortHandled.TrySetResult();
+            }
         }
     }
 
