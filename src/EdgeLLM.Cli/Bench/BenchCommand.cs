@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeLLM.Cli.Bench.Synthetic;
 using EdgeLLM.Cli.Common;
+using EdgeLLM.Runtime.Memory;
 using EdgeLLM.Runtime.Models;
 using EdgeLLM.Runtime.Scheduling;
 using EdgeLLM.Runtime.Speculative;
@@ -184,7 +185,8 @@ internal static class BenchCommand
         {
             if (round == 1)
             {
-                memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes, session.Footprint);
+                memory = new MemoryResult(ProcessMemory.PeakResidentBytes(), ModelDirectory.WeightsBytes(session.Model.Directory), session.Engine.GetStats().KvCacheBytes, session.Footprint,
+                    ResidentHugePages.AnonHugePagesBytes());
             }
         });
         var participants = new List<InterleavedBench.Participant> { own };

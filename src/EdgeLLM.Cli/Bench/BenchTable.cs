@@ -55,7 +55,7 @@ internal static class BenchTable
         }
         if (r.Memory is { } m)
         {
-            console.WriteLine($"memory{RandomNote(r)}: peak RSS {DiskSize.Format(m.PeakRssBytes)} = weights {DiskSize.Format(m.WeightBytes)} + KV cache {DiskSize.Format(m.KvCacheBytes)} + {DiskSize.Format(m.OverheadBytes)} more");
+            console.WriteLine($"memory{RandomNote(r)}: peak RSS {DiskSize.Format(m.PeakRssBytes)} = weights {DiskSize.Format(m.WeightBytes)} + KV cache {DiskSize.Format(m.KvCacheBytes)} + {DiskSize.Format(m.OverheadBytes)} more; {DiskSize.Format(m.HugePagesBytes)} of it on huge pages");
             WriteFootprint(console, r, m);
         }
         if (r.Roofline is { } roof)

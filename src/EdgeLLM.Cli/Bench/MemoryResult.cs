@@ -9,7 +9,9 @@ namespace EdgeLLM.Cli.Bench;
 /// <param name="KvCacheBytes">KV cache the engine reserved (every batch slot at the bench's sequence length).</param>
 /// <param name="Footprint">What loading measured (runtime, sessions, tokenizer) and the KV cache and activation estimate
 /// at the bench's batch, with the KV cache's resident part read after the first round.</param>
-internal sealed record MemoryResult(long PeakRssBytes, long WeightBytes, long KvCacheBytes, ModelFootprint Footprint)
+/// <param name="HugePagesBytes">The process's anonymous memory on transparent huge pages then (the decoder's weights
+/// when <c>EdgeLLM:Engine:HugePages</c> is on and the kernel allows).</param>
+internal sealed record MemoryResult(long PeakRssBytes, long WeightBytes, long KvCacheBytes, ModelFootprint Footprint, long HugePagesBytes)
 {
     /// <summary>Peak RSS beyond weights + KV: the runtime, ONNX Runtime's arenas and prepacked copies, the .NET heap.</summary>
     public long OverheadBytes => PeakRssBytes - WeightBytes - KvCacheBytes;

@@ -147,7 +147,7 @@ public static class ResidentHugePages
     private static long AlignUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
 
     /// <summary>The kernel's own count of the process's anonymous memory in huge pages (<c>/proc/self/smaps_rollup</c>).</summary>
-    internal static long AnonHugePagesBytes()
+    public static long AnonHugePagesBytes()
     {
         try
         {
