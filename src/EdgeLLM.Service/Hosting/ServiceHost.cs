@@ -1,6 +1,7 @@
 using EdgeLLM.Ota;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Models;
+using EdgeLLM.Service.Logging;
 using EdgeLLM.Service.Metrics;
 using EdgeLLM.Service.Ollama;
 using EdgeLLM.Service.Ota;
@@ -158,5 +159,7 @@ public static class ServiceHost
                 o.TimestampFormat = "HH:mm:ss.fff ";
             });
         }
+        // Same formats and options, without the console logger's queue thread (SynchronousConsoleLoggerProvider says why).
+        logging.UseSynchronousConsole();
     }
 }
