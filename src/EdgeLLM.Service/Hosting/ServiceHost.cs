@@ -11,6 +11,7 @@ using EdgeLLM.Serving;
 using EdgeLLM.Serving.Configuration;
 using EdgeLLM.Serving.Loading;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -74,6 +75,8 @@ public static class ServiceHost
         var stateDir = StatePaths.Resolve(options.StateDir);
         services.AddSingleton(systemd);
         AddSystemd(services, systemd);
+        // Kestrel's own pools queue an eviction to the thread pool every 10 s (SharedMemoryPoolFactory says why).
+        services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, SharedMemoryPoolFactory>());
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => ServingPlanFactory.Create(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLLM.Service.Device")));
         services.AddSingleton<ModelLoader>();
