@@ -340,6 +340,30 @@ public sealed class MqttConnectionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_connect_carries_the_keepalive_and_its_pings_keep_an_idle_client_connected()
+    {
+        var client = Client("idle-keepalive");
+        var states = new List<MqttConnectionState>();
+        client.ConnectionChanged += (_, e) =>
+        {
+            lock (states)
+            {
+                states.Add(e.State);
+            }
+        };
+        await client.ConnectAsync();
+        // MQTTnet's own keepalive is off (KeepAliveChannelAdapter): the broker must still see the 5 s of the options.
+        Assert.Matches(@"as idle-keepalive \(p\d, c\d, k5\)", _broker.ReadLog());
+        // Mosquitto drops a client that sends nothing for one and a half keepalives (7.5 s).
+        await Task.Delay(TimeSpan.FromSeconds(9));
+        Assert.True(client.IsConnected);
+        lock (states)
+        {
+            Assert.DoesNotContain(MqttConnectionState.Reconnecting, states);
+        }
+    }
+
+    [Fact]
     public async Task Large_payloads_and_bursts_arrive_whole_and_in_full()
     {
         var sub = Client("sub");

@@ -37,4 +37,7 @@ internal static partial class Log
 
     [LoggerMessage(EventId = 4014, Level = LogLevel.Information, Message = "The acknowledgement of a message on '{Topic}' was not sent ({Reason}); the broker delivers it again")]
     public static partial void AcknowledgeFailed(ILogger logger, string topic, string reason);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "MQTT broker {Endpoint} did not answer a keepalive ping ({Reason}); reconnecting")]
+    public static partial void KeepAliveFailed(ILogger logger, string endpoint, string reason);
 }

@@ -17,7 +17,9 @@ internal static class MqttClientOptionsFactory
             .WithClientId(options.ClientId ?? "")
             .WithCleanStart(options.CleanStart)
             .WithTimeout(options.CommunicationTimeout);
-        builder = options.KeepAlive == TimeSpan.Zero ? builder.WithNoKeepAlive() : builder.WithKeepAlivePeriod(options.KeepAlive);
+        // MQTTnet runs no keepalive loop of its own: KeepAliveChannelAdapter puts options.KeepAlive into the CONNECT and
+        // MqttKeepAlive pings (MQTTnet's loop wakes every 250 ms on an idle device).
+        builder = builder.WithNoKeepAlive();
         if (v5)
         {
             builder.WithSessionExpiryInterval(options.SessionExpirySeconds);

@@ -40,6 +40,7 @@ public sealed partial class MqttConnection
                 // A connection that drops right after CONNACK has completed `disconnected` already: the wait below
                 // returns at once and the loop reconnects.
                 delay = _options.ReconnectDelay;
+                _keepAlive.Start(_adapters.NegotiatedKeepAlive);
                 await OnConnectedAsync(result, stop).ConfigureAwait(false);
                 MqttClientDisconnectedEventArgs lost;
                 try
@@ -50,6 +51,7 @@ public sealed partial class MqttConnection
                 {
                     return;
                 }
+                _keepAlive.Stop();
                 OnConnectionLost(lost);
             }
             else
@@ -176,6 +178,7 @@ public sealed partial class MqttConnection
             await stop.CancelAsync().ConfigureAwait(false);
             await run.ConfigureAwait(false);
             stop.Dispose();
+            _keepAlive.Stop();
             if (_client.IsConnected)
             {
                 using var timeout = new CancellationTokenSource(_options.ShutdownTimeout);

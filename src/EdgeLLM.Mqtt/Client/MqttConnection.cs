@@ -24,6 +24,8 @@ public sealed partial class MqttConnection : IAsyncDisposable
     private readonly string _endpoint;
     private readonly IMqttClient _client;
     private readonly MqttClientOptions _clientOptions;
+    private readonly KeepAliveChannelAdapterFactory _adapters;
+    private readonly MqttKeepAlive _keepAlive;
     private readonly Channel<MqttMessage> _messages;
     private readonly MqttOutbox _outbox;
     private readonly Dictionary<string, Subscription> _subscriptions = new(StringComparer.Ordinal);
@@ -53,7 +55,10 @@ public sealed partial class MqttConnection : IAsyncDisposable
         _logger = logger ?? NullLogger<MqttConnection>.Instance;
         _endpoint = $"{options.Host}:{options.Port}";
         _clientOptions = MqttClientOptionsFactory.Create(options);
-        _client = new MqttClientFactory().CreateMqttClient();
+        // The keepalive is EdgeLLM's (KeepAliveChannelAdapter says why): the adapters write it into the CONNECT, one timer pings.
+        _adapters = new KeepAliveChannelAdapterFactory(options.KeepAlive);
+        _client = new MqttClientFactory().CreateMqttClient(_adapters);
+        _keepAlive = new MqttKeepAlive(_client, _endpoint, _logger);
         _client.ApplicationMessageReceivedAsync += OnMessageReceivedAsync;
         _client.DisconnectedAsync += OnDisconnectedAsync;
         // Unbounded, so MQTTnet's receive loop never waits on a slow reader (it would stall PUBACKs and keepalives).
@@ -274,6 +279,7 @@ public sealed partial class MqttConnection : IAsyncDisposable
                 _disposed = true;
             }
             await StopAsync(publishWill: false, closeOutbox: true).ConfigureAwait(false);
+            _keepAlive.Dispose();
             _messages.Writer.TryComplete();
             _client.Dispose();
         }

@@ -2,27 +2,28 @@ namespace EdgeLLM.Runtime.Memory;
 
 /// <summary>
 /// The C heap ONNX Runtime allocates from. Memory it frees stays in glibc's arenas, resident, and is handed out again:
-/// a session opened after another was closed can grow the process by nothing. Measuring what a load costs therefore
-/// trims the heap first, so that the resident set counts live allocations only.
+/// loading a model leaves free pages in the middle of an arena (the graph, the protobuf, the optimiser's copies), and a
+/// session opened after another was closed can grow the process by nothing. <see cref="Trim"/> returns those pages once
+/// loading is done, and before a load is measured, so that the resident set counts live allocations only.
 /// </summary>
 public static class NativeHeap
 {
-    /// <summary>Returns free heap memory to the system (glibc's <c>malloc_trim</c>); does nothing where there is no
-    /// glibc (another OS, musl). A walk of every arena: for measurements at load, never per request.</summary>
-    public static void Trim()
+    /// <summary>Returns free whole pages of every malloc arena to the system (glibc's <c>malloc_trim(0)</c>); false where
+    /// nothing was released or there is no glibc (another OS, musl). A walk of every arena: at load, never per request.</summary>
+    public static bool Trim()
     {
         if (!OperatingSystem.IsLinux())
         {
-            return;
+            return false;
         }
         try
         {
-            // 0 only says nothing was free to release: either way the heap holds no more than it uses.
-            _ = LinuxMemory.MallocTrim(0);
+            return LinuxMemory.MallocTrim(0) != 0;
         }
         catch (EntryPointNotFoundException)
         {
             // musl's libc has no malloc_trim: readings there include free heap memory.
+            return false;
         }
     }
 }

@@ -72,6 +72,8 @@ public static unsafe class OrtLibrary
                 }
                 return;
             }
+            // Before the first load: ORT decides on its telemetry uploader as it initialises.
+            OrtTelemetryOptOut.Apply();
             var tried = new StringBuilder();
             foreach (var (candidate, origin) in Candidates(explicitPath))
             {

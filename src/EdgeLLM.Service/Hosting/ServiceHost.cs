@@ -1,6 +1,7 @@
 using EdgeLLM.Ota;
 using EdgeLLM.Ota.Device;
 using EdgeLLM.Runtime.Models;
+using EdgeLLM.Service.Logging;
 using EdgeLLM.Service.Metrics;
 using EdgeLLM.Service.Ollama;
 using EdgeLLM.Service.Ota;
@@ -10,6 +11,7 @@ using EdgeLLM.Serving;
 using EdgeLLM.Serving.Configuration;
 using EdgeLLM.Serving.Loading;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -73,6 +75,8 @@ public static class ServiceHost
         var stateDir = StatePaths.Resolve(options.StateDir);
         services.AddSingleton(systemd);
         AddSystemd(services, systemd);
+        // Kestrel's own pools queue an eviction to the thread pool every 10 s (SharedMemoryPoolFactory says why).
+        services.Replace(ServiceDescriptor.Singleton<IMemoryPoolFactory<byte>, SharedMemoryPoolFactory>());
         services.AddSingleton(TimeProvider.System);
         services.TryAddSingleton(sp => ServingPlanFactory.Create(options, sp.GetRequiredService<ILoggerFactory>().CreateLogger("EdgeLLM.Service.Device")));
         services.AddSingleton<ModelLoader>();
@@ -158,5 +162,7 @@ public static class ServiceHost
                 o.TimestampFormat = "HH:mm:ss.fff ";
             });
         }
+        // Same formats and options, without the console logger's queue thread (SynchronousConsoleLoggerProvider says why).
+        logging.UseSynchronousConsole();
     }
 }
