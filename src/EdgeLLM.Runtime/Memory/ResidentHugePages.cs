@@ -7,7 +7,7 @@ namespace EdgeLLM.Runtime.Memory;
 /// <summary>
 /// Backs the process's resident anonymous memory with transparent huge pages once a model's weights are in memory.
 /// Decode reads every weight once per token: at 4 KiB pages the 0.5B shape's ~300 MiB of prepacked weights span some
-/// 75,000 pages, and a step's TLB misses cost about 9 % of decode on a 2-core machine (docs/PERFORMANCE.md). Debian's
+/// 75,000 pages, and a step's TLB misses cost a few percent of decode (docs/PERFORMANCE.md: 1.07× in one A/B). Debian's
 /// default (<c>transparent_hugepage=madvise</c>) gives huge pages only to memory that asks, and ONNX Runtime's
 /// allocations do not ask.
 /// </summary>

@@ -47,8 +47,8 @@ public sealed record ModelLoadOptions
     /// <summary>
     /// True (the default): once EdgeLLM's decoder has opened on the CPU, the process's fully resident anonymous memory
     /// (MLAS's prepacked weights above all) moves to transparent huge pages (<see cref="Memory.ResidentHugePages"/>):
-    /// decode reads every weight per token, and on 4 KiB pages the TLB misses cost about 9 % of it on the 0.5B shape
-    /// (docs/PERFORMANCE.md). The resident set does not grow; loading takes longer by the copy (about a second for
+    /// decode reads every weight per token, and on 4 KiB pages the TLB misses cost a few percent of it on the 0.5B
+    /// shape (docs/PERFORMANCE.md). The resident set does not grow; loading takes longer by the copy (about a second for
     /// 300 MiB). False keeps small pages.
     /// </summary>
     public bool HugePages { get; init; } = true;
