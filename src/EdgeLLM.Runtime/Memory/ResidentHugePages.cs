@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 
 namespace EdgeLLM.Runtime.Memory;
 
@@ -21,7 +20,6 @@ namespace EdgeLLM.Runtime.Memory;
 public static class ResidentHugePages
 {
     private const int MadviseCollapse = 25;
-    private const int InvalidArgument = 22;
     private const long LargestUsefulHugePage = 32L << 20;
 
     /// <summary>Collapses every fully resident, huge-page-aligned extent of the process's anonymous memory.</summary>
@@ -31,25 +29,27 @@ public static class ResidentHugePages
         {
             return HugePageCollapse.NotDone("transparent huge pages are a Linux feature");
         }
-        if (Unavailable() is { } reason)
+        var hugePage = HugePageBytes();
+        if (Refusal(ThpMode(), hugePage, Environment.OSVersion.Version) is { } reason)
         {
             return HugePageCollapse.NotDone(reason);
         }
-        var hugePage = HugePageBytes();
         var started = Stopwatch.GetTimestamp();
         long collapsed = 0;
         var refused = 0;
-        foreach (var (start, end) in AnonymousRegions())
+        foreach (var line in File.ReadLines("/proc/self/maps"))
         {
-            for (var extent = AlignUp(start, hugePage); extent + hugePage <= end; extent += hugePage)
+            if (AnonymousRegion(line) is not { } region)
+            {
+                continue;
+            }
+            foreach (var extent in Extents(region.Start, region.End, hugePage))
             {
                 switch (TryCollapse(extent, hugePage))
                 {
                     case Outcome.Collapsed:
                         collapsed += hugePage;
                         break;
-                    case Outcome.Unsupported:
-                        return HugePageCollapse.NotDone("this kernel has no MADV_COLLAPSE (Linux 6.1 or later)");
                     case Outcome.Refused:
                         refused++;
                         break;
@@ -59,30 +59,29 @@ public static class ResidentHugePages
         return new HugePageCollapse(collapsed, refused, Stopwatch.GetElapsedTime(started), AnonHugePagesBytes(), null);
     }
 
-    /// <summary>Why no extent can be collapsed here, or null.</summary>
-    private static string? Unavailable()
+    /// <summary>
+    /// Why no extent can be collapsed, from the kernel's THP mode (the text of
+    /// <c>/sys/kernel/mm/transparent_hugepage/enabled</c>, null where it is absent), its huge page size and its
+    /// version; null when collapsing can go ahead.
+    /// </summary>
+    internal static string? Refusal(string? thpMode, long hugePageBytes, Version kernel) =>
+        thpMode is null ? "this kernel has no transparent huge pages"
+        : thpMode.Contains("[never]", StringComparison.Ordinal) ? "transparent huge pages are off (transparent_hugepage=never)"
+        : kernel.Major < 6 || (kernel.Major == 6 && kernel.Minor < 1) ? $"this kernel ({kernel}) has no MADV_COLLAPSE (Linux 6.1 or later)"
+        : hugePageBytes <= 0 ? "this kernel does not say its huge page size"
+        : hugePageBytes > LargestUsefulHugePage ? $"huge pages here are {hugePageBytes >> 20} MiB: too coarse for a model's buffers"
+        : null;
+
+    private static string? ThpMode()
     {
-        string mode;
         try
         {
-            mode = File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled");
+            return File.ReadAllText("/sys/kernel/mm/transparent_hugepage/enabled");
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            return "this kernel has no transparent huge pages";
+            return null;
         }
-        catch (UnauthorizedAccessException)
-        {
-            return "this kernel has no transparent huge pages";
-        }
-        if (mode.Contains("[never]", StringComparison.Ordinal))
-        {
-            return "transparent huge pages are off (transparent_hugepage=never)";
-        }
-        var size = HugePageBytes();
-        return size <= 0 ? "this kernel does not say its huge page size"
-            : size > LargestUsefulHugePage ? $"huge pages here are {size >> 20} MiB: too coarse for a model's buffers"
-            : null;
     }
 
     private static long HugePageBytes()
@@ -91,30 +90,44 @@ public static class ResidentHugePages
         {
             return long.TryParse(File.ReadAllText("/sys/kernel/mm/transparent_hugepage/hpage_pmd_size").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var b) ? b : 0;
         }
-        catch (IOException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
             return 0;
         }
     }
 
-    /// <summary>Private anonymous read-write mappings (the C heap, mmap'd allocations, the GC's regions), from
-    /// <c>/proc/self/maps</c>: "start-end perms offset dev inode [path]", anonymous where the inode is 0.</summary>
-    internal static IEnumerable<(long Start, long End)> AnonymousRegions()
+    /// <summary>
+    /// The range of a <c>/proc/self/maps</c> line ("start-end perms offset dev inode [path]") when it is private,
+    /// anonymous (inode 0, no path but the C heap's <c>[heap]</c>) and read-write: the C heap, mmap'd allocations, the
+    /// GC's regions; null for code, files, stacks and anything else.
+    /// </summary>
+    internal static (long Start, long End)? AnonymousRegion(string mapsLine)
     {
-        foreach (var line in File.ReadLines("/proc/self/maps"))
+        var fields = mapsLine.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
+        if (fields.Length < 5 || fields[1] != "rw-p" || fields[4] != "0")
         {
-            var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-            if (fields.Length < 5 || fields[1] != "rw-p" || fields[4] != "0" || (fields.Length == 6 && fields[5].Trim() is { Length: > 0 } path && path != "[heap]"))
-            {
-                continue;
-            }
-            var dash = fields[0].IndexOf('-', StringComparison.Ordinal);
-            yield return (long.Parse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-                long.Parse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+            return null;
+        }
+        if (fields.Length == 6 && fields[5].Trim() is { Length: > 0 } path && path != "[heap]")
+        {
+            return null;
+        }
+        var dash = fields[0].IndexOf('-', StringComparison.Ordinal);
+        return (long.Parse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
+            long.Parse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
+    }
+
+    /// <summary>The whole huge-page-aligned extents inside [<paramref name="start"/>, <paramref name="end"/>): the
+    /// kernel collapses only aligned ones, and a mapping's unaligned head and tail keep their small pages.</summary>
+    internal static IEnumerable<long> Extents(long start, long end, long hugePage)
+    {
+        for (var extent = (start + hugePage - 1) / hugePage * hugePage; extent + hugePage <= end; extent += hugePage)
+        {
+            yield return extent;
         }
     }
 
-    private enum Outcome { Collapsed, NotResident, Refused, Unsupported }
+    private enum Outcome { Collapsed, NotResident, Refused }
 
     private static unsafe Outcome TryCollapse(long extent, long hugePage)
     {
@@ -131,20 +144,10 @@ public static class ResidentHugePages
                 return Outcome.NotResident;
             }
         }
-        if (LinuxMemory.Advise((void*)extent, (nuint)hugePage, MadviseCollapse) == 0)
-        {
-            return Outcome.Collapsed;
-        }
-        // EINVAL: the kernel does not know the advice (before 6.1) or the mapping refuses huge pages; EAGAIN/ENOMEM:
-        // no huge page free now, or the extent changed under the copy. Either way this extent keeps its small pages.
-        return Marshal.GetLastPInvokeError() == InvalidArgument && !KernelKnowsCollapse() ? Outcome.Unsupported : Outcome.Refused;
+        // EAGAIN/ENOMEM: no huge page free now, or the extent changed under the copy; EINVAL: the mapping refuses huge
+        // pages. Either way this extent keeps its small pages.
+        return LinuxMemory.Advise((void*)extent, (nuint)hugePage, MadviseCollapse) == 0 ? Outcome.Collapsed : Outcome.Refused;
     }
-
-    /// <summary>MADV_COLLAPSE came with Linux 6.1.</summary>
-    private static bool KernelKnowsCollapse() =>
-        Environment.OSVersion.Version is var v && (v.Major > 6 || (v.Major == 6 && v.Minor >= 1));
-
-    private static long AlignUp(long value, long alignment) => (value + alignment - 1) / alignment * alignment;
 
     /// <summary>The kernel's own count of the process's anonymous memory in huge pages (<c>/proc/self/smaps_rollup</c>).</summary>
     public static long AnonHugePagesBytes()

@@ -56,19 +56,59 @@ public unsafe class ResidentHugePagesTests
         Assert.Equal(0, AnonHugePagesOf((long)kv.Pointer));
     }
 
+    [Theory]
+    [InlineData("7f2c1c000000-7f2c1e000000 rw-p 00000000 00:00 0 ", 0x7f2c1c000000L, 0x7f2c1e000000L)]
+    [InlineData("7f2c1c000000-7f2c1e000000 rw-p 00000000 00:00 0", 0x7f2c1c000000L, 0x7f2c1e000000L)]
+    [InlineData("55d0a1e4e000-55d0a2a1c000 rw-p 00000000 00:00 0                          [heap]", 0x55d0a1e4e000L, 0x55d0a2a1c000L)]
+    public void A_private_anonymous_writable_mapping_is_a_region_to_walk(string line, long start, long end) =>
+        Assert.Equal((start, end), ResidentHugePages.AnonymousRegion(line));
+
+    [Theory]
+    [InlineData("7ffd6b1e5000-7ffd6b206000 rw-p 00000000 00:00 0                          [stack]")]
+    [InlineData("7f2c1c000000-7f2c1e000000 r-xp 00000000 00:00 0 ")]
+    [InlineData("7f2c1c000000-7f2c1e000000 rw-s 00000000 00:05 1234                       /dev/zero (deleted)")]
+    [InlineData("7f2c1c000000-7f2c1e000000 rw-p 00012000 08:01 917 /opt/edgellm/libonnxruntime.so")]
+    [InlineData("7f2c1c000000-7f2c1e000000 rw-p 00000000 08:01 917")]
+    [InlineData("7f2c1c000000-7f2c1e000000 rw-p")]
+    public void Code_files_stacks_and_shared_mappings_are_not(string line) =>
+        Assert.Null(ResidentHugePages.AnonymousRegion(line));
+
     [Fact]
-    public void The_regions_walked_are_the_anonymous_writable_ones()
+    public void The_walk_finds_a_new_anonymous_buffer_among_the_process_mappings()
     {
         using var buffer = new PagedBuffer(4L * MiB);
         var address = (long)buffer.Pointer;
-
-        var regions = ResidentHugePages.AnonymousRegions().ToList();
-
+        var regions = File.ReadLines("/proc/self/maps").Select(ResidentHugePages.AnonymousRegion).OfType<(long Start, long End)>().ToList();
         Assert.Contains(regions, r => r.Start <= address && address + 4L * MiB <= r.End);
-        // The runtime's own code is file-backed and read-only: never a candidate.
-        var code = (long)(delegate*<int>)&AnyFunction;
-        Assert.DoesNotContain(regions, r => r.Start <= code && code < r.End);
     }
+
+    [Theory]
+    // Aligned on both ends: every extent, the last one ending exactly at the end.
+    [InlineData(0x4000_0000L, 0x4060_0000L, new[] { 0x4000_0000L, 0x4020_0000L, 0x4040_0000L })]
+    // An unaligned head and tail keep their small pages.
+    [InlineData(0x4000_1000L, 0x4060_0000L, new[] { 0x4020_0000L, 0x4040_0000L })]
+    [InlineData(0x4000_0000L, 0x405F_F000L, new[] { 0x4000_0000L, 0x4020_0000L })]
+    // Shorter than one extent once aligned: none.
+    [InlineData(0x4000_1000L, 0x4020_1000L, new long[0])]
+    public void Only_whole_aligned_extents_are_collapsed(long start, long end, long[] expected) =>
+        Assert.Equal(expected, ResidentHugePages.Extents(start, end, 2L * MiB));
+
+    [Theory]
+    [InlineData(null, 2 * MiB, "6.18.44", "this kernel has no transparent huge pages")]
+    [InlineData("always madvise [never]\n", 2 * MiB, "6.18.44", "transparent huge pages are off (transparent_hugepage=never)")]
+    [InlineData("always [madvise] never\n", 2 * MiB, "6.0.19", "this kernel (6.0.19) has no MADV_COLLAPSE (Linux 6.1 or later)")]
+    [InlineData("always [madvise] never\n", 2 * MiB, "5.15.0", "this kernel (5.15.0) has no MADV_COLLAPSE (Linux 6.1 or later)")]
+    [InlineData("always [madvise] never\n", 0, "6.1.0", "this kernel does not say its huge page size")]
+    [InlineData("[always] madvise never\n", 512 * MiB, "6.6.0", "huge pages here are 512 MiB: too coarse for a model's buffers")]
+    public void Where_the_kernel_cannot_the_reason_says_why(string? mode, long hugePage, string kernel, string reason) =>
+        Assert.Equal(reason, ResidentHugePages.Refusal(mode, hugePage, Version.Parse(kernel)));
+
+    [Theory]
+    [InlineData("always [madvise] never\n", 2 * MiB, "6.1.0")]
+    [InlineData("[always] madvise never\n", 32 * MiB, "7.0.0")]
+    [InlineData("always [madvise] never\n", 2 * MiB, "6.18.44")]
+    public void Where_the_kernel_can_there_is_no_reason(string mode, long hugePage, string kernel) =>
+        Assert.Null(ResidentHugePages.Refusal(mode, hugePage, Version.Parse(kernel)));
 
     [Fact]
     public void The_result_reads_as_a_load_log_line()
@@ -77,8 +117,6 @@ public unsafe class ResidentHugePagesTests
         var done = new HugePageCollapse(300L * MiB, 2, TimeSpan.FromMilliseconds(812.4), 310L * MiB, null);
         Assert.Equal("300 MiB of resident memory moved to huge pages in 812 ms (2 extents refused; 310 MiB on huge pages now)", done.ToString());
     }
-
-    private static int AnyFunction() => 42;
 
     /// <summary>Whether this machine can collapse (Linux 6.1+, huge pages not off, a PMD of at most 32 MiB) and, if not,
     /// the words the result must use.</summary>
