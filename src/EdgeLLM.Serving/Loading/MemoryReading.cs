@@ -14,6 +14,11 @@ internal readonly record struct MemoryReading(long ResidentBytes, long ManagedBy
     public static MemoryReading Settled()
     {
         GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
+        // The collection queues the finalizers of what an earlier, unloaded model left (native handles): run them now,
+        // so that the native memory they free is gone before this reading instead of between it and the next one
+        // (where it would show as a load costing less than it did), then collect what they released.
+        GC.WaitForPendingFinalizers();
+        GC.Collect(GC.MaxGeneration, GCCollectionMode.Aggressive, blocking: true, compacting: true);
         // Native memory freed earlier (a previous session) would otherwise be reused by this load without growing it.
         EdgeLLM.Runtime.Memory.NativeHeap.Trim();
         return new MemoryReading(ProcessMemory.ResidentBytes(), GC.GetTotalMemory(forceFullCollection: false));
