@@ -1,4 +1,4 @@
-using System.Globalization;
+using EdgeLLM.Runtime.Memory;
 
 namespace EdgeLLM.Serving;
 
@@ -18,24 +18,5 @@ public static class ProcessMemory
     /// <summary>How resident memory is read here, as reports name it.</summary>
     public static string Source => IsKernelCount ? "/proc/self/status" : "working set (estimate: no /proc/self/status)";
 
-    private static long? Read(string field)
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/status"))
-            {
-                if (line.StartsWith(field, StringComparison.Ordinal))
-                {
-                    var kb = line.AsSpan(field.Length).Trim();
-                    var space = kb.IndexOf(' ');
-                    return long.Parse(space < 0 ? kb : kb[..space], CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
-        {
-            // Not Linux (no /proc) or a sandbox that hides it: the caller falls back to the working set.
-        }
-        return null;
-    }
+    private static long? Read(string field) => ProcFile.KilobytesField("/proc/self/status", field);
 }

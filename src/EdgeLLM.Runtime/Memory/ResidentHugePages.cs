@@ -150,25 +150,7 @@ public static class ResidentHugePages
     }
 
     /// <summary>The kernel's own count of the process's anonymous memory in huge pages (<c>/proc/self/smaps_rollup</c>).</summary>
-    public static long AnonHugePagesBytes()
-    {
-        try
-        {
-            foreach (var line in File.ReadLines("/proc/self/smaps_rollup"))
-            {
-                if (line.StartsWith("AnonHugePages:", StringComparison.Ordinal))
-                {
-                    var kb = line["AnonHugePages:".Length..].Trim().Split(' ')[0];
-                    return long.Parse(kb, NumberStyles.None, CultureInfo.InvariantCulture) * 1024;
-                }
-            }
-        }
-        catch (IOException)
-        {
-            // Older kernels have no rollup: the figure is only for the log.
-        }
-        return 0;
-    }
+    public static long AnonHugePagesBytes() => ProcFile.KilobytesField("/proc/self/smaps_rollup", "AnonHugePages:") ?? 0;
 }
 
 /// <summary>What <see cref="ResidentHugePages.Collapse"/> did: the bytes it collapsed, the extents the kernel refused
