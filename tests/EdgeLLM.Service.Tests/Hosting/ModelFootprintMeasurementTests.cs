@@ -19,15 +19,21 @@ public sealed class ModelFootprintMeasurementTests(ITestOutputHelper output)
     [Fact]
     public async Task The_default_models_footprint_is_measured_within_bounds_and_its_parts_add_up_to_the_process()
     {
-        var runtime = MemoryReading.Settled().ResidentBytes;
-        var plan = new ServingPlan { Threads = 1, MaxBatchSize = 8, RuntimeBytes = runtime };
-
-        await using var loaded = new ModelLoader(plan, NullLoggerFactory.Instance).Load(DefaultModelSmoke.Directory);
-        var after = MemoryReading.Settled().ResidentBytes;
+        var weights = ModelDirectory.WeightsBytes(DefaultModelSmoke.Directory);
+        var (runtime, plan, loaded, after) = LoadAndMeasure();
+        if (loaded.CurrentFootprint().SessionBytes < weights / 2)
+        {
+            // The test host shares its process with the suite: memory an earlier test's threads hand back while the
+            // model loads (glibc's cached thread stacks, seen in two CI runs) lowers the growth read. Once more, then
+            // the same bounds.
+            output.WriteLine($"first load read {loaded.CurrentFootprint().Describe()}; measuring a second load");
+            await loaded.DisposeAsync();
+            (runtime, plan, loaded, after) = LoadAndMeasure();
+        }
+        await using var _ = loaded;
         var f = loaded.CurrentFootprint();
         output.WriteLine(f.Describe());
 
-        var weights = ModelDirectory.WeightsBytes(DefaultModelSmoke.Directory);
         Assert.Equal(runtime, f.RuntimeBytes);
         Assert.Equal(weights, f.WeightsFileBytes);
         Assert.Equal("/proc/self/status", f.MeasuredBy);
@@ -48,6 +54,14 @@ public sealed class ModelFootprintMeasurementTests(ITestOutputHelper output)
         // What the load measured is what the process gained: runtime + sessions + tokenizer is the resident set now,
         // within what the test host itself does between the readings.
         Assert.InRange(f.RuntimeBytes + f.SessionBytes + f.TokenizerBytes, after - 8 * MiB, after + 8 * MiB);
+    }
+
+    private static (long Runtime, ServingPlan Plan, LoadedModel Loaded, long After) LoadAndMeasure()
+    {
+        var runtime = MemoryReading.Settled().ResidentBytes;
+        var plan = new ServingPlan { Threads = 1, MaxBatchSize = 8, RuntimeBytes = runtime };
+        var loaded = new ModelLoader(plan, NullLoggerFactory.Instance).Load(DefaultModelSmoke.Directory);
+        return (runtime, plan, loaded, MemoryReading.Settled().ResidentBytes);
     }
 
     [Fact]
