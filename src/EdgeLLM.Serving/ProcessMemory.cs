@@ -11,6 +11,23 @@ public static class ProcessMemory
 
     public static long PeakResidentBytes() => Read("VmHWM:") ?? Environment.WorkingSet;
 
+    /// <summary>
+    /// Sets the peak (VmHWM) back to the resident set now, so a later <see cref="PeakResidentBytes"/> tells the peak of
+    /// what ran after this; false where the kernel does not offer it (<c>/proc/self/clear_refs</c>, Linux 4.0).
+    /// </summary>
+    public static bool ResetPeak()
+    {
+        try
+        {
+            File.WriteAllText("/proc/self/clear_refs", "5");
+            return true;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>True where <see cref="ResidentBytes"/> is the kernel's own count (Linux); elsewhere it is the runtime's
     /// working set, which reports show as an estimate.</summary>
     public static bool IsKernelCount => Readable.Value;

@@ -56,6 +56,9 @@ internal static class BenchTable
         if (r.Memory is { } m)
         {
             console.WriteLine($"memory{RandomNote(r)}: peak RSS {DiskSize.Format(m.PeakRssBytes)} = weights {DiskSize.Format(m.WeightBytes)} + KV cache {DiskSize.Format(m.KvCacheBytes)} + {DiskSize.Format(m.OverheadBytes)} more; {DiskSize.Format(m.HugePagesBytes)} of it on huge pages");
+            console.WriteLine(m.PeakReset
+                ? $"memory{RandomNote(r)}: loading peaked at {DiskSize.Format(m.LoadPeakBytes)}, the runs at {DiskSize.Format(m.RunsPeakBytes)}"
+                : $"memory{RandomNote(r)}: loading peaked at {DiskSize.Format(m.LoadPeakBytes)}; the runs' own peak is not known here (no /proc/self/clear_refs)");
             WriteFootprint(console, r, m);
         }
         if (r.Roofline is { } roof)

@@ -6,10 +6,13 @@ namespace EdgeLLM.Cli.Bench;
 
 /// <summary>
 /// Measures runtimes in interleaved rounds: round 1 runs each participant once in turn (EdgeLLM, ONNX Runtime GenAI,
-/// transformers.js, llama.cpp), round 2 the same again, and so on. Run one block after another, a machine's drift
-/// between blocks (another job, thermal state, frequency) decides the ratio; interleaved, every runtime sees the same
-/// drift, and the spread over rounds shows how much there was. The one-minute load average is read at each round's
-/// start and end, so a figure taken on a busy machine says so.
+/// transformers.js, llama.cpp), round 2 the same again starting one place later (GenAI, transformers.js, llama.cpp,
+/// EdgeLLM), and so on. Run one block after another, a machine's drift between blocks (another job, thermal state,
+/// frequency) decides the ratio; interleaved, every runtime sees the same drift, and the spread over rounds shows how
+/// much there was. The rotation gives every runtime every place in the order once per participants' count of rounds,
+/// so whatever the place itself costs or gives (following a node process's exit, a warm cache) is not always the same
+/// runtime's. The one-minute load average is read at each round's start and end, so a figure taken on a busy machine
+/// says so.
 /// </summary>
 internal static class InterleavedBench
 {
@@ -27,7 +30,7 @@ internal static class InterleavedBench
             var start = LoadAverage.Read();
             await progress.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"bench: round {round}/{rounds}, load average {start:F2}")).ConfigureAwait(false);
             var figures = new List<RoundFigures>(participants.Count);
-            foreach (var participant in participants)
+            foreach (var participant in TurnOrder(participants, round))
             {
                 if (await participant.RunRoundAsync(round, cancellationToken).ConfigureAwait(false) is { } f)
                 {
@@ -37,6 +40,19 @@ internal static class InterleavedBench
             done.Add(new BenchRound(round, start, LoadAverage.Read(), figures));
         }
         return InterleavedResult.From(done, Environment.ProcessorCount);
+    }
+
+    /// <summary>
+    /// Round <paramref name="round"/>'s order: the participants rotated left by <c>round - 1</c>. Round 1 keeps the
+    /// given order, so EdgeLLM measures its memory before any peer's session opens in this process.
+    /// </summary>
+    public static IEnumerable<T> TurnOrder<T>(IReadOnlyList<T> participants, int round)
+    {
+        var n = participants.Count;
+        for (var i = 0; i < n; i++)
+        {
+            yield return participants[(round - 1 + i) % n];
+        }
     }
 
     /// <summary>An executor in this process: one stream, then each concurrency level; warm-up runs in round 1 only.</summary>

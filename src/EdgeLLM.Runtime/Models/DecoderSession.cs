@@ -10,7 +10,8 @@ namespace EdgeLLM.Runtime.Models;
 /// ONNX Runtime's own errors while loading become <see cref="ModelLoadException"/> with ORT's message and code
 /// (<see cref="ModelLoadException.OnnxRuntimeError"/>: an invalid graph, a corrupt file, a provider's failure).
 /// When asked, the graph is loaded with an index input that selects the positions whose logits are computed
-/// (<see cref="LogitsIndexGraph"/>; the file on disk is not changed, and the weights are loaded once as before).
+/// (<see cref="LogitsIndexGraph"/>), and a reshaped external weight is mapped again rather than copied
+/// (<see cref="ExternalWeightReshapes"/>); the file on disk is not changed.
 /// </summary>
 internal sealed class DecoderSession : IDisposable
 {
@@ -24,19 +25,15 @@ internal sealed class DecoderSession : IDisposable
             throw new ModelLoadException($"{path}: the decoder file named by genai_config.json model.decoder.filename does not exist");
         }
         OrtEnvironment.EnsureCreated();
-        byte[]? selecting = null;
-        if (selectLogitsPositions)
-        {
-            (selecting, LogitsSelection) = WithLogitsIndices(path, decoder.Outputs.Logits);
-        }
+        var (rewritten, selects) = Rewritten(path, decoder.Filename, decoder.Outputs.Logits, selectLogitsPositions);
         try
         {
-            if (selecting is not null)
+            if (rewritten is not null)
             {
                 // Loaded from memory, ORT finds external weights relative to this folder instead of the file's.
                 options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetFullPath(modelDirectory));
             }
-            Session = selecting is null ? new InferenceSession(path, options) : new InferenceSession(selecting, options);
+            Session = rewritten is null ? new InferenceSession(path, options) : new InferenceSession(rewritten, options);
         }
         catch (OnnxRuntimeException e)
         {
@@ -44,7 +41,7 @@ internal sealed class DecoderSession : IDisposable
         }
         try
         {
-            SelectsLogitsPositions = selecting is not null;
+            SelectsLogitsPositions = selects;
             (KvType, LogitsType, HasPositionIds) = Validate(path, decoder);
         }
         catch
@@ -75,9 +72,20 @@ internal sealed class DecoderSession : IDisposable
     public bool SelectsLogitsPositions { get; }
 
     /// <summary>Why logits are (or are not) computed for selected positions only: for the load log.</summary>
-    public string LogitsSelection { get; } = "every position's logits computed (selection not asked for)";
+    public string LogitsSelection { get; private set; } = "every position's logits computed (selection not asked for)";
 
-    private static (byte[]? Model, string Reason) WithLogitsIndices(string path, string logitsName)
+    /// <summary>Bytes of inline weights loaded from their range of the model file (<see cref="InlineWeightRanges"/>).</summary>
+    public long InlineWeightBytes { get; private set; }
+
+    /// <summary>What the graph's reshaped external weights came to (<see cref="ExternalWeightReshapes"/>): for the load log.</summary>
+    public ExternalWeightReshapes.Folded FoldedReshapes { get; private set; }
+
+    /// <summary>
+    /// The model's bytes with EdgeLLM's load-time edits (inline weights pointed at their file range, then external
+    /// weights' reshapes folded, then the logits index input when asked for), or null when none applies and ORT loads
+    /// the file from its path; and whether logits are selected.
+    /// </summary>
+    private (byte[]? Model, bool SelectsLogits) Rewritten(string path, string fileName, string logitsName, bool selectLogits)
     {
         byte[] model;
         try
@@ -90,13 +98,24 @@ internal sealed class DecoderSession : IDisposable
         }
         try
         {
-            var rewritten = LogitsIndexGraph.TryRewrite(model, logitsName, out var reason);
-            return (rewritten, rewritten is null ? $"every position's logits computed: {reason}" : reason);
+            // The first edit: its offsets are the file's own.
+            var pointed = InlineWeightRanges.TryPoint(model, fileName, out var inline);
+            InlineWeightBytes = inline;
+            var folded = ExternalWeightReshapes.TryFold(pointed ?? model, out var reshapes) ?? pointed;
+            FoldedReshapes = reshapes;
+            if (!selectLogits)
+            {
+                return (folded, false);
+            }
+            var selecting = LogitsIndexGraph.TryRewrite(folded ?? model, logitsName, out var reason);
+            LogitsSelection = selecting is null ? $"every position's logits computed: {reason}" : reason;
+            return (selecting ?? folded, selecting is not null);
         }
         catch (InvalidDataException e)
         {
             // Loaded from its path, ONNX Runtime then reports the file in its own words and error code.
-            return (null, $"every position's logits computed: the graph could not be read ({e.Message})");
+            LogitsSelection = $"every position's logits computed: the graph could not be read ({e.Message})";
+            return (null, false);
         }
     }
 

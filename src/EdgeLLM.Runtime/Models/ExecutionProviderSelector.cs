@@ -31,7 +31,8 @@ public static partial class ExecutionProviderSelector
                 var session = new DecoderSession(directory, config, so, options.SelectLogitsPositions);
                 attempts.Add(new ProviderAttempt(name, true, null));
                 LogChosen(logger, name);
-                LogLogitsSelection(logger, session.LogitsSelection);
+                LogRewrites(logger, session);
+                LogModelPages(logger, MappedModelPages.Release(directory));
                 return (session, name, attempts);
             }
             catch (Exception e) when (e is OnnxRuntimeException or ModelLoadException)
@@ -45,13 +46,27 @@ public static partial class ExecutionProviderSelector
         var cpu = new DecoderSession(directory, config, cpuOptions, options.SelectLogitsPositions);
         attempts.Add(new ProviderAttempt("CPUExecutionProvider", true, null));
         LogChosen(logger, "CPUExecutionProvider");
-        LogLogitsSelection(logger, cpu.LogitsSelection);
+        LogRewrites(logger, cpu);
+        LogModelPages(logger, MappedModelPages.Release(directory));
         if (options.HugePages)
         {
             // The session has read and prepacked the weights as it opened: they are resident now, and stay.
             LogHugePages(logger, ResidentHugePages.Collapse());
         }
         return (cpu, "CPUExecutionProvider", attempts);
+    }
+
+    private static void LogRewrites(ILogger logger, DecoderSession session)
+    {
+        LogLogitsSelection(logger, session.LogitsSelection);
+        if (session.InlineWeightBytes > 0)
+        {
+            LogInlineWeights(logger, session.InlineWeightBytes / 1048576.0);
+        }
+        if (session.FoldedReshapes.Count > 0)
+        {
+            LogFoldedReshapes(logger, session.FoldedReshapes);
+        }
     }
 
     /// <summary>ONNX Runtime's full provider name for the spellings GenAI configs and profiles use.</summary>
@@ -155,6 +170,15 @@ public static partial class ExecutionProviderSelector
 
     [LoggerMessage(EventId = 1103, Level = LogLevel.Debug, Message = "Decoder logits: {Selection}")]
     private static partial void LogLogitsSelection(ILogger logger, string selection);
+
+    [LoggerMessage(EventId = 1105, Level = LogLevel.Information, Message = "Decoder weights: {Folded}")]
+    private static partial void LogFoldedReshapes(ILogger logger, ExternalWeightReshapes.Folded folded);
+
+    [LoggerMessage(EventId = 1107, Level = LogLevel.Information, Message = "Decoder weights: {MiB:F1} MiB of inline weights read from their range of the model file, not kept as a copy of the graph")]
+    private static partial void LogInlineWeights(ILogger logger, double miB);
+
+    [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Decoder memory: {Pages}")]
+    private static partial void LogModelPages(ILogger logger, MappedPagesRelease pages);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Decoder memory: {HugePages}")]
     private static partial void LogHugePages(ILogger logger, HugePageCollapse hugePages);

@@ -1,4 +1,4 @@
-using System.Text;
+using static EdgeLLM.Runtime.Onnx.OnnxField;
 
 namespace EdgeLLM.Runtime.Onnx;
 
@@ -30,20 +30,7 @@ internal static class LogitsIndexGraph
     /// <summary>LM head ops: a matrix product of the hidden states ([.., positions, hidden]) by weights.</summary>
     private static readonly HashSet<string> HeadOps = new(StringComparer.Ordinal) { "MatMul", "MatMulNBits" };
 
-    // ONNX field numbers (onnx.proto).
-    private const int ModelGraph = 7;
-    private const int GraphNode = 1;
-    private const int GraphInput = 11;
-    private const int GraphOutput = 12;
-    private const int NodeInput = 1;
-    private const int NodeOutput = 2;
-    private const int NodeName = 3;
-    private const int NodeOpType = 4;
-    private const int NodeAttribute = 5;
-    private const int AttributeName = 1;
-    private const int AttributeInt = 3;
-    private const int AttributeType = 20;
-    private const int AttributeTypeInt = 2;
+    // ONNX field numbers (onnx.proto) of the value infos this rewrite reads and writes; the rest are OnnxField's.
     private const int ValueInfoName = 1;
     private const int ValueInfoType = 2;
     private const int TypeTensor = 1;
@@ -52,7 +39,6 @@ internal static class LogitsIndexGraph
     private const int ShapeDim = 1;
     private const int DimValue = 1;
     private const int DimParam = 2;
-    private const int ElementTypeInt64 = 7;
 
     /// <summary>
     /// The model with the index input added, or null when the graph's LM head is not of a shape this rewrite knows
@@ -61,18 +47,15 @@ internal static class LogitsIndexGraph
     /// <exception cref="InvalidDataException">The bytes are not a well-formed ONNX model.</exception>
     public static byte[]? TryRewrite(byte[] model, string logitsName, out string reason)
     {
-        var modelFields = ProtoReader.Fields(model);
-        var graphField = modelFields.LastOrDefault(f => f.Number == ModelGraph && f.Type == WireType.LengthDelimited);
-        if (graphField.Number == 0)
+        if (OnnxModelBytes.Open(model) is not { } opened)
         {
             reason = "the model has no graph";
             return null;
         }
-        var graph = model.AsMemory(graphField.Payload);
-        var graphFields = ProtoReader.Fields(graph.Span);
-        var nodes = graphFields.Select((f, i) => (Field: f, Index: i)).Where(x => x.Field.Number == GraphNode)
-            .Select(x => Node.Read(graph.Span[x.Field.Payload], x.Index)).ToList();
-        var producers = new Dictionary<string, Node>(StringComparer.Ordinal);
+        var graph = opened.Graph;
+        var graphFields = opened.GraphFields;
+        var nodes = opened.Nodes;
+        var producers = new Dictionary<string, OnnxNode>(StringComparer.Ordinal);
         foreach (var node in nodes)
         {
             foreach (var output in node.Outputs)
@@ -104,42 +87,29 @@ internal static class LogitsIndexGraph
         var hidden = head.Inputs[0];
         var gathered = hidden + "/" + InputName;
         string? batchSymbol = null;
-        var graphOut = new Segments(graph);
+        var graphOut = new ProtoSegments(graph);
         for (var i = 0; i < graphFields.Count; i++)
         {
             var field = graphFields[i];
             if (i == head.FieldIndex)
             {
                 graphOut.Add(GatherNode(hidden, gathered));
-                graphOut.Add(Field(GraphNode, Node.WithFirstInput(graph.Span[field.Payload], gathered)));
+                graphOut.Add(ProtoSegments.Field(GraphNode, OnnxNode.WithFirstInput(graph.Span[field.Payload], gathered)));
             }
             else if (field.Number == GraphOutput && ValueInfoNameOf(graph.Span[field.Payload]) == logitsName
                      && RenamedPositions(graph.Span[field.Payload], logitsName, out batchSymbol) is { } output)
             {
-                graphOut.Add(Field(GraphOutput, output));
+                graphOut.Add(ProtoSegments.Field(GraphOutput, output));
             }
             else
             {
                 graphOut.Add(field.Whole);
             }
         }
-        graphOut.Add(Field(GraphInput, IndexInput(batchSymbol ?? "batch_size")));
+        graphOut.Add(ProtoSegments.Field(GraphInput, IndexInput(batchSymbol ?? "batch_size")));
 
-        var modelOut = new Segments(model);
-        foreach (var field in modelFields)
-        {
-            if (field == graphField)
-            {
-                modelOut.Add(LengthPrefix(ModelGraph, graphOut.Length));
-                modelOut.Add(graphOut);
-            }
-            else
-            {
-                modelOut.Add(field.Whole);
-            }
-        }
         reason = $"logits computed only at the positions {InputName} names (LM head {head.OpType} '{head.Name}')";
-        return modelOut.ToArray();
+        return opened.WithGraph(graphOut);
     }
 
     private static byte[] GatherNode(string hidden, string gathered)
@@ -157,7 +127,7 @@ internal static class LogitsIndexGraph
             a.Varint(AttributeInt, 1);
             a.Varint(AttributeType, AttributeTypeInt);
         });
-        return Field(GraphNode, w.Written);
+        return ProtoSegments.Field(GraphNode, w.Written);
     }
 
     private static byte[] IndexInput(string batchSymbol)
@@ -247,118 +217,5 @@ internal static class LogitsIndexGraph
             }
         }
         return "";
-    }
-
-    private static byte[] Field(int number, ReadOnlySpan<byte> payload)
-    {
-        var w = new ProtoWriter(payload.Length + 8);
-        w.Bytes(number, payload);
-        return w.Written.ToArray();
-    }
-
-    private static byte[] LengthPrefix(int number, long length)
-    {
-        var w = new ProtoWriter(16);
-        w.LengthPrefix(number, (ulong)length);
-        return w.Written.ToArray();
-    }
-
-    /// <summary>A node's names, read from its bytes.</summary>
-    private sealed record Node(int FieldIndex, string Name, string OpType, string[] Inputs, string[] Outputs)
-    {
-        public static Node Read(ReadOnlySpan<byte> node, int fieldIndex)
-        {
-            var inputs = new List<string>();
-            var outputs = new List<string>();
-            string name = "", op = "";
-            foreach (var f in ProtoReader.Fields(node))
-            {
-                if (f.Type != WireType.LengthDelimited)
-                {
-                    continue;
-                }
-                switch (f.Number)
-                {
-                    case NodeInput: inputs.Add(ProtoReader.String(node, f)); break;
-                    case NodeOutput: outputs.Add(ProtoReader.String(node, f)); break;
-                    case NodeName: name = ProtoReader.String(node, f); break;
-                    case NodeOpType: op = ProtoReader.String(node, f); break;
-                }
-            }
-            return new Node(fieldIndex, name, op, [.. inputs], [.. outputs]);
-        }
-
-        /// <summary>The node's bytes with its first input renamed, every other field as it was.</summary>
-        public static byte[] WithFirstInput(ReadOnlySpan<byte> node, string input)
-        {
-            var w = new ProtoWriter(node.Length + input.Length + 8);
-            var replaced = false;
-            foreach (var f in ProtoReader.Fields(node))
-            {
-                if (!replaced && f.Number == NodeInput && f.Type == WireType.LengthDelimited)
-                {
-                    w.String(NodeInput, input);
-                    replaced = true;
-                }
-                else
-                {
-                    w.Raw(node[f.Whole]);
-                }
-            }
-            return w.Written.ToArray();
-        }
-    }
-
-    /// <summary>An output message as a list of pieces, byte ranges of the source or new bytes, copied once into an
-    /// array of the final length: a model with inline weights costs one copy of itself, not one per nesting level.</summary>
-    private sealed class Segments(ReadOnlyMemory<byte> source)
-    {
-        private readonly List<object> _parts = [];
-
-        public long Length { get; private set; }
-
-        public void Add(Range range)
-        {
-            _parts.Add(source[range]);
-            Length += source[range].Length;
-        }
-
-        public void Add(byte[] bytes)
-        {
-            _parts.Add(new ReadOnlyMemory<byte>(bytes));
-            Length += bytes.Length;
-        }
-
-        public void Add(Segments nested)
-        {
-            _parts.Add(nested);
-            Length += nested.Length;
-        }
-
-        public byte[] ToArray()
-        {
-            var result = new byte[Length];
-            var written = CopyTo(result);
-            return written == result.Length ? result : throw new InvalidOperationException("segment lengths disagree");
-        }
-
-        private int CopyTo(Span<byte> target)
-        {
-            var offset = 0;
-            foreach (var part in _parts)
-            {
-                if (part is Segments nested)
-                {
-                    offset += nested.CopyTo(target[offset..]);
-                }
-                else
-                {
-                    var bytes = (ReadOnlyMemory<byte>)part;
-                    bytes.Span.CopyTo(target[offset..]);
-                    offset += bytes.Length;
-                }
-            }
-            return offset;
-        }
     }
 }

@@ -72,6 +72,19 @@ internal static class ProtoReader
 
     public static string String(ReadOnlySpan<byte> message, ProtoField field) => Encoding.UTF8.GetString(message[field.Payload]);
 
+    /// <summary>The values of a packed repeated varint field (its payload).</summary>
+    /// <exception cref="InvalidDataException">A varint runs past the payload.</exception>
+    public static List<ulong> PackedVarints(ReadOnlySpan<byte> payload)
+    {
+        var values = new List<ulong>();
+        var position = 0;
+        while (position < payload.Length)
+        {
+            values.Add(ReadVarint(payload, ref position));
+        }
+        return values;
+    }
+
     private static int Advance(ReadOnlySpan<byte> message, ref int position, int count)
     {
         if (count > message.Length - position)
