@@ -57,7 +57,7 @@ install_apt_packages() {
   if [ "$MODE" = package ] || [ "$MODE" = test ]; then
     want+=(mmdebstrap umoci python3 bc libc6-dev:arm64 libgcc-12-dev:arm64 libstdc++-12-dev:arm64 zlib1g-dev:arm64)
   fi
-  [ "$MODE" = test ] && want+=(time skopeo qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libicu72:arm64 libssl3:arm64 zlib1g:arm64)
+  [ "$MODE" = test ] && want+=(time skopeo qemu-user-static libc6:arm64 libstdc++6:arm64 libgcc-s1:arm64 libssl3:arm64 zlib1g:arm64)
   # systemd brings systemd-analyze, which the tests use to rate the packaged unit's hardening.
   # python3-onnx/python3-numpy: the recipe of `edgellm bench --synthetic` bench models (and its test).
   [ "$MODE" = test ] && want+=(npm systemd python3-onnx python3-numpy)

@@ -107,7 +107,7 @@ make_genai_deb() {
   dpkg-deb --root-owner-group -Zxz -b "$root" "$DIST/$name.deb" >/dev/null
 }
 
-# The image's base: only the runtime libraries the binary loads (glibc, libstdc++, ICU, OpenSSL) from Debian 12,
+# The image's base: only the runtime libraries the binary loads (glibc, libstdc++, OpenSSL) from Debian 12,
 # extracted without maintainer scripts, no shell or package manager; CA certificates from this host's bundle.
 make_base() {
   local arch="$1" deb; deb="$(debarch "$1")"
@@ -116,7 +116,7 @@ make_base() {
   log "image base: Debian 12 runtime libraries for $deb (mmdebstrap)"
   local mirror="${EDGELLM_DEB_MIRROR:-$(sed -n 's/^URIs: *//p' /etc/apt/sources.list.d/debian.sources 2>/dev/null | head -1)}"
   mmdebstrap --quiet --variant=extract --architectures="$deb" \
-    --include=libc6,libgcc-s1,libstdc++6,libicu72,libssl3,zlib1g,tzdata \
+    --include=libc6,libgcc-s1,libstdc++6,libssl3,zlib1g,tzdata \
     --dpkgopt='path-exclude=/usr/share/doc/*' --dpkgopt='path-exclude=/usr/share/man/*' \
     --dpkgopt='path-exclude=/usr/share/locale/*' --dpkgopt='path-exclude=/usr/share/lintian/*' \
     --dpkgopt='path-exclude=/usr/bin/*' --dpkgopt='path-exclude=/usr/sbin/*' --dpkgopt='path-exclude=/sbin/*' --dpkgopt='path-exclude=/bin/*' \

@@ -9,7 +9,7 @@
 # installed with the app when it lies beside this folder or beside this script, or was unpacked over this folder.
 #
 # Nothing is built and no .NET runtime is needed: app/ is a Native AOT binary with its native libraries. The device
-# needs glibc 2.34+, libstdc++, ICU (libicu70/72/74) and OpenSSL 3, which every supported OS has.
+# needs glibc 2.34+, libstdc++ and OpenSSL 3, which every supported OS has.
 # Environment: PREFIX (/opt/edgellm).
 set -eu
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -35,7 +35,7 @@ case "$(file -b "$HERE/app/edgellm" 2>/dev/null || true)" in
 esac
 [ "$arch" = "$want" ] || die "this tarball is for $want, the device is $arch"
 "$HERE/app/edgellm" --version >/dev/null 2>&1 \
-  || die "the app does not start here (missing libicu or libssl3?): $("$HERE/app/edgellm" --version 2>&1 | tail -n 1)"
+  || die "the app does not start here (missing libstdc++ or libssl3?): $("$HERE/app/edgellm" --version 2>&1 | tail -n 1)"
 
 say "installing to $PREFIX"
 rm -rf "$PREFIX.new"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The linux-arm64 tarball on an emulated Raspberry Pi 5 class CPU (qemu-user, Cortex-A76): --version, `run --chat`
 # (the default model's JSON answer) and `serve` + one REST answer (../shared/references/arm64-emulation.md).
-# Needs qemu-user-static and the arm64 C runtime (libc6:arm64 libstdc++6:arm64 libicu72:arm64 libssl3:arm64), and
+# Needs qemu-user-static and the arm64 C runtime (libc6:arm64 libstdc++6:arm64 libssl3:arm64), and
 # root or unprivileged user namespaces for the private /proc/cpuinfo.
 # Usage: verify-arm64.sh edgellm-VERSION-linux-arm64.tar.xz
 set -euo pipefail
