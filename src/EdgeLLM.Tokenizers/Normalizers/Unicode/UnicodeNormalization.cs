@@ -89,35 +89,13 @@ internal static class UnicodeNormalization
                 i++;
             }
             var ccc = CombiningClass(cp);
-            if ((ccc != 0 && lastClass > ccc) || InRanges(notYes, cp))
+            if ((ccc != 0 && lastClass > ccc) || FindRange(notYes, 2, cp) >= 0)
             {
                 return false;
             }
             lastClass = ccc;
         }
         return true;
-    }
-
-    private static bool InRanges(ReadOnlySpan<int> pairs, int cp)
-    {
-        int lo = 0, hi = pairs.Length / 2 - 1;
-        while (lo <= hi)
-        {
-            var mid = (lo + hi) >>> 1;
-            if (cp < pairs[mid * 2])
-            {
-                hi = mid - 1;
-            }
-            else if (cp > pairs[mid * 2 + 1])
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                return true;
-            }
-        }
-        return false;
     }
 
     public static int CombiningClass(int cp)
@@ -127,24 +105,31 @@ internal static class UnicodeNormalization
             return 0;
         }
         var ranges = UnicodeTables.CombiningClassRanges;
-        int lo = 0, hi = ranges.Length / 3 - 1;
+        return FindRange(ranges, 3, cp) is var i and >= 0 ? ranges[i + 2] : 0;
+    }
+
+    /// <summary>Where the (first, last, ...) record holding <paramref name="cp"/> starts in a table of sorted, disjoint
+    /// records of <paramref name="stride"/> ints; -1 when none holds it.</summary>
+    private static int FindRange(ReadOnlySpan<int> table, int stride, int cp)
+    {
+        int lo = 0, hi = table.Length / stride - 1;
         while (lo <= hi)
         {
             var mid = (lo + hi) >>> 1;
-            if (cp < ranges[mid * 3])
+            if (cp < table[mid * stride])
             {
                 hi = mid - 1;
             }
-            else if (cp > ranges[mid * 3 + 1])
+            else if (cp > table[mid * stride + 1])
             {
                 lo = mid + 1;
             }
             else
             {
-                return ranges[mid * 3 + 2];
+                return mid * stride;
             }
         }
-        return 0;
+        return -1;
     }
 
     /// <summary>Appends the full decomposition of <paramref name="cp"/> (canonical, or compatibility too).</summary>

@@ -1567,6 +1567,7 @@ internal static class UnicodeTables
         69786, 69788, 69803, 69934, 69935, 70475, 70476, 70844, 70843, 70846, 71098, 71099, 71992,
     ];
 
+
     /// <summary>Code points whose NFC quick check is No or Maybe: (first, last) pairs, sorted.</summary>
     public static ReadOnlySpan<int> NfcQuickCheckNotYes =>
     [
@@ -1716,4 +1717,5 @@ internal static class UnicodeTables
         126629, 126633, 126635, 126651, 127232, 127242, 127248, 127278, 127280, 127311, 127338, 127340, 127376, 127376, 127488, 127490,
         127504, 127547, 127552, 127560, 127568, 127569, 130032, 130041, 194560, 195101,
     ];
+
 }
