@@ -21,7 +21,7 @@ public sealed class ModelFootprintMeasurementTests(ITestOutputHelper output)
     {
         var weights = ModelDirectory.WeightsBytes(DefaultModelSmoke.Directory);
         var (runtime, plan, loaded, after) = LoadAndMeasure();
-        if (loaded.CurrentFootprint().SessionBytes < weights / 2)
+        if (loaded.CurrentFootprint().SessionBytes < weights / 4)
         {
             // The test host shares its process with the suite: memory an earlier test's threads hand back while the
             // model loads (glibc's cached thread stacks, seen in two CI runs) lowers the growth read. Once more, then
@@ -37,9 +37,11 @@ public sealed class ModelFootprintMeasurementTests(ITestOutputHelper output)
         Assert.Equal(runtime, f.RuntimeBytes);
         Assert.Equal(weights, f.WeightsFileBytes);
         Assert.Equal("/proc/self/status", f.MeasuredBy);
-        // ONNX Runtime holds every INT4 weight (read, then prepacked): at least half the files, and far from the
-        // hundreds of MiB a leak or a forgotten copy per layer would show.
-        Assert.InRange(f.SessionBytes, weights / 2, 128 * MiB);
+        // ONNX Runtime holds every INT4 weight prepacked (2.3 MiB, 41 % of this model's file: measured 2.1-2.2 MiB of
+        // sessions), while the 3.2 MiB FP32 embedding table stays in the page cache, its rows mapped as prompts gather
+        // them (Memory/MappedModelPages): at least a quarter of the files, and far from the hundreds of MiB a leak or a
+        // forgotten copy per layer would show.
+        Assert.InRange(f.SessionBytes, weights / 4, 128 * MiB);
         // The 3,268-token tokenizer's compact tables and the template: well under a MiB (docs/ARCHITECTURE.md), above nothing.
         Assert.InRange(f.TokenizerBytes, 32 * 1024, 4 * MiB);
         Assert.Equal(8, f.BatchSlots);
