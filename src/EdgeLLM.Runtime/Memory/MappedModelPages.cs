@@ -54,7 +54,7 @@ public static class MappedModelPages
         long? rss = null, anonymous = null;
         foreach (var line in smaps)
         {
-            if (Header(line) is { } header)
+            if (ProcFile.Mapping(line) is { } header)
             {
                 if (current is { } done && rss > 0 && anonymous == 0)
                 {
@@ -65,8 +65,8 @@ public static class MappedModelPages
             }
             else if (current is not null)
             {
-                rss ??= Kilobytes(line, "Rss:");
-                anonymous ??= Kilobytes(line, "Anonymous:");
+                rss ??= ProcFile.Kilobytes(line, "Rss:");
+                anonymous ??= ProcFile.Kilobytes(line, "Anonymous:");
             }
         }
         if (current is { } last && rss > 0 && anonymous == 0)
@@ -75,27 +75,6 @@ public static class MappedModelPages
         }
     }
 
-    /// <summary>A mapping's first line in smaps ("start-end perms offset dev inode path"); null for its field lines.</summary>
-    private static (long Start, long End, string Perms, string Path)? Header(string line)
-    {
-        var fields = line.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 5 || fields[1].Length != 4)
-        {
-            return null;
-        }
-        var dash = fields[0].IndexOf('-', StringComparison.Ordinal);
-        if (dash <= 0
-            || !long.TryParse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var start)
-            || !long.TryParse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture, out var end))
-        {
-            return null;
-        }
-        return (start, end, fields[1], fields.Length == 6 ? fields[5].Trim() : "");
-    }
-
-    private static long? Kilobytes(string line, string field) =>
-        line.StartsWith(field, StringComparison.Ordinal) && long.TryParse(line.AsSpan(field.Length).Trim().TrimEnd("kB").Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var kb)
-            ? kb : null;
 }
 
 /// <summary>What <see cref="MappedModelPages.Release"/> did: the mappings advised, their size, and how far the

@@ -101,21 +101,8 @@ public static class ResidentHugePages
     /// anonymous (inode 0, no path but the C heap's <c>[heap]</c>) and read-write: the C heap, mmap'd allocations, the
     /// GC's regions; null for code, files, stacks and anything else.
     /// </summary>
-    internal static (long Start, long End)? AnonymousRegion(string mapsLine)
-    {
-        var fields = mapsLine.Split(' ', 6, StringSplitOptions.RemoveEmptyEntries);
-        if (fields.Length < 5 || fields[1] != "rw-p" || fields[4] != "0")
-        {
-            return null;
-        }
-        if (fields.Length == 6 && fields[5].Trim() is { Length: > 0 } path && path != "[heap]")
-        {
-            return null;
-        }
-        var dash = fields[0].IndexOf('-', StringComparison.Ordinal);
-        return (long.Parse(fields[0].AsSpan(0, dash), NumberStyles.HexNumber, CultureInfo.InvariantCulture),
-            long.Parse(fields[0].AsSpan(dash + 1), NumberStyles.HexNumber, CultureInfo.InvariantCulture));
-    }
+    internal static (long Start, long End)? AnonymousRegion(string mapsLine) =>
+        ProcFile.Mapping(mapsLine) is { Perms: "rw-p", Inode: "0" } m && (m.Path.Length == 0 || m.Path == "[heap]") ? (m.Start, m.End) : null;
 
     /// <summary>The whole huge-page-aligned extents inside [<paramref name="start"/>, <paramref name="end"/>): the
     /// kernel collapses only aligned ones, and a mapping's unaligned head and tail keep their small pages.</summary>

@@ -47,7 +47,7 @@ internal static class ExternalWeightReshapes
             }
             else if (field.Number == GraphOutput && field.Type == WireType.LengthDelimited)
             {
-                outputs.Add(FirstString(graph.Span[field.Payload]));
+                outputs.Add(ProtoReader.FirstString(graph.Span[field.Payload], 1) ?? ""); // ValueInfoProto.name
             }
         }
         var replaced = new Dictionary<int, byte[]>();
@@ -125,18 +125,6 @@ internal static class ExternalWeightReshapes
             known *= dims[inferred];
         }
         return known == total ? dims : null;
-    }
-
-    private static string FirstString(ReadOnlySpan<byte> message)
-    {
-        foreach (var f in ProtoReader.Fields(message))
-        {
-            if (f.Number == 1 && f.Type == WireType.LengthDelimited)
-            {
-                return ProtoReader.String(message, f);
-            }
-        }
-        return "";
     }
 
     /// <summary>An initializer's TensorProto as the fold reads it: name, dims, where its bytes lie.</summary>
@@ -221,25 +209,7 @@ internal static class ExternalWeightReshapes
             return w.Written.ToArray();
         }
 
-        private static (string? Key, string? Value) Entry(ReadOnlySpan<byte> entry)
-        {
-            string? key = null, value = null;
-            foreach (var f in ProtoReader.Fields(entry))
-            {
-                if (f.Type != WireType.LengthDelimited)
-                {
-                    continue;
-                }
-                if (f.Number == EntryKey)
-                {
-                    key = ProtoReader.String(entry, f);
-                }
-                else if (f.Number == EntryValue)
-                {
-                    value = ProtoReader.String(entry, f);
-                }
-            }
-            return (key, value);
-        }
+        private static (string? Key, string? Value) Entry(ReadOnlySpan<byte> entry) =>
+            (ProtoReader.FirstString(entry, EntryKey), ProtoReader.FirstString(entry, EntryValue));
     }
 }

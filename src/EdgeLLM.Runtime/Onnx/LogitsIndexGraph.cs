@@ -207,15 +207,5 @@ internal static class LogitsIndexGraph
         return null;
     }
 
-    private static string ValueInfoNameOf(ReadOnlySpan<byte> valueInfo)
-    {
-        foreach (var f in ProtoReader.Fields(valueInfo))
-        {
-            if (f.Number == ValueInfoName && f.Type == WireType.LengthDelimited)
-            {
-                return ProtoReader.String(valueInfo, f);
-            }
-        }
-        return "";
-    }
+    private static string ValueInfoNameOf(ReadOnlySpan<byte> valueInfo) => ProtoReader.FirstString(valueInfo, ValueInfoName) ?? "";
 }

@@ -72,6 +72,19 @@ internal static class ProtoReader
 
     public static string String(ReadOnlySpan<byte> message, ProtoField field) => Encoding.UTF8.GetString(message[field.Payload]);
 
+    /// <summary>The first length-delimited field <paramref name="number"/> as text (a name, a key), or null.</summary>
+    public static string? FirstString(ReadOnlySpan<byte> message, int number)
+    {
+        foreach (var f in Fields(message))
+        {
+            if (f.Number == number && f.Type == WireType.LengthDelimited)
+            {
+                return String(message, f);
+            }
+        }
+        return null;
+    }
+
     /// <summary>The values of a packed repeated varint field (its payload).</summary>
     /// <exception cref="InvalidDataException">A varint runs past the payload.</exception>
     public static List<ulong> PackedVarints(ReadOnlySpan<byte> payload)
