@@ -58,6 +58,10 @@ public sealed record ServingPlan
     /// <summary>Whether the decoder's resident weights move to huge pages once loaded (<c>EdgeLLM:Engine:HugePages</c>).</summary>
     public bool HugePages { get; init; } = ModelLoadOptions.Default.HugePages;
 
+    /// <summary>Where the decoder's prepacked weights are saved and mapped from; null when turned off
+    /// (<c>EdgeLLM:Engine:PrepackedWeights</c>, <c>EdgeLLM:Engine:PrepackedWeightsDirectory</c>).</summary>
+    public string? PrepackedWeightsDirectory { get; init; } = ModelLoadOptions.Default.PrepackedWeightsDirectory;
+
     /// <summary>Another ONNX Runtime build by path, when configured.</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 
@@ -81,5 +85,6 @@ public sealed record ServingPlan
         SelectLogitsPositions = SelectLogitsPositions,
         IntraOpSpinning = IntraOpSpinning,
         HugePages = HugePages,
+        PrepackedWeightsDirectory = PrepackedWeightsDirectory,
     };
 }

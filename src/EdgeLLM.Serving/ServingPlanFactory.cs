@@ -38,6 +38,8 @@ public static partial class ServingPlanFactory
             SelectLogitsPositions = engine.SelectLogitsPositions ?? ModelLoadOptions.Default.SelectLogitsPositions,
             IntraOpSpinning = engine.IntraOpSpinning ?? ModelLoadOptions.Default.IntraOpSpinning,
             HugePages = engine.HugePages ?? ModelLoadOptions.Default.HugePages,
+            PrepackedWeightsDirectory = engine.PrepackedWeights == false ? null
+                : engine.PrepackedWeightsDirectory ?? ModelLoadOptions.Default.PrepackedWeightsDirectory,
             OnnxRuntimeLibrary = options.Onnx.LibraryPath,
             RuntimeBytes = ProcessMemory.ResidentBytes(),
             EnergyMeter = meter,

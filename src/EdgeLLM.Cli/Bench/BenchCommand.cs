@@ -248,6 +248,7 @@ internal static class BenchCommand
             GenAi = genaiResult,
             Interleaved = interleaved,
             SelectsLogitsPositions = session.Model.SelectsLogitsPositions,
+            PrepackedWeights = session.Model.PrepackedWeights,
         };
     }
 

@@ -17,6 +17,10 @@ internal sealed record BenchReport(
     /// <summary>True when EdgeLLM's decoder computed logits only where they were read (<c>EdgeLLM:Engine:SelectLogitsPositions</c>).</summary>
     public bool SelectsLogitsPositions { get; init; }
 
+    /// <summary>Where EdgeLLM's prepacked weights came from (<c>EdgeLLM:Engine:PrepackedWeights</c>): the loading peak
+    /// depends on it.</summary>
+    public string? PrepackedWeights { get; init; }
+
     /// <summary>True for a <c>--synthetic</c> bench model: its weights are random, its speed and memory real.</summary>
     public bool RandomWeights { get; init; }
 

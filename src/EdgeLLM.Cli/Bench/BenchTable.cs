@@ -12,6 +12,10 @@ internal static class BenchTable
     {
         console.WriteLine($"{r.Model}{(r.RandomWeights ? " (random weights)" : "")} ({r.ModelDirectory}) on {r.ExecutionProvider}, threads {(r.Threads == 0 ? "ORT default" : r.Threads.ToString(CultureInfo.InvariantCulture))}; " +
                           $"prompt {r.Single.PromptTokens} tokens, {r.Single.GeneratedTokens} generated; EdgeLLM logits {(r.SelectsLogitsPositions ? "only where read" : "at every position")}");
+        if (r.PrepackedWeights is { } prepacked)
+        {
+            console.WriteLine($"EdgeLLM decoder: {prepacked}");
+        }
         var single = new Table().AddColumns("runtime", "load ms", "TTFT ms", "prefill tok/s", "decode tok/s", "total ms", "peak RSS", "decode outside ORT Run");
         AddSingle(single, r.Single);
         if (r.Peer?.Peer is { } peer)

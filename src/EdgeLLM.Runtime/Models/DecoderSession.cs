@@ -26,30 +26,72 @@ internal sealed class DecoderSession : IDisposable
         }
         OrtEnvironment.EnsureCreated();
         var (rewritten, selects) = Rewritten(path, decoder.Filename, decoder.Outputs.Logits, selectLogitsPositions);
+        if (rewritten is not null)
+        {
+            // Loaded from memory, ORT finds external weights relative to this folder instead of the file's.
+            options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetFullPath(modelDirectory));
+        }
+        Session = Created(path, () => rewritten is null ? new InferenceSession(path, options) : new InferenceSession(rewritten, options));
+        SelectsLogitsPositions = selects;
+        (KvType, LogitsType, HasPositionIds, RunOptions) = Checked(path);
+    }
+
+    /// <summary>A decoder ONNX Runtime saved earlier with its weights prepacked (<see cref="PrepackedWeightsCache"/>):
+    /// EdgeLLM's edits are already in it, so it loads from its path as it is.</summary>
+    private DecoderSession(GenAiConfig config, string savedModel, SessionOptions options)
+    {
+        Config = config;
+        OrtEnvironment.EnsureCreated();
+        Session = Created(savedModel, () => new InferenceSession(savedModel, options));
+        SelectsLogitsPositions = Session.InputMetadata.ContainsKey(LogitsIndexGraph.InputName);
+        MappedWeightBytes = PackedBytes(savedModel);
+        LogitsSelection = SelectsLogitsPositions
+            ? "logits computed for the positions a run selects (saved graph)"
+            : "every position's logits computed (saved graph)";
+        (KvType, LogitsType, HasPositionIds, RunOptions) = Checked(savedModel);
+    }
+
+    /// <summary>Opens the decoder saved at <paramref name="savedModel"/> with its prepacked weights.</summary>
+    public static DecoderSession FromSaved(GenAiConfig config, string savedModel, SessionOptions options) => new(config, savedModel, options);
+
+    private static long PackedBytes(string savedModel)
+    {
         try
         {
-            if (rewritten is not null)
-            {
-                // Loaded from memory, ORT finds external weights relative to this folder instead of the file's.
-                options.AddSessionConfigEntry("session.model_external_initializers_file_folder_path", Path.GetFullPath(modelDirectory));
-            }
-            Session = rewritten is null ? new InferenceSession(path, options) : new InferenceSession(rewritten, options);
+            return SavedPrepackedWeights.Bytes(File.ReadAllBytes(savedModel));
+        }
+        catch (InvalidDataException)
+        {
+            // ONNX Runtime loaded it, so this does not happen; the footprint then counts what loading made resident.
+            return 0;
+        }
+    }
+
+    private static InferenceSession Created(string path, Func<InferenceSession> create)
+    {
+        try
+        {
+            return create();
         }
         catch (OnnxRuntimeException e)
         {
             throw new ModelLoadException($"{path}: ONNX Runtime cannot load it: {OrtErrors.Message(e)}", e);
         }
+    }
+
+    /// <summary>The graph checked against the configuration; the session is disposed when it does not match.</summary>
+    private (TensorElementType Kv, TensorElementType Logits, bool Positions, RunOptions Run) Checked(string path)
+    {
         try
         {
-            SelectsLogitsPositions = selects;
-            (KvType, LogitsType, HasPositionIds) = Validate(path, decoder);
+            var (kv, logits, positions) = Validate(path, Config.Model.Decoder);
+            return (kv, logits, positions, new RunOptions());
         }
         catch
         {
             Session.Dispose();
             throw;
         }
-        RunOptions = new RunOptions();
     }
 
     public InferenceSession Session { get; }
@@ -73,6 +115,13 @@ internal sealed class DecoderSession : IDisposable
 
     /// <summary>Why logits are (or are not) computed for selected positions only: for the load log.</summary>
     public string LogitsSelection { get; private set; } = "every position's logits computed (selection not asked for)";
+
+    /// <summary>Where the prepacked weights came from (<see cref="PrepackedWeightsCache"/>); null when not on the CPU provider.</summary>
+    public string? PrepackedWeights { get; internal set; }
+
+    /// <summary>Prepacked weights mapped from a saved form (<see cref="FromSaved"/>): not resident after loading, all of
+    /// them once the first run has read them; 0 when the session prepacked its weights itself.</summary>
+    public long MappedWeightBytes { get; }
 
     /// <summary>Bytes of inline weights loaded from their range of the model file (<see cref="InlineWeightRanges"/>).</summary>
     public long InlineWeightBytes { get; private set; }

@@ -42,8 +42,7 @@ public static partial class ExecutionProviderSelector
                 LogFallback(logger, name, reason);
             }
         }
-        using var cpuOptions = BaseOptions(config, options, spinning);
-        var cpu = new DecoderSession(directory, config, cpuOptions, options.SelectLogitsPositions);
+        var cpu = OpenOnCpu(directory, config, options, spinning, logger);
         attempts.Add(new ProviderAttempt("CPUExecutionProvider", true, null));
         LogChosen(logger, "CPUExecutionProvider");
         LogRewrites(logger, cpu);
@@ -54,6 +53,64 @@ public static partial class ExecutionProviderSelector
             LogHugePages(logger, ResidentHugePages.Collapse());
         }
         return (cpu, "CPUExecutionProvider", attempts);
+    }
+
+    /// <summary>
+    /// The decoder on the CPU provider: mapped from its saved prepacked form when there is one
+    /// (<see cref="PrepackedWeightsCache"/>), else opened from the model's files, saving that form as it opens when the
+    /// cache applies and the disk has room. A saved form that will not load is removed and the model opened from its
+    /// files; a save that fails leaves the load as it would have been without it.
+    /// </summary>
+    private static DecoderSession OpenOnCpu(string directory, GenAiConfig config, ModelLoadOptions options, string spinning, ILogger logger)
+    {
+        PrepackedWeightsCache? cache;
+        string? reason;
+        using (var keyed = BaseOptions(config, options, spinning))
+        {
+            cache = PrepackedWeightsCache.For(directory, config, options, keyed, out reason);
+        }
+        if (cache?.Saved is { } saved)
+        {
+            using var so = BaseOptions(config, options, spinning);
+            try
+            {
+                var session = DecoderSession.FromSaved(config, saved, so);
+                session.PrepackedWeights = $"prepacked weights mapped from {cache.Entry}";
+                LogPrepacked(logger, session.PrepackedWeights);
+                LogModelPages(logger, MappedModelPages.Release(cache.Entry));
+                return session;
+            }
+            catch (ModelLoadException e)
+            {
+                cache.Discard();
+                LogSavedUnusable(logger, cache.Entry, e.Message);
+            }
+        }
+        if (cache is not null && (reason = cache.CannotSave()) is null)
+        {
+            PrepackedWeightsCache.Saving? saving = null;
+            try
+            {
+                saving = cache.BeginSave();
+                using var so = BaseOptions(config, options, spinning);
+                saving.Apply(so);
+                var session = new DecoderSession(directory, config, so, options.SelectLogitsPositions);
+                session.PrepackedWeights = saving.Commit();
+                LogPrepacked(logger, session.PrepackedWeights);
+                return session;
+            }
+            catch (Exception e) when (e is ModelLoadException or OnnxRuntimeException or IOException or UnauthorizedAccessException)
+            {
+                saving?.Discard();
+                reason = $"prepacked weights not saved: {e.Message}";
+            }
+        }
+        if (reason is not null)
+        {
+            LogPrepacked(logger, reason);
+        }
+        using var plain = BaseOptions(config, options, spinning);
+        return new DecoderSession(directory, config, plain, options.SelectLogitsPositions) { PrepackedWeights = reason };
     }
 
     private static void LogRewrites(ILogger logger, DecoderSession session)
@@ -179,6 +236,12 @@ public static partial class ExecutionProviderSelector
 
     [LoggerMessage(EventId = 1106, Level = LogLevel.Information, Message = "Decoder memory: {Pages}")]
     private static partial void LogModelPages(ILogger logger, MappedPagesRelease pages);
+
+    [LoggerMessage(EventId = 1108, Level = LogLevel.Information, Message = "Decoder weights: {Prepacked}")]
+    private static partial void LogPrepacked(ILogger logger, string prepacked);
+
+    [LoggerMessage(EventId = 1109, Level = LogLevel.Warning, Message = "Decoder weights: the prepacked form saved in {Entry} does not load and is removed; opening the model's files: {Reason}")]
+    private static partial void LogSavedUnusable(ILogger logger, string entry, string reason);
 
     [LoggerMessage(EventId = 1104, Level = LogLevel.Information, Message = "Decoder memory: {HugePages}")]
     private static partial void LogHugePages(ILogger logger, HugePageCollapse hugePages);

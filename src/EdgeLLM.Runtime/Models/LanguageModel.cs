@@ -83,6 +83,14 @@ public sealed class LanguageModel : IDisposable
     /// head is of a shape the rewrite does not know.</summary>
     public bool SelectsLogitsPositions => _session?.SelectsLogitsPositions ?? false;
 
+    /// <summary>Where the decoder's prepacked weights came from (mapped from a saved form, saved as it loaded, or why
+    /// neither); null without a session of its own on the CPU provider.</summary>
+    public string? PrepackedWeights => _session?.PrepackedWeights;
+
+    /// <summary>Prepacked weights the decoder maps from their saved form and the first run makes resident (loading does
+    /// not read them, so the resident set measured at load leaves them out); 0 otherwise.</summary>
+    public long MappedWeightBytes => _session?.MappedWeightBytes ?? 0;
+
     /// <summary>Opens a model directory.</summary>
     /// <exception cref="ModelLoadException">The model cannot be served, whatever the cause: a file missing or wrong (the
     /// message names the file and field or input), ONNX Runtime missing or refusing the graph (its message inside, also

@@ -130,9 +130,6 @@ internal static class ExternalWeightReshapes
     /// <summary>An initializer's TensorProto as the fold reads it: name, dims, where its bytes lie.</summary>
     private sealed record Initializer(string Name, long[]? Dims, int DataType, bool External, long ExternalLength, ReadOnlyMemory<byte> Bytes, Range? RawData, List<ulong> Int64Data)
     {
-        private const int EntryKey = 1;
-        private const int EntryValue = 2;
-
         public static Initializer? Read(ReadOnlyMemory<byte> memory)
         {
             var tensor = memory.Span;

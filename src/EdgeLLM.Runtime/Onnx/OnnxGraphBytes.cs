@@ -25,6 +25,10 @@ internal static class OnnxField
     public const int TensorExternalData = 13;
     public const int TensorDataLocation = 14;
 
+    /// <summary><c>StringStringEntryProto</c>'s key and value (a tensor's <c>external_data</c> entries).</summary>
+    public const int EntryKey = 1;
+    public const int EntryValue = 2;
+
     /// <summary><c>TensorProto.DataType.INT64</c>.</summary>
     public const int ElementTypeInt64 = 7;
 

@@ -34,4 +34,12 @@ public sealed class EngineSettings
     /// <summary>False keeps the decoder's weights on small pages; unset takes
     /// <see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.HugePages"/>.</summary>
     public bool? HugePages { get; set; }
+
+    /// <summary>False loads the decoder from its files every time; unset or true saves its prepacked weights once and maps
+    /// them on later loads (<see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.PrepackedWeightsDirectory"/>).</summary>
+    public bool? PrepackedWeights { get; set; }
+
+    /// <summary>Where prepacked weights are saved; unset takes the default of
+    /// <see cref="EdgeLLM.Runtime.Models.ModelLoadOptions.PrepackedWeightsDirectory"/>.</summary>
+    public string? PrepackedWeightsDirectory { get; set; }
 }

@@ -25,7 +25,8 @@ public sealed record ModelFootprint
 
     /// <summary>Native memory the load kept resident: ONNX Runtime's sessions (the graph, the weights read or mapped,
     /// MLAS's prepacked copies, its own allocations; GenAI's model when GenAI serves; a draft model's), and on the
-    /// process's first load ONNX Runtime's own start.</summary>
+    /// process's first load ONNX Runtime's own start; with prepacked weights mapped from their saved form, those weights
+    /// too (<see cref="LanguageModel.MappedWeightBytes"/>), resident from the first run on though loading did not read them.</summary>
     public required long SessionBytes { get; init; }
 
     /// <summary>Managed memory the load kept alive: the tokenizer's tables, the chat template, the configuration.</summary>
@@ -62,7 +63,7 @@ public sealed record ModelFootprint
     {
         RuntimeBytes = plan.RuntimeBytes,
         WeightsFileBytes = model.WeightsBytes,
-        SessionBytes = cost.NativeBytes,
+        SessionBytes = cost.NativeBytes + model.MappedWeightBytes,
         TokenizerBytes = cost.ManagedBytes,
         BatchSlots = slots,
         SequenceLength = model.MaxSequenceLength,

@@ -18,7 +18,7 @@ public sealed partial class SystemdUnitTests
         Assert.NotNull(dir);
         var template = File.ReadAllText(Path.Combine(dir.FullName, "deploy", "edgellm.service.in"));
         var unit = template.Replace("@PREFIX@", "/opt/edgellm").Replace("@MEMORY_MAX@", "3G");
-        foreach (var line in new[] { "Type=notify", "WatchdogSec=", "Restart=on-failure", "DynamicUser=yes", "StateDirectory=edgellm", "ProtectSystem=strict", "MemoryMax=3G" })
+        foreach (var line in new[] { "Type=notify", "WatchdogSec=", "Restart=on-failure", "DynamicUser=yes", "StateDirectory=edgellm", "CacheDirectory=edgellm", "Environment=GLIBC_TUNABLES=glibc.malloc.arena_max=1", "ProtectSystem=strict", "MemoryMax=3G" })
         {
             Assert.Contains(line, unit);
         }

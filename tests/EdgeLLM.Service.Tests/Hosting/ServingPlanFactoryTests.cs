@@ -25,4 +25,21 @@ public class ServingPlanFactoryTests
         Assert.False(Plan(null, spinning: false).LoadOptions.IntraOpSpinning);
         Assert.True(Plan(null, spinning: true).LoadOptions.IntraOpSpinning);
     }
+
+    private static ServingPlan Prepacked(bool? on, string? directory) => ServingPlanFactory.Create(
+        new EdgeLLMOptions { Device = "generic-cpu", Engine = new EngineSettings { PrepackedWeights = on, PrepackedWeightsDirectory = directory } },
+        NullLogger.Instance, fsRoot: Path.GetTempPath());
+
+    [Fact]
+    public void Prepacked_weights_are_saved_where_configured_else_in_the_default_cache_and_not_when_turned_off()
+    {
+        var defaultDirectory = EdgeLLM.Runtime.Models.ModelLoadOptions.Default.PrepackedWeightsDirectory;
+        Assert.False(string.IsNullOrEmpty(defaultDirectory));
+        Assert.EndsWith("prepacked", defaultDirectory, StringComparison.Ordinal);
+        Assert.Equal(defaultDirectory, Prepacked(null, null).LoadOptions.PrepackedWeightsDirectory);
+        Assert.Equal(defaultDirectory, Prepacked(true, null).LoadOptions.PrepackedWeightsDirectory);
+        Assert.Equal("/srv/cache", Prepacked(null, "/srv/cache").LoadOptions.PrepackedWeightsDirectory);
+        Assert.Null(Prepacked(false, "/srv/cache").LoadOptions.PrepackedWeightsDirectory);
+        Assert.Null(Prepacked(false, null).LoadOptions.PrepackedWeightsDirectory);
+    }
 }
