@@ -92,6 +92,8 @@ public class DoctorTests
         using var doc = JsonDocument.Parse(output.ToString());
         var serving = doc.RootElement.GetProperty("serving");
         Assert.Equal("iot-assist", serving.GetProperty("model").GetString());
+        // The 6 MB default model prepacks at load: a saved form would cost more than it saves.
+        Assert.Matches(@"^prepacked weights are not saved for a model of \d+\.\d MiB \(below 32 MiB\)$", serving.GetProperty("prepacked_weights").GetString());
         var memory = serving.GetProperty("memory");
         long Part(string name) => memory.GetProperty(name).GetInt64();
         // generic-cpu: 8 concurrent sequences, and its 256 MiB KV budget holds 8 of the default model's 2 MiB.
@@ -112,6 +114,7 @@ public class DoctorTests
         Assert.Equal(0, code);
         Assert.Contains("Memory at 8 batch slots of 512 positions (measured from /proc/self/status at load):", text);
         Assert.Contains("  KV cache        16.00 MiB  reserved for every slot at full context; 0.00 MiB resident now", text);
+        Assert.Contains("  decoder weights: prepacked weights are not saved for a model of ", text);
         foreach (var part in new[] { "  runtime ", "  sessions ", "  tokenizer ", "  activations ", "  total " })
         {
             Assert.Contains(part, text);

@@ -15,8 +15,9 @@ namespace EdgeLLM.Cli.Commands;
 /// </summary>
 internal sealed class ServingCheck
 {
-    private ServingCheck(string? model, ExecutorChoice? choice, ModelFootprint? footprint, string? error)
+    private ServingCheck(string? model, ExecutorChoice? choice, ModelFootprint? footprint, string? error, string? prepackedWeights = null)
     {
+        PrepackedWeights = prepackedWeights;
         Model = model;
         Choice = choice;
         Footprint = footprint;
@@ -33,6 +34,9 @@ internal sealed class ServingCheck
 
     public string? Error { get; }
 
+    /// <summary>Where EdgeLLM's decoder got its prepacked weights (mapped, saved, or why neither); null without one.</summary>
+    public string? PrepackedWeights { get; }
+
     /// <summary>Loads the configured model under <paramref name="settings"/> and tells what serves it and what it costs.</summary>
     public static async Task<ServingCheck> RunAsync(EdgeLLMOptions settings)
     {
@@ -41,7 +45,7 @@ internal sealed class ServingCheck
             var session = EngineSession.OpenAsServed(settings);
             await using (session.ConfigureAwait(false))
             {
-                return new ServingCheck(session.Model.Identity.Id, session.Choice, session.Footprint, null);
+                return new ServingCheck(session.Model.Identity.Id, session.Choice, session.Footprint, null, session.Model.PrepackedWeights);
             }
         }
         catch (CliException e)
@@ -64,6 +68,10 @@ internal sealed class ServingCheck
             {
                 o.WriteLine($"  {(a.Chosen ? "->" : "  ")} {a.Provider}{(a.Reason is null ? "" : $": {a.Reason}")}");
             }
+            if (PrepackedWeights is { } prepacked)
+            {
+                o.WriteLine($"  decoder weights: {prepacked}");
+            }
         }
         if (Footprint is { } f)
         {
@@ -82,6 +90,7 @@ internal sealed class ServingCheck
             w.WriteString("requested_executor", ExecutorKinds.ToName(c.Requested));
             w.WriteString("executor_fallback_reason", c.FallbackReason);
             w.WriteString("provider", c.Provider);
+            w.WriteString("prepacked_weights", PrepackedWeights);
             w.WriteStartArray("provider_attempts");
             foreach (var a in c.ProviderAttempts)
             {

@@ -235,7 +235,9 @@ public sealed class OtaUpdater : IAsyncDisposable
     {
         lock (_queueLock)
         {
-            if (_running is { } running && running.Manifest.IsSameUpdateAs(manifest))
+            // A finished run stays _running until its worker takes the lock again, after its caller has the result: the
+            // same manifest arriving in that gap is a new submission (a no-op now), not a join of the finished run.
+            if (_running is { Completion.Task.IsCompleted: false } running && running.Manifest.IsSameUpdateAs(manifest))
             {
                 OtaLog.DuplicateIgnored(_logger, manifest.Model, manifest.Version, "being applied");
                 return running.Completion.Task;

@@ -141,6 +141,23 @@ public sealed class OtaUpdaterTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_manifest_sent_again_as_soon_as_its_run_answers_is_a_new_no_op_not_the_finished_run()
+    {
+        // The run answers its caller before its worker moves the queue on: a resend in that gap once joined the finished
+        // run and got its result (downloaded) back. Resent at once, many times, each is its own no-op.
+        var bundle = await _rig.PublishAsync("1.1.0");
+        var updater = _rig.CreateUpdater();
+        Assert.True((await updater.SubmitAsync(bundle.Manifest, CancellationToken.None)).Downloaded);
+        for (var i = 0; i < 200; i++)
+        {
+            var again = await updater.SubmitAsync(bundle.Manifest, CancellationToken.None);
+            Assert.Equal(OtaPhase.Active, again.Status.Phase);
+            Assert.False(again.Downloaded, $"resend {i} joined the finished run");
+        }
+        Assert.Single(_rig.Activator.Activated);
+    }
+
+    [Fact]
     public async Task A_manifest_for_the_embedded_default_version_is_a_no_op()
     {
         // The default is iot-test@1.0.0; a bundle of that version needs nothing downloaded.
