@@ -9,7 +9,7 @@ namespace EdgeLLM.Runtime.Models;
 /// The decoder's weights in the form ONNX Runtime's CPU kernels compute with, saved once per model, device and runtime
 /// and mapped on every later load. Opening a session prepacks every <c>MatMulNBits</c> weight into MLAS's layout: on
 /// qwen2.5-0.5b that is ~370 MiB of new memory built while the file pages being read are resident beside it, so loading
-/// peaks ~110 MiB above the runs, and takes seconds of CPU. Saved (ONNX Runtime's
+/// peaks ~120 MiB above the runs, and takes seconds of CPU. Saved (ONNX Runtime's
 /// <c>session.save_external_prepacked_constant_initializers</c>), a later load maps the packed bytes and reads nothing
 /// until a run touches them: the loading peak falls to the runtime's and the load to a fraction of a second.
 /// </summary>
