@@ -25,9 +25,8 @@ public static class MappedModelPages
             return new MappedPagesRelease(0, 0, 0);
         }
         var folder = Path.GetFullPath(modelDirectory).TrimEnd('/') + "/";
-        var before = ProcFile.KilobytesField("/proc/self/status", "RssFile:");
         var mappings = 0;
-        long mapped = 0;
+        long mapped = 0, released = 0;
         foreach (var region in CleanFileRegions(File.ReadLines("/proc/self/smaps"), folder))
         {
             unsafe
@@ -36,19 +35,21 @@ public static class MappedModelPages
                 {
                     mappings++;
                     mapped += region.End - region.Start;
+                    // The region's own resident pages, not the process's RssFile before and after: other threads map
+                    // and read files meanwhile.
+                    released += region.ResidentBytes;
                 }
             }
         }
-        var after = ProcFile.KilobytesField("/proc/self/status", "RssFile:");
-        return new MappedPagesRelease(mappings, mapped, before is { } b && after is { } a ? Math.Max(0, b - a) : 0);
+        return new MappedPagesRelease(mappings, mapped, released);
     }
 
     /// <summary>
     /// The mappings in <paramref name="smaps"/> (the lines of <c>/proc/self/smaps</c>) of files inside
     /// <paramref name="folder"/> (a full path ending in '/') that are not executable, hold resident pages and have no
-    /// page written (<c>Anonymous: 0 kB</c>).
+    /// page written (<c>Anonymous: 0 kB</c>), with their resident bytes.
     /// </summary>
-    internal static IEnumerable<(long Start, long End)> CleanFileRegions(IEnumerable<string> smaps, string folder)
+    internal static IEnumerable<(long Start, long End, long ResidentBytes)> CleanFileRegions(IEnumerable<string> smaps, string folder)
     {
         (long Start, long End)? current = null;
         long? rss = null, anonymous = null;
@@ -58,7 +59,7 @@ public static class MappedModelPages
             {
                 if (current is { } done && rss > 0 && anonymous == 0)
                 {
-                    yield return done;
+                    yield return (done.Start, done.End, rss.Value * 1024);
                 }
                 current = header.Path.StartsWith(folder, StringComparison.Ordinal) && header.Perms[2] != 'x' ? (header.Start, header.End) : null;
                 rss = anonymous = null;
@@ -71,14 +72,14 @@ public static class MappedModelPages
         }
         if (current is { } last && rss > 0 && anonymous == 0)
         {
-            yield return last;
+            yield return (last.Start, last.End, rss.Value * 1024);
         }
     }
 
 }
 
-/// <summary>What <see cref="MappedModelPages.Release"/> did: the mappings advised, their size, and how far the
-/// process's resident file pages fell.</summary>
+/// <summary>What <see cref="MappedModelPages.Release"/> did: the mappings advised, their size, and the resident bytes they
+/// gave back.</summary>
 public readonly record struct MappedPagesRelease(int Mappings, long MappedBytes, long ReleasedBytes)
 {
     public override string ToString() => Mappings == 0
