@@ -235,9 +235,7 @@ public sealed class OtaUpdater : IAsyncDisposable
     {
         lock (_queueLock)
         {
-            // A finished run stays _running until its worker takes the lock again, after its caller has the result: the
-            // same manifest arriving in that gap is a new submission (a no-op now), not a join of the finished run.
-            if (_running is { Completion.Task.IsCompleted: false } running && running.Manifest.IsSameUpdateAs(manifest))
+            if (_running is { } running && running.Manifest.IsSameUpdateAs(manifest))
             {
                 OtaLog.DuplicateIgnored(_logger, manifest.Model, manifest.Version, "being applied");
                 return running.Completion.Task;
@@ -277,36 +275,39 @@ public sealed class OtaUpdater : IAsyncDisposable
     {
         while (update is not null)
         {
-            try
-            {
-                update.Completion.TrySetResult(await _pipeline.RunAsync(update.Manifest, update.Json, _stopping.Token, update.Abort.Token).ConfigureAwait(false));
-            }
-            catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-            {
-                update.Completion.TrySetCanceled(_stopping.Token);
-            }
-            catch (OperationCanceledException) when (update.Abort.IsCancellationRequested)
-            {
-                // Stopped before its switch: the serving model is untouched; forget the pending update and its download.
-                _coordinator.ClearPending(update.Manifest);
-                OtaModelStore.DeleteDownload(_coordinator.Store.DownloadPath(update.Manifest));
-                OtaModelStore.DeleteDownload(_coordinator.Store.DownloadPath(update.Manifest) + ".part");
-                var status = Aborted(update.Manifest);
-                await _coordinator.Status.ReportAsync(status, CancellationToken.None).ConfigureAwait(false);
-                update.Completion.TrySetResult(new OtaResult(status, OtaErrorCode.RolloutAborted, false));
-            }
-            catch (Exception e)
-            {
-                update.Completion.TrySetException(e);
-            }
-
-            update.Abort.Dispose();
+            var run = RunAsync(update);
+            await ((Task)run).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            var finished = update;
             lock (_queueLock)
             {
                 update = _waiting;
                 _waiting = null;
                 _running = update;
             }
+
+            // Out of the queue before its callers hear: the same manifest sent again once they have the result is a new
+            // submission (not a join of the finished run), and an abort no longer reaches the token disposed here.
+            finished.Abort.Dispose();
+            finished.Completion.TrySetFromTask(run);
+        }
+    }
+
+    /// <summary>One update through the pipeline: its result, cancelled when the updater stops, faulted on an error.</summary>
+    private async Task<OtaResult> RunAsync(QueuedUpdate update)
+    {
+        try
+        {
+            return await _pipeline.RunAsync(update.Manifest, update.Json, _stopping.Token, update.Abort.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (update.Abort.IsCancellationRequested && !_stopping.IsCancellationRequested)
+        {
+            // Stopped before its switch: the serving model is untouched; forget the pending update and its download.
+            _coordinator.ClearPending(update.Manifest);
+            OtaModelStore.DeleteDownload(_coordinator.Store.DownloadPath(update.Manifest));
+            OtaModelStore.DeleteDownload(_coordinator.Store.DownloadPath(update.Manifest) + ".part");
+            var status = Aborted(update.Manifest);
+            await _coordinator.Status.ReportAsync(status, CancellationToken.None).ConfigureAwait(false);
+            return new OtaResult(status, OtaErrorCode.RolloutAborted, false);
         }
     }
 
