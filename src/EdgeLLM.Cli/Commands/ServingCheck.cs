@@ -17,11 +17,11 @@ internal sealed class ServingCheck
 {
     private ServingCheck(string? model, ExecutorChoice? choice, ModelFootprint? footprint, string? error, string? prepackedWeights = null)
     {
-        PrepackedWeights = prepackedWeights;
         Model = model;
         Choice = choice;
         Footprint = footprint;
         Error = error;
+        PrepackedWeights = prepackedWeights;
     }
 
     public string? Model { get; }

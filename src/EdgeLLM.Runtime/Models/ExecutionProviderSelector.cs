@@ -63,12 +63,7 @@ public static partial class ExecutionProviderSelector
     /// </summary>
     private static DecoderSession OpenOnCpu(string directory, GenAiConfig config, ModelLoadOptions options, string spinning, ILogger logger)
     {
-        PrepackedWeightsCache? cache;
-        string? reason;
-        using (var keyed = BaseOptions(config, options, spinning))
-        {
-            cache = PrepackedWeightsCache.For(directory, config, options, keyed, out reason);
-        }
+        var cache = PrepackedWeightsCache.For(directory, config, options, out var reason);
         if (cache?.Saved is { } saved)
         {
             using var so = BaseOptions(config, options, spinning);
@@ -177,13 +172,7 @@ public static partial class ExecutionProviderSelector
         {
             so.IntraOpNumThreads = options.IntraOpThreads > 0 ? options.IntraOpThreads : s.IntraOpThreads ?? 0;
             so.InterOpNumThreads = options.InterOpThreads > 0 ? options.InterOpThreads : s.InterOpThreads ?? 1;
-            so.GraphOptimizationLevel = s.GraphOptimizationLevel switch
-            {
-                "ORT_DISABLE_ALL" => GraphOptimizationLevel.ORT_DISABLE_ALL,
-                "ORT_ENABLE_BASIC" => GraphOptimizationLevel.ORT_ENABLE_BASIC,
-                "ORT_ENABLE_EXTENDED" => GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-                _ => GraphOptimizationLevel.ORT_ENABLE_ALL,
-            };
+            so.GraphOptimizationLevel = s.OrtGraphOptimizationLevel;
             // Workers spin inside a Run unless told not to (ModelLoadOptions.IntraOpSpinning says why), and stop spinning the moment
             // the Run returns, so an idle device does not burn energy waiting.
             so.AddSessionConfigEntry("session.intra_op.allow_spinning", spinning);

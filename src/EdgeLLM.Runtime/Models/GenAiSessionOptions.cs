@@ -20,6 +20,15 @@ public sealed class GenAiSessionOptions
     /// <summary>As GenAI spells it: <c>ORT_DISABLE_ALL</c>, <c>ORT_ENABLE_BASIC</c>, <c>ORT_ENABLE_EXTENDED</c>, <c>ORT_ENABLE_ALL</c>.</summary>
     public string? GraphOptimizationLevel { get; init; }
 
+    /// <summary><see cref="GraphOptimizationLevel"/> as ONNX Runtime's enum; unset is <c>ORT_ENABLE_ALL</c>, as in GenAI.</summary>
+    public Microsoft.ML.OnnxRuntime.GraphOptimizationLevel OrtGraphOptimizationLevel => GraphOptimizationLevel switch
+    {
+        "ORT_DISABLE_ALL" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_DISABLE_ALL,
+        "ORT_ENABLE_BASIC" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+        "ORT_ENABLE_EXTENDED" => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        _ => Microsoft.ML.OnnxRuntime.GraphOptimizationLevel.ORT_ENABLE_ALL,
+    };
+
     /// <summary>GenAI's <c>enable_profiling</c>: a file prefix for ONNX Runtime's per-node profile.</summary>
     public string? EnableProfiling { get; init; }
 

@@ -70,16 +70,9 @@ public sealed record ModelLoadOptions
     /// <summary>An explicit libonnxruntime path (<c>EdgeLLM:Onnx:LibraryPath</c>).</summary>
     public string? OnnxRuntimeLibrary { get; init; }
 
-    private static string? DefaultPrepackedWeightsDirectory()
-    {
-        if (Environment.GetEnvironmentVariable("CACHE_DIRECTORY") is { Length: > 0 } systemd)
-        {
-            // systemd may list several, colon-separated: the first is the unit's own.
-            return Path.Combine(systemd.Split(':')[0], "prepacked");
-        }
-        var cache = Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg ? xdg
-            : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? Path.Combine(home, ".cache")
-            : null;
-        return cache is null ? null : Path.Combine(cache, "edgellm", "prepacked");
-    }
+    private static string? DefaultPrepackedWeightsDirectory() =>
+        // systemd may list several cache folders, colon-separated: the first is the unit's own.
+        Environment.GetEnvironmentVariable("CACHE_DIRECTORY") is { Length: > 0 } systemd
+            ? Path.Combine(systemd.Split(':')[0], "prepacked")
+            : UserCacheFolder.Of("prepacked");
 }

@@ -63,10 +63,10 @@ internal sealed class PrepackedWeightsCache
             : null;
 
     /// <summary>
-    /// The cache for <paramref name="modelDirectory"/> loaded with <paramref name="sessionOptions"/>, or null with the
-    /// reason when it does not apply (turned off, a small model).
+    /// The cache for <paramref name="modelDirectory"/> loaded with <paramref name="options"/>, or null with the reason when
+    /// it does not apply (turned off, a small model).
     /// </summary>
-    public static PrepackedWeightsCache? For(string modelDirectory, GenAiConfig config, ModelLoadOptions options, SessionOptions sessionOptions, out string? reason)
+    public static PrepackedWeightsCache? For(string modelDirectory, GenAiConfig config, ModelLoadOptions options, out string? reason)
     {
         reason = null;
         if (options.PrepackedWeightsDirectory is not { Length: > 0 } root)
@@ -82,7 +82,7 @@ internal sealed class PrepackedWeightsCache
                 $"prepacked weights are not saved for a model of {weights / 1048576.0:F1} MiB (below {options.PrepackedWeightsMinBytes / 1048576.0:F0} MiB)");
             return null;
         }
-        return new PrepackedWeightsCache(Path.GetFullPath(root), directory, weights, Key(directory, config, options, sessionOptions));
+        return new PrepackedWeightsCache(Path.GetFullPath(root), directory, weights, Key(directory, config, options));
     }
 
     /// <summary>Whether there is room to save, or why not.</summary>
@@ -145,7 +145,7 @@ internal sealed class PrepackedWeightsCache
         }
     }
 
-    private static string Key(string directory, GenAiConfig config, ModelLoadOptions options, SessionOptions sessionOptions)
+    private static string Key(string directory, GenAiConfig config, ModelLoadOptions options)
     {
         string[] cpuinfo;
         try
@@ -158,8 +158,9 @@ internal sealed class PrepackedWeightsCache
         }
         var files = new DirectoryInfo(directory).EnumerateFiles().Where(f => Models.ModelDirectory.IsWeightFile(f.Name))
             .Select(f => (f.Name, f.Length, f.LastWriteTimeUtc.Ticks));
+        var session = config.Model.Decoder.SessionOptions;
         return KeyOf(OrtEnv.Instance().GetVersionString(), CpuFeatures(cpuinfo), options.SelectLogitsPositions,
-            sessionOptions.GraphOptimizationLevel.ToString(), config.Model.Decoder.SessionOptions.ConfigEntries, files);
+            session.OrtGraphOptimizationLevel.ToString(), session.ConfigEntries, files);
     }
 
     /// <summary>The entry's key from everything the saved form depends on; the order of entries and files does not count.</summary>

@@ -5,6 +5,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using EdgeLLM.Cli.Common;
+using EdgeLLM.Runtime.Models;
 
 namespace EdgeLLM.Cli.Bench.Synthetic;
 
@@ -24,8 +25,8 @@ internal static class SyntheticModelBuilder
 
     /// <summary>The default cache root: <c>$XDG_CACHE_HOME/edgellm/bench-models</c> or <c>~/.cache/edgellm/bench-models</c>.</summary>
     public static string DefaultCacheRoot =>
-        Path.Combine(Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } x ? x
-            : Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".cache"), "edgellm", "bench-models");
+        // Without any home folder, under the working folder.
+        UserCacheFolder.Of("bench-models") ?? Path.Combine(".cache", "edgellm", "bench-models");
 
     /// <summary>The model directory for <paramref name="spec"/>, made first when missing or stale.</summary>
     public static async Task<string> EnsureAsync(SyntheticModelSpec spec, string? cacheRoot, TextWriter progress, CancellationToken cancellationToken)
