@@ -15,6 +15,8 @@ public static partial class ExecutionProviderSelector
     internal static (DecoderSession Session, string Provider, IReadOnlyList<ProviderAttempt> Attempts) Open(
         string directory, GenAiConfig config, ModelLoadOptions options, ILogger logger)
     {
+        // Before anything reads ONNX Runtime (the prepacked cache's key reads its version): the library EdgeLLM chose, with its logger.
+        OrtEnvironment.EnsureCreated();
         var candidates = options.Providers.Concat(config.Model.Decoder.SessionOptions.Providers)
             .Where(p => Canonical(p.Name) != "CPUExecutionProvider")
             .DistinctBy(p => Canonical(p.Name))

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using EdgeLLM.Runtime.Onnx;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeLLM.Runtime.Models;
@@ -159,7 +160,7 @@ internal sealed class PrepackedWeightsCache
         var files = new DirectoryInfo(directory).EnumerateFiles().Where(f => Models.ModelDirectory.IsWeightFile(f.Name))
             .Select(f => (f.Name, f.Length, f.LastWriteTimeUtc.Ticks));
         var session = config.Model.Decoder.SessionOptions;
-        return KeyOf(OrtEnv.Instance().GetVersionString(), CpuFeatures(cpuinfo), options.SelectLogitsPositions,
+        return KeyOf(OrtLibrary.Version, CpuFeatures(cpuinfo), options.SelectLogitsPositions,
             session.OrtGraphOptimizationLevel.ToString(), session.ConfigEntries, files);
     }
 
@@ -261,7 +262,7 @@ internal sealed class PrepackedWeightsCache
                     return "ONNX Runtime saved no external data (nothing prepacked)";
                 }
                 var size = new FileInfo(data).Length;
-                var manifest = new Manifest(_cache.ModelDirectory, OrtEnv.Instance().GetVersionString(), size, DateTime.UtcNow);
+                var manifest = new Manifest(_cache.ModelDirectory, OrtLibrary.Version, size, DateTime.UtcNow);
                 File.WriteAllText(Path.Combine(Folder, ManifestFile), JsonSerializer.Serialize(manifest, PrepackedJson.Default.Manifest));
                 DeleteQuietly(_cache.Entry);
                 Directory.Move(Folder, _cache.Entry);
